@@ -1,0 +1,84 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "activationd",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "activationd", targets: ["activationd"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+    ],
+    targets: [
+        // libcurl, seen through typed wrappers for its variadic functions. Only ActivationMail imports it.
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        // Registrations, rules, accounts, tokens, password hashing, the AccountStore protocol. No I/O.
+        .target(
+            name: "ActivationCore",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The embedded store: SQLite through GRDB.
+        .target(
+            name: "ActivationStoreSQLite",
+            dependencies: [
+                "ActivationCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Configuration and the work behind each subcommand.
+        .target(
+            name: "ActivationDaemon",
+            dependencies: ["ActivationCore", "ActivationStoreSQLite"],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "activationd",
+            dependencies: [
+                "ActivationDaemon",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Benchmarks: `make bench` builds this in release mode.
+        .executableTarget(
+            name: "activationd-bench",
+            dependencies: ["ActivationCore"],
+            path: "Benchmarks/activationd-bench",
+            swiftSettings: strictSettings
+        ),
+        // The AccountStore contract suite, shared by every store's tests.
+        .target(
+            name: "AccountStoreContract",
+            dependencies: ["ActivationCore"],
+            path: "Tests/AccountStoreContract",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(name: "CCurlTests", dependencies: ["CCurl"]),
+        .testTarget(name: "ActivationCoreTests", dependencies: ["ActivationCore"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "ActivationStoreSQLiteTests",
+            dependencies: ["ActivationStoreSQLite", "AccountStoreContract"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(name: "activationdTests", dependencies: ["activationd"], swiftSettings: strictSettings),
+    ],
+    swiftLanguageModes: [.v6]
+)

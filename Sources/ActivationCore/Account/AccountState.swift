@@ -1,0 +1,16 @@
+/// The states an account row can be in. Expiry and supersession remove the row, so "removed" is
+/// not a stored state.
+///
+/// ```
+/// pending ──activate (token nonce + password)──▶ active
+///    └────expiry / superseded by a newer registration──▶ (row removed)
+/// ```
+public enum AccountState: String, Sendable, Codable, CaseIterable {
+    /// Registered; waiting for the person to follow the activation link.
+    case pending
+    /// Activated by the person.
+    case active
+
+    /// Whether `activate` may move an account in this state to `active`.
+    public var canActivate: Bool { self == .pending }
+}

@@ -1,0 +1,57 @@
+public import Foundation
+
+/// The life of an outbox row.
+///
+/// ```
+/// queued ──claim──▶ sending(lease) ──sent──▶ sent
+///   ▲                  │ ├──deferred (4xx, transport error)──▶ queued (next attempt later)
+///   │                  │ └──failed (5xx, too old)──────────────▶ failed ──retry command──▶ queued
+///   └──lease runs out──┘
+/// queued / sending ──account expired or superseded──▶ cancelled
+/// ```
+public enum OutboxStatus: String, Sendable, Codable, CaseIterable {
+    /// Waiting until `nextAttemptAt`.
+    case queued
+    /// Claimed by a worker until `leaseExpiresAt`.
+    case sending
+    /// Accepted by the relay.
+    case sent
+    /// Given up: a permanent refusal or past the queue lifetime.
+    case failed
+    /// No longer wanted: its account expired or was superseded.
+    case cancelled
+
+    /// Whether the row can still change without an operator.
+    public var isFinal: Bool {
+        switch self {
+        case .queued, .sending: false
+        case .sent, .failed, .cancelled: true
+        }
+    }
+}
+
+/// The result of one delivery attempt, as the courier reports it to the store.
+public enum DeliveryOutcome: Sendable, Equatable {
+    /// The relay accepted the message; its reply (`250 2.0.0 Ok: queued as …`).
+    case sent(reply: String)
+    /// Try again at `retryAt`; the reply or transport error.
+    case deferred(reply: String, retryAt: Date)
+    /// Give up; the reply or the reason.
+    case failed(reply: String)
+
+    /// The status the row takes.
+    public var status: OutboxStatus {
+        switch self {
+        case .sent: .sent
+        case .deferred: .queued
+        case .failed: .failed
+        }
+    }
+
+    /// The reply recorded with the row.
+    public var reply: String {
+        switch self {
+        case .sent(let reply), .deferred(let reply, _), .failed(let reply): reply
+        }
+    }
+}

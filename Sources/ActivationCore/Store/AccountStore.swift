@@ -1,0 +1,105 @@
+public import Foundation
+
+/// Where accounts and their outbox live: what intake, courier, HTTP and sweeper need, and nothing
+/// about SQL. One implementation per backend (SQLite, PostgreSQL); one contract test suite runs
+/// against each.
+///
+/// Every method is one transaction. Times are passed in (`now`) so that tests drive the clock.
+/// Implementations must be safe to call from many tasks at once and, for shared databases, from
+/// many hosts at once.
+public protocol AccountStore: Sendable {
+    /// Creates or upgrades the schema. Safe to call on every start, from several hosts at once.
+    func migrate() async throws
+
+    /// Stores a checked registration as a pending account with its activation mail queued.
+    ///
+    /// In one transaction: if the registration id was seen before, nothing changes and the result
+    /// is `.duplicate`; otherwise `RegistrationDecision` decides, superseded pending accounts are
+    /// removed with their unsent mail cancelled, and `account` is inserted with a queued
+    /// `activation` row. `account` must be `Account.pending(from: registration, …)`.
+    func register(_ registration: Registration, as account: Account, now: Date) async throws
+        -> RegistrationResult
+
+    /// The account with this id.
+    func account(id: UUID) async throws -> Account?
+    /// The account with this username, compared case-insensitively.
+    func account(username: String) async throws -> Account?
+    /// The accounts with this email address, compared case-insensitively (at most one pending or
+    /// one active, the supersede rule sees to that).
+    func accounts(email: String) async throws -> [Account]
+    /// The account created by this registration id, if it still exists.
+    func account(registrationID: UUID) async throws -> Account?
+
+    /// Activates the account if it is pending, unexpired at `now` and its nonce is `nonce`.
+    /// Of many concurrent calls for one account exactly one returns `.activated`.
+    func activate(accountID: UUID, nonce: Data, now: Date) async throws -> ActivationResult
+
+    /// Queues another mail for an existing account (a resend or a reminder); nil if the account
+    /// is gone. A reminder also sets the account's `remindedAt`.
+    func enqueue(_ kind: MailKind, accountID: UUID, now: Date) async throws -> OutboxMessage?
+
+    /// Claims up to `limit` due rows for `owner` until `now + lease`: queued rows whose next attempt
+    /// is due, and sending rows whose lease ran out. Rows claimed by one call are claimed by no
+    /// other until the lease runs out or a result is recorded.
+    func claimOutbox(owner: String, limit: Int, lease: Duration, now: Date) async throws -> [OutboxClaim]
+
+    /// Records the outcome of an attempt on a row `owner` claimed; counts the attempt.
+    /// Returns false, and changes nothing, if the row is no longer leased to `owner`.
+    func recordDelivery(_ outcome: DeliveryOutcome, messageID: UUID, owner: String, now: Date) async throws
+        -> Bool
+
+    /// Returns the rows `owner` still leases to the queue, due at once (graceful shutdown).
+    func releaseLeases(owner: String) async throws -> Int
+
+    /// The outbox rows of one account, oldest first.
+    func outbox(accountID: UUID) async throws -> [OutboxMessage]
+
+    /// Removes up to `limit` pending accounts whose expiry is at or before `now`, cancels their
+    /// unsent mail, and returns them. Call again until it returns fewer than `limit`.
+    func expirePending(now: Date, limit: Int) async throws -> [Account]
+
+    /// Counts for `activationd status` and metrics.
+    func counts() async throws -> StoreCounts
+}
+
+/// What `register` did.
+public enum RegistrationResult: Sendable, Equatable {
+    /// Stored; these pending accounts were superseded (removed, their mail cancelled).
+    case created(Account, activation: OutboxMessage, superseded: [UUID])
+    /// The registration id was stored before; this is the account it made, if it still exists.
+    case duplicate(existingAccountID: UUID?)
+    /// Refused by a store-dependent rule (`username.taken`, `email.taken`).
+    case rejected([RegistrationProblem])
+}
+
+/// What `activate` did.
+public enum ActivationResult: Sendable, Equatable {
+    /// This call activated the account.
+    case activated(Account)
+    /// The account was already active (by an earlier or concurrent call).
+    case alreadyActive(Account)
+    /// The account is pending but its activation period is over.
+    case expired
+    /// The account is pending but the nonce is not its nonce (an old link of a resent account
+    /// cannot happen, so this means a forged or foreign token).
+    case nonceMismatch
+    /// No such account (expired and removed, superseded, or never existed).
+    case notFound
+}
+
+/// Row counts by state, for status and metrics.
+public struct StoreCounts: Sendable, Equatable {
+    /// Accounts by state; every state present, zero when none.
+    public var accounts: [AccountState: Int]
+    /// Outbox rows by status; every status present, zero when none.
+    public var outbox: [OutboxStatus: Int]
+    /// When the oldest row still queued or sending was created.
+    public var oldestUnsentAt: Date?
+
+    /// Creates counts; missing states and statuses count zero.
+    public init(accounts: [AccountState: Int], outbox: [OutboxStatus: Int], oldestUnsentAt: Date?) {
+        self.accounts = Dictionary(uniqueKeysWithValues: AccountState.allCases.map { ($0, accounts[$0] ?? 0) })
+        self.outbox = Dictionary(uniqueKeysWithValues: OutboxStatus.allCases.map { ($0, outbox[$0] ?? 0) })
+        self.oldestUnsentAt = oldestUnsentAt
+    }
+}

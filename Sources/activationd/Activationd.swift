@@ -1,0 +1,6 @@
+import ArgumentParser
+
+@main
+struct Activationd: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "activationd")
+}
