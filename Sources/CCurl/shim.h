@@ -12,6 +12,9 @@
 /// CURL_GLOBAL_ALL, which is a macro expression Swift does not import.
 static const long ccurl_global_all = CURL_GLOBAL_ALL;
 
+/// CURLVERSION_NOW, the curl_version_info age this header was written for (a macro).
+static const CURLversion ccurl_version_now = CURLVERSION_NOW;
+
 /// curl_easy_setopt for options that take a `long` (CURLOPT_VERBOSE, CURLOPT_UPLOAD, CURLOPT_USE_SSL, …).
 static inline CURLcode ccurl_easy_setopt_long(CURL *handle, CURLoption option, long value) {
     return curl_easy_setopt(handle, option, value);

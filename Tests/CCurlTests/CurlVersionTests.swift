@@ -5,7 +5,7 @@ import Testing
 struct CurlVersionTests {
     @Test("curl_version_info lists SMTP and SMTPS among the protocols")
     func smtpIsSupported() throws {
-        let info = try #require(curl_version_info(CURLVERSION_NOW))
+        let info = try #require(curl_version_info(ccurl_version_now))
         var protocols: [String] = []
         var cursor = try #require(info.pointee.protocols)
         while let name = cursor.pointee {

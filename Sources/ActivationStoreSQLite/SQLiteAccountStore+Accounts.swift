@@ -1,0 +1,132 @@
+public import ActivationCore
+public import Foundation
+import GRDB
+
+extension SQLiteAccountStore {
+    /// Stores a checked registration; see `AccountStore.register`.
+    public func register(_ registration: Registration, as account: Account, now: Date) async throws
+        -> RegistrationResult
+    {
+        try await transaction { db in
+            if let previous = try String.fetchOne(
+                db, sql: "SELECT account_id FROM registration WHERE id = ?",
+                arguments: [SQLiteValue.id(registration.id)])
+            {
+                let existing = UUID(uuidString: previous)
+                let stillThere = try existing.map { try Account.fetchOne(db, id: $0) != nil } ?? false
+                return .duplicate(existingAccountID: stillThere ? existing : nil)
+            }
+            let candidates = try Account.fetchAll(
+                db, where: "username_key = ? OR email_key = ?", [registration.usernameKey, registration.emailKey])
+            switch RegistrationDecision.decide(for: registration, candidates: candidates) {
+            case .reject(let problems):
+                return .rejected(problems)
+            case .accept(let superseded):
+                for id in superseded { try Self.remove(db, accountID: id, now: now) }
+                try account.insert(db)
+                try db.execute(
+                    sql: "INSERT INTO registration (id, account_id, received_at) VALUES (?, ?, ?)",
+                    arguments: [SQLiteValue.id(registration.id), SQLiteValue.id(account.id), SQLiteValue.millis(now)])
+                let activation = OutboxMessage.queued(.activation, for: account.id, now: now)
+                try activation.insert(db)
+                return .created(account, activation: activation, superseded: superseded)
+            }
+        }
+    }
+
+    /// The account with this id.
+    public func account(id: UUID) async throws -> Account? {
+        try await pool.read { db in try Account.fetchOne(db, id: id) }
+    }
+
+    /// The account with this username, case-insensitively.
+    public func account(username: String) async throws -> Account? {
+        try await pool.read { db in
+            try Account.fetchAll(db, where: "username_key = ?", [Registration.usernameKey(username)]).first
+        }
+    }
+
+    /// The accounts with this email address, case-insensitively.
+    public func accounts(email: String) async throws -> [Account] {
+        try await pool.read { db in
+            try Account.fetchAll(db, where: "email_key = ? ORDER BY registered_at", [Registration.emailKey(email)])
+        }
+    }
+
+    /// The account this registration created, if it still exists.
+    public func account(registrationID: UUID) async throws -> Account? {
+        try await pool.read { db in
+            try Account.fetchAll(db, where: "registration_id = ?", [SQLiteValue.id(registrationID)]).first
+        }
+    }
+
+    /// Activates a pending, unexpired account whose nonce matches; see `AccountStore.activate`.
+    public func activate(accountID: UUID, nonce: Data, now: Date) async throws -> ActivationResult {
+        try await transaction { db in
+            guard var account = try Account.fetchOne(db, id: accountID) else { return .notFound }
+            guard PasswordHasher.constantTimeEquals(Array(account.nonce), Array(nonce)) else {
+                return .nonceMismatch
+            }
+            switch account.state {
+            case .active:
+                return .alreadyActive(account)
+            case .pending where account.isExpired(at: now):
+                return .expired
+            case .pending:
+                try db.execute(
+                    sql: "UPDATE account SET state = 'active', activated_at = ? WHERE id = ? AND state = 'pending'",
+                    arguments: [SQLiteValue.millis(now), SQLiteValue.id(accountID)])
+                try Self.cancelUnsent(db, accountID: accountID, includingLeased: false)
+                account.state = .active
+                account.activatedAt = SQLiteValue.date(SQLiteValue.millis(now))
+                return .activated(account)
+            }
+        }
+    }
+
+    /// Removes expired pending accounts in one batch; see `AccountStore.expirePending`.
+    public func expirePending(now: Date, limit: Int) async throws -> [Account] {
+        try await transaction { db in
+            let expired = try Account.fetchAll(
+                db, where: "state = 'pending' AND expires_at <= ? ORDER BY expires_at LIMIT ?",
+                [SQLiteValue.millis(now), limit])
+            for account in expired { try Self.remove(db, accountID: account.id, now: now) }
+            return expired
+        }
+    }
+
+    /// Counts by state and status.
+    public func counts() async throws -> StoreCounts {
+        try await pool.read { db in
+            var accounts: [AccountState: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM account GROUP BY state") {
+                if let state = AccountState(rawValue: row["state"]) { accounts[state] = row["n"] }
+            }
+            var outbox: [OutboxStatus: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT status, COUNT(*) AS n FROM outbox GROUP BY status") {
+                if let status = OutboxStatus(rawValue: row["status"]) { outbox[status] = row["n"] }
+            }
+            let oldest = try Int64.fetchOne(
+                db, sql: "SELECT MIN(created_at) FROM outbox WHERE status IN ('queued', 'sending')")
+            return StoreCounts(accounts: accounts, outbox: outbox, oldestUnsentAt: SQLiteValue.optionalDate(oldest))
+        }
+    }
+
+    /// Deletes an account and cancels all of its unsent mail, including mail being sent (a worker
+    /// that finishes later finds its lease gone and records nothing).
+    static func remove(_ db: Database, accountID: UUID, now: Date) throws {
+        try db.execute(sql: "DELETE FROM account WHERE id = ?", arguments: [SQLiteValue.id(accountID)])
+        try cancelUnsent(db, accountID: accountID, includingLeased: true)
+    }
+
+    /// Cancels queued mail of an account, and mail being sent too when `includingLeased`.
+    static func cancelUnsent(_ db: Database, accountID: UUID, includingLeased: Bool) throws {
+        let statuses = includingLeased ? "('queued', 'sending')" : "('queued')"
+        try db.execute(
+            sql: """
+                UPDATE outbox SET status = 'cancelled', lease_owner = NULL, lease_expires_at = NULL
+                WHERE account_id = ? AND status IN \(statuses)
+                """,
+            arguments: [SQLiteValue.id(accountID)])
+    }
+}

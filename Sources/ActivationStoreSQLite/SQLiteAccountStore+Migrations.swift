@@ -1,0 +1,64 @@
+import GRDB
+
+extension SQLiteAccountStore {
+    /// The schema, one registered migration per version; never edit a shipped migration, add one.
+    ///
+    /// Times are integer milliseconds since the Unix epoch; ids are lowercase UUID strings.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE account (
+                    id              TEXT PRIMARY KEY NOT NULL,
+                    registration_id TEXT NOT NULL,
+                    username        TEXT NOT NULL,
+                    username_key    TEXT NOT NULL,
+                    first_name      TEXT NOT NULL,
+                    last_name       TEXT NOT NULL,
+                    email           TEXT NOT NULL,
+                    email_key       TEXT NOT NULL,
+                    password_hash   TEXT NOT NULL,
+                    password_phrase TEXT NOT NULL,
+                    locale          TEXT NOT NULL,
+                    state           TEXT NOT NULL CHECK (state IN ('pending', 'active')),
+                    nonce           BLOB NOT NULL,
+                    registered_at   INTEGER NOT NULL,
+                    expires_at      INTEGER NOT NULL,
+                    activated_at    INTEGER,
+                    reminded_at     INTEGER
+                );
+                CREATE UNIQUE INDEX account_username_key ON account(username_key);
+                CREATE UNIQUE INDEX account_active_email ON account(email_key) WHERE state = 'active';
+                CREATE INDEX account_email_key ON account(email_key);
+                CREATE INDEX account_registration ON account(registration_id);
+                CREATE INDEX account_pending_expiry ON account(expires_at) WHERE state = 'pending';
+
+                -- Every registration id ever accepted, kept after its account is gone, so that a
+                -- spool file seen again (a crash between commit and unlink) is never stored twice.
+                CREATE TABLE registration (
+                    id          TEXT PRIMARY KEY NOT NULL,
+                    account_id  TEXT NOT NULL,
+                    received_at INTEGER NOT NULL
+                );
+
+                CREATE TABLE outbox (
+                    id               TEXT PRIMARY KEY NOT NULL,
+                    account_id       TEXT NOT NULL,
+                    kind             TEXT NOT NULL CHECK (kind IN ('activation', 'reminder')),
+                    status           TEXT NOT NULL
+                                     CHECK (status IN ('queued', 'sending', 'sent', 'failed', 'cancelled')),
+                    attempts         INTEGER NOT NULL DEFAULT 0,
+                    created_at       INTEGER NOT NULL,
+                    next_attempt_at  INTEGER NOT NULL,
+                    lease_owner      TEXT,
+                    lease_expires_at INTEGER,
+                    last_attempt_at  INTEGER,
+                    last_reply       TEXT
+                );
+                CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
+                CREATE INDEX outbox_account ON outbox(account_id);
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,136 @@
+public import ActivationCore
+import Foundation
+import Testing
+
+/// The behaviour every `AccountStore` must have. Each store's test target runs every case against
+/// a fresh, migrated store:
+///
+/// ```swift
+/// @Test(arguments: AccountStoreContract.allCases)
+/// func contract(_ check: AccountStoreContract) async throws {
+///     try await check.run(on: try await makeFreshStore())
+/// }
+/// ```
+public enum AccountStoreContract: String, CaseIterable, Sendable, CustomStringConvertible {
+    case usernameIsUniqueCaseInsensitively
+    case activeEmailIsTaken
+    case bothConflictsReportedTogether
+    case insertIsIdempotentByRegistrationID
+    case pendingAccountsOfTheSameEmailAreSuperseded
+    case rejectedRegistrationSupersedesNothing
+    case lookups
+    case concurrentActivationsSucceedOnce
+    case activationChecksStateNonceAndExpiry
+    case claimedRowIsClaimableAgainAfterItsLease
+    case concurrentClaimsAreDisjoint
+    case deliveryOutcomesMoveTheRow
+    case releasedLeasesAreDueAtOnce
+    case enqueueResendAndReminder
+    case expiryRunsInBatchesAndFreesTheUsername
+    case countsByStateAndStatus
+
+    /// The case name.
+    public var description: String { rawValue }
+
+    /// Runs this check against `store`, which must be freshly migrated and empty.
+    public func run(on store: any AccountStore) async throws {
+        let fixtures = ContractFixtures()
+        switch self {
+        case .usernameIsUniqueCaseInsensitively: try await Self.usernameIsUnique(store, fixtures)
+        case .activeEmailIsTaken: try await Self.activeEmailIsTaken(store, fixtures)
+        case .bothConflictsReportedTogether: try await Self.bothConflicts(store, fixtures)
+        case .insertIsIdempotentByRegistrationID: try await Self.idempotentInsert(store, fixtures)
+        case .pendingAccountsOfTheSameEmailAreSuperseded: try await Self.supersede(store, fixtures)
+        case .rejectedRegistrationSupersedesNothing: try await Self.rejectedSupersedesNothing(store, fixtures)
+        case .lookups: try await Self.lookups(store, fixtures)
+        case .concurrentActivationsSucceedOnce: try await Self.concurrentActivations(store, fixtures)
+        case .activationChecksStateNonceAndExpiry: try await Self.activationChecks(store, fixtures)
+        case .claimedRowIsClaimableAgainAfterItsLease: try await Self.leaseExpiry(store, fixtures)
+        case .concurrentClaimsAreDisjoint: try await Self.concurrentClaims(store, fixtures)
+        case .deliveryOutcomesMoveTheRow: try await Self.deliveryOutcomes(store, fixtures)
+        case .releasedLeasesAreDueAtOnce: try await Self.releaseLeases(store, fixtures)
+        case .enqueueResendAndReminder: try await Self.enqueue(store, fixtures)
+        case .expiryRunsInBatchesAndFreesTheUsername: try await Self.batchExpiry(store, fixtures)
+        case .countsByStateAndStatus: try await Self.counts(store, fixtures)
+        }
+    }
+
+    static func usernameIsUnique(_ store: any AccountStore, _ f: ContractFixtures) async throws {
+        _ = try await store.mustRegister(f.registration(username: "jdoe2026", email: "jane@example.org"), f)
+        let clash = f.registration(username: "JDOE2026", email: "other@example.org")
+        let result = try await store.register(clash, as: f.account(for: clash), now: f.now)
+        #expect(result == .rejected([.usernameTaken]))
+        #expect(try await store.account(registrationID: clash.id) == nil)
+        // Taken by an active account too.
+        let active = try await store.mustRegisterActive(f.registration(username: "activeone", email: "a@example.org"), f)
+        let second = f.registration(username: active.username.uppercased(), email: "b@example.org")
+        #expect(try await store.register(second, as: f.account(for: second), now: f.now) == .rejected([.usernameTaken]))
+    }
+
+    static func activeEmailIsTaken(_ store: any AccountStore, _ f: ContractFixtures) async throws {
+        _ = try await store.mustRegisterActive(f.registration(username: "firstone", email: "jane@example.org"), f)
+        let again = f.registration(username: "secondone", email: "JANE@Example.org")
+        #expect(try await store.register(again, as: f.account(for: again), now: f.now) == .rejected([.emailTaken]))
+        #expect(try await store.accounts(email: "jane@example.org").count == 1)
+    }
+
+    static func bothConflicts(_ store: any AccountStore, _ f: ContractFixtures) async throws {
+        _ = try await store.mustRegisterActive(f.registration(username: "firstone", email: "jane@example.org"), f)
+        _ = try await store.mustRegister(f.registration(username: "pendingone", email: "p@example.org"), f)
+        let both = f.registration(username: "PendingOne", email: "jane@example.org")
+        let result = try await store.register(both, as: f.account(for: both), now: f.now)
+        #expect(result == .rejected([.usernameTaken, .emailTaken]))
+    }
+
+    static func idempotentInsert(_ store: any AccountStore, _ f: ContractFixtures) async throws {
+        let registration = f.registration(username: "jdoe2026", email: "jane@example.org")
+        let (account, _, _) = try await store.mustRegister(registration, f)
+        // The same record again (a crash between commit and unlink), even with a fresh account id.
+        let again = try await store.register(registration, as: f.account(for: registration), now: f.now)
+        #expect(again == .duplicate(existingAccountID: account.id))
+        #expect(try await store.outbox(accountID: account.id).count == 1)
+        let counts = try await store.counts()
+        #expect(counts.accounts[.pending] == 1)
+        #expect(counts.outbox[.queued] == 1)
+    }
+
+    static func supersede(_ store: any AccountStore, _ f: ContractFixtures) async throws {
+        let first = try await store.mustRegister(f.registration(username: "typo2026", email: "jane@example.org"), f)
+        // The same person tries again with the same username and a differently cased address.
+        let retry = f.registration(username: "Typo2026", email: "Jane@Example.org")
+        let second = try await store.mustRegister(retry, f)
+        #expect(second.superseded == [first.account.id])
+        #expect(try await store.account(id: first.account.id) == nil)
+        #expect(try await store.outbox(accountID: first.account.id).map(\.status) == [.cancelled])
+        #expect(try await store.outbox(accountID: second.account.id).map(\.status) == [.queued])
+        #expect(try await store.activate(accountID: first.account.id, nonce: first.account.nonce, now: f.now)
+            == .notFound)
+        #expect(try await store.accounts(email: "jane@example.org").map(\.id) == [second.account.id])
+    }
+
+    static func rejectedSupersedesNothing(_ store: any AccountStore, _ f: ContractFixtures) async throws {
+        let pending = try await store.mustRegister(f.registration(username: "janeone", email: "jane@example.org"), f)
+        _ = try await store.mustRegister(f.registration(username: "takenname", email: "other@example.org"), f)
+        let retry = f.registration(username: "takenname", email: "jane@example.org")
+        #expect(try await store.register(retry, as: f.account(for: retry), now: f.now) == .rejected([.usernameTaken]))
+        #expect(try await store.account(id: pending.account.id)?.state == .pending)
+        #expect(try await store.outbox(accountID: pending.account.id).map(\.status) == [.queued])
+    }
+
+    static func lookups(_ store: any AccountStore, _ f: ContractFixtures) async throws {
+        let registration = f.registration(username: "LookMeUp", email: "Look@Example.org")
+        let (account, activation, _) = try await store.mustRegister(registration, f)
+        #expect(account.state == .pending)
+        #expect(activation.kind == .activation && activation.status == .queued && activation.accountID == account.id)
+        let byID = try await store.account(id: account.id)
+        #expect(byID == account)
+        #expect(byID?.passwordPhrase.value == "blue heron at dawn")
+        #expect(byID?.nonce.count == ActivationToken.nonceLength)
+        #expect(try await store.account(username: "lookmeup") == account)
+        #expect(try await store.accounts(email: "look@example.org") == [account])
+        #expect(try await store.account(registrationID: registration.id) == account)
+        #expect(try await store.account(username: "nobody") == nil)
+        #expect(try await store.account(id: UUID()) == nil)
+        #expect(try await store.accounts(email: "nobody@example.org").isEmpty)
+    }
+}

@@ -1,0 +1,47 @@
+import AccountStoreContract
+import ActivationCore
+import ActivationStoreSQLite
+import Foundation
+import Testing
+
+@Suite("SQLite store: file, schema and concurrency")
+struct SQLiteStoreTests {
+    @Test("the database is in WAL mode and migrating twice is harmless")
+    func walAndRepeatedMigration() async throws {
+        try await withTemporarySQLiteStore { store, file in
+            try await store.migrate()
+            let fixtures = ContractFixtures()
+            let registration = fixtures.registration(username: "walcheck", email: "w@example.org")
+            _ = try await store.register(registration, as: fixtures.account(for: registration), now: fixtures.now)
+            #expect(FileManager.default.fileExists(atPath: file.path + "-wal"))
+            // A second store on the same file (the CLI beside the daemon) sees the same data.
+            let other = try SQLiteAccountStore(path: file.path)
+            try await other.migrate()
+            #expect(try await other.account(username: "WALCHECK")?.registrationID == registration.id)
+            try other.close()
+        }
+    }
+
+    @Test("two stores on one file never create the same username twice")
+    func twoConnectionsRace() async throws {
+        try await withTemporarySQLiteStore { store, file in
+            let other = try SQLiteAccountStore(path: file.path)
+            defer { try? other.close() }
+            let fixtures = ContractFixtures()
+            let results = try await withThrowingTaskGroup(of: RegistrationResult.self) { group in
+                for index in 0..<20 {
+                    let target: SQLiteAccountStore = index.isMultiple(of: 2) ? store : other
+                    group.addTask {
+                        let registration = fixtures.registration(username: "samename", email: "s\(index)@example.org")
+                        return try await target.register(registration, as: fixtures.account(for: registration),
+                                                         now: fixtures.now)
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            let created = results.filter { if case .created = $0 { true } else { false } }
+            #expect(created.count == 1)
+            #expect(results.filter { $0 == .rejected([.usernameTaken]) }.count == 19)
+        }
+    }
+}
