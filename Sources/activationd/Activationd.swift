@@ -1,6 +1,16 @@
+// activationd — the command line: `serve` and the operator's subcommands.
+//
+// Owns only argument parsing; the work is in ActivationDaemon.
 import ArgumentParser
 
 @main
 struct Activationd: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "activationd")
+    static let configuration = CommandConfiguration(
+        commandName: "activationd",
+        abstract: "Turns registrations dropped in a spool directory into activated accounts.",
+        discussion: """
+            Exit statuses follow sysexits(3): 65 invalid data, 66 missing input, 78 bad configuration.
+            """,
+        subcommands: [ValidateSubcommand.self, KeysSubcommand.self]
+    )
 }

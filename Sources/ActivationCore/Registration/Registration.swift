@@ -70,6 +70,9 @@ extension Registration {
         "password", "confirmPassword", "passwordPhrase", "acceptedConditions", "locale",
     ]
 
+    /// The largest record accepted, in bytes; a larger file is refused without being read whole.
+    public static let maximalRecordSize = 64 * 1024
+
     /// The fields that hold a password, removed from a rejected record before it is kept.
     public static let passwordFieldNames: Set<String> = ["password", "confirmPassword"]
 }

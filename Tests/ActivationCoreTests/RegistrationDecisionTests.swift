@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+@testable import ActivationCore
+
+@Suite("RegistrationDecision")
+struct RegistrationDecisionTests {
+    /// The registration being decided: username jdoe2026, email jane@example.org.
+    let registration = Fixture.registration
+
+    static func account(_ username: String, _ email: String, _ state: AccountState) -> Account {
+        var registration = Fixture.registration
+        registration.id = UUID()
+        registration.username = username
+        registration.email = email
+        registration.confirmEmail = email
+        var account = Account.pending(
+            from: registration, passwordHash: "$scrypt$", now: Fixture.submittedAt, lifetime: .seconds(86_400))
+        account.state = state
+        return account
+    }
+
+    static func sorted(_ ids: [UUID]) -> [UUID] { ids.sorted { $0.uuidString < $1.uuidString } }
+
+    @Test("no other account: accept, superseding nothing")
+    func free() {
+        #expect(RegistrationDecision.decide(for: registration, candidates: []) == .accept(superseding: []))
+        let unrelated = [Self.account("someone1", "someone@example.org", .active),
+                         Self.account("other22", "other@example.org", .pending)]
+        #expect(RegistrationDecision.decide(for: registration, candidates: unrelated) == .accept(superseding: []))
+    }
+
+    @Test("a username held by an active or pending account with another email is taken, in any case",
+          arguments: AccountState.allCases, ["jdoe2026", "JDOE2026", "JDoe2026"])
+    func usernameTaken(state: AccountState, username: String) {
+        let holder = Self.account(username, "someone@example.org", state)
+        #expect(RegistrationDecision.decide(for: registration, candidates: [holder]) == .reject([.usernameTaken]))
+    }
+
+    @Test("an email held by an active account is taken, in any case",
+          arguments: ["jane@example.org", "JANE@EXAMPLE.ORG", "Jane@Example.org"])
+    func emailTaken(email: String) {
+        let holder = Self.account("someone1", email, .active)
+        #expect(RegistrationDecision.decide(for: registration, candidates: [holder]) == .reject([.emailTaken]))
+    }
+
+    @Test("username and email both taken are both reported")
+    func bothTaken() {
+        let byName = Self.account("jdoe2026", "someone@example.org", .pending)
+        let byEmail = Self.account("someone1", "jane@example.org", .active)
+        #expect(RegistrationDecision.decide(for: registration, candidates: [byName, byEmail])
+            == .reject([.usernameTaken, .emailTaken]))
+        let both = Self.account("JDOE2026", "Jane@Example.org", .active)
+        #expect(RegistrationDecision.decide(for: registration, candidates: [both]) == .reject([.usernameTaken, .emailTaken]))
+    }
+
+    @Test("pending accounts with the same email, in any case, are superseded")
+    func supersede() {
+        let first = Self.account("jdoe2025", "JANE@example.org", .pending)
+        let second = Self.account("janed1", "jane@EXAMPLE.ORG", .pending)
+        #expect(RegistrationDecision.decide(for: registration, candidates: [first])
+            == .accept(superseding: [first.id]))
+        #expect(RegistrationDecision.decide(for: registration, candidates: [second, first])
+            == .accept(superseding: Self.sorted([first.id, second.id])))
+    }
+
+    @Test("the username of a superseded account does not count as taken")
+    func supersededUsernameFree() {
+        let typo = Self.account("JDoe2026", "Jane@example.org", .pending)
+        #expect(RegistrationDecision.decide(for: registration, candidates: [typo]) == .accept(superseding: [typo.id]))
+    }
+
+    @Test("a superseded account does not free a username held by another account")
+    func otherHolderStillCounts() {
+        let typo = Self.account("jdoe2026", "jane@example.org", .pending)
+        let other = Self.account("jdoe2026", "someone@example.org", .pending)
+        #expect(RegistrationDecision.decide(for: registration, candidates: [typo, other]) == .reject([.usernameTaken]))
+    }
+
+    @Test("nothing is superseded when the registration is refused")
+    func noSupersedeOnReject() {
+        let pending = Self.account("jdoe2025", "jane@example.org", .pending)
+        let active = Self.account("janedoe1", "jane@example.org", .active)
+        #expect(RegistrationDecision.decide(for: registration, candidates: [pending, active]) == .reject([.emailTaken]))
+        let nameHolder = Self.account("JDOE2026", "x@example.org", .active)
+        #expect(RegistrationDecision.decide(for: registration, candidates: [pending, nameHolder])
+            == .reject([.usernameTaken]))
+    }
+
+    @Test("an active account with another email does not block the email")
+    func activeOtherEmail() {
+        let active = Self.account("someone1", "jane@example.org.au", .active)
+        #expect(RegistrationDecision.decide(for: registration, candidates: [active]) == .accept(superseding: []))
+    }
+}

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs the Debian packages activationd needs, only those missing; quiet when all are there.
+#   scripts/bootstrap.sh build   what building needs (libcurl and SQLite headers)
+#   scripts/bootstrap.sh test    that plus the test peers (Python for interop checks, …)
+#   scripts/bootstrap.sh run     that plus the local mail catcher of `make run`
+set -euo pipefail
+
+build_packages=(pkg-config libcurl4-openssl-dev libsqlite3-dev)
+test_packages=(python3)
+run_packages=()
+
+case "${1:-build}" in
+  build) wanted=("${build_packages[@]}") ;;
+  test)  wanted=("${build_packages[@]}" "${test_packages[@]}") ;;
+  run)   wanted=("${build_packages[@]}" "${run_packages[@]}") ;;
+  *) echo "usage: $0 build|test|run" >&2; exit 64 ;;
+esac
+
+missing=()
+for package in "${wanted[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)
+  [[ "$status" == "install ok installed" ]] || missing+=("$package")
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+if [[ $(id -u) -ne 0 ]]; then
+  sudo=(sudo)
+else
+  sudo=()
+fi
+echo "bootstrap: installing ${missing[*]}" >&2
+"${sudo[@]}" apt-get update -qq
+DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
