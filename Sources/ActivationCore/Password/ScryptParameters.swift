@@ -20,6 +20,9 @@ public struct ScryptParameters: Sendable, Hashable, CustomStringConvertible {
     public static let rRange = 1...32
     /// Bounds of `p`.
     public static let pRange = 1...16
+    /// Most memory one derivation may need (512 MiB): the ranges above alone would let a forged
+    /// hash string ask for `ln=20,r=32` — 4 GiB.
+    public static let maximalMemoryBytes = 512 << 20
 
     /// Creates parameters.
     public init(logN: Int, r: Int, p: Int) {
@@ -28,9 +31,10 @@ public struct ScryptParameters: Sendable, Hashable, CustomStringConvertible {
         self.p = p
     }
 
-    /// Whether every parameter is within bounds.
+    /// Whether every parameter is within bounds, and the memory they need too.
     public var isWithinBounds: Bool {
         Self.logNRange.contains(logN) && Self.rRange.contains(r) && Self.pRange.contains(p)
+            && memoryBytes <= Self.maximalMemoryBytes
     }
 
     /// The bytes of memory one derivation needs (128 · N · r, plus 128 · r · p).
