@@ -144,8 +144,7 @@ struct RegistrationDecoderTests {
     func syntax() throws {
         let whole = Fixture.record()
         let cases: [Data] = [
-            Data(), whole.prefix(whole.count / 2), whole.dropLast(), Data("{ \"version\": 1, }".utf8),
-            Data("{ version: 1 }".utf8), Data("not json".utf8),
+            Data(), whole.prefix(whole.count / 2), whole.dropLast(), Data("{ version: 1 }".utf8), Data("not json".utf8),
         ]
         for data in cases {
             let failure = try #require(Fixture.decodeFailure(data))

@@ -33,7 +33,8 @@ public struct KeyRing: Sendable {
     public init(parsing text: String) throws(ParseError) {
         var keys: [SigningKey] = []
         var seen: Set<String> = []
-        for (offset, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // `isNewline` rather than "\n": a CRLF file's line ends are the single Character "\r\n".
+        for (offset, rawLine) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let line = rawLine.trimmingCharacters(in: .whitespaces)
             if line.isEmpty || line.hasPrefix("#") { continue }
             let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
