@@ -17,6 +17,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0", traits: [.defaults, "YAML"]),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
     ],
     targets: [
         // libcurl, seen through typed wrappers for its variadic functions. Only ActivationMail imports it.
@@ -46,7 +49,13 @@ let package = Package(
         // Configuration and the work behind each subcommand.
         .target(
             name: "ActivationDaemon",
-            dependencies: ["ActivationCore", "ActivationStoreSQLite"],
+            dependencies: [
+                "ActivationCore",
+                "ActivationStoreSQLite",
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
             swiftSettings: strictSettings
         ),
         .executableTarget(
@@ -78,6 +87,7 @@ let package = Package(
             dependencies: ["ActivationStoreSQLite", "AccountStoreContract"],
             swiftSettings: strictSettings
         ),
+        .testTarget(name: "ActivationDaemonTests", dependencies: ["ActivationDaemon", "ActivationCore"], swiftSettings: strictSettings),
         .testTarget(name: "activationdTests", dependencies: ["activationd"], swiftSettings: strictSettings),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,64 @@
+/// Every configuration key, its kind and its default: the one table that the loader, the unknown-key
+/// check, the environment overrides and `Config/activationd.yaml` agree on.
+enum ConfigurationSchema {
+    /// How a key's value is read.
+    enum Kind: Equatable {
+        case string
+        case duration
+        case integer(ClosedRange<Int>)
+        case choice([String])
+    }
+
+    /// One key.
+    struct Entry {
+        /// Dotted key, `smtp.url`.
+        let key: String
+        let kind: Kind
+        /// The default, as it would be written in the file.
+        let defaultValue: String
+    }
+
+    static let entries: [Entry] = [
+        Entry(key: "public_url", kind: .string, defaultValue: "http://127.0.0.1:8080"),
+        Entry(key: "http.listen", kind: .string, defaultValue: "127.0.0.1:8080"),
+        Entry(key: "spool.directory", kind: .string, defaultValue: "/var/spool/activationd"),
+        Entry(key: "spool.rescan_interval", kind: .duration, defaultValue: "30s"),
+        Entry(key: "store.url", kind: .string, defaultValue: "sqlite:///var/lib/activationd/activationd.sqlite"),
+        Entry(key: "smtp.url", kind: .string, defaultValue: "smtp://127.0.0.1:25"),
+        Entry(key: "smtp.starttls", kind: .choice(["required", "opportunistic", "never"]), defaultValue: "opportunistic"),
+        Entry(key: "smtp.username", kind: .string, defaultValue: ""),
+        Entry(key: "smtp.password_file", kind: .string, defaultValue: ""),
+        Entry(key: "smtp.from", kind: .string, defaultValue: "Accounts <no-reply@example.org>"),
+        Entry(key: "smtp.connections", kind: .integer(1...64), defaultValue: "4"),
+        Entry(key: "smtp.timeout", kind: .duration, defaultValue: "30s"),
+        Entry(key: "smtp.ca_file", kind: .string, defaultValue: ""),
+        Entry(key: "courier.minimal_backoff", kind: .duration, defaultValue: "30s"),
+        Entry(key: "courier.maximal_backoff", kind: .duration, defaultValue: "1h"),
+        Entry(key: "courier.maximal_queue_lifetime", kind: .duration, defaultValue: "2d"),
+        Entry(key: "activation.lifetime", kind: .duration, defaultValue: "30d"),
+        Entry(key: "activation.confirm", kind: .choice(["password", "button"]), defaultValue: "password"),
+        Entry(key: "activation.reminder_before", kind: .duration, defaultValue: "3d"),
+        Entry(key: "activation.resend_cooldown", kind: .duration, defaultValue: "5m"),
+        Entry(key: "activation.resend_daily_limit", kind: .integer(1...1000), defaultValue: "5"),
+        Entry(key: "keys.file", kind: .string, defaultValue: "/etc/activationd/signing.keys"),
+        Entry(key: "password_hash.scrypt_log_n", kind: .integer(1...20), defaultValue: "17"),
+        Entry(key: "password_hash.scrypt_r", kind: .integer(1...32), defaultValue: "8"),
+        Entry(key: "password_hash.scrypt_p", kind: .integer(1...16), defaultValue: "1"),
+        Entry(key: "sweeper.interval", kind: .duration, defaultValue: "10m"),
+        Entry(key: "dkim.domain", kind: .string, defaultValue: ""),
+        Entry(key: "dkim.selector", kind: .string, defaultValue: ""),
+        Entry(key: "dkim.private_key_file", kind: .string, defaultValue: ""),
+        Entry(key: "dkim.algorithm", kind: .choice(["rsa-sha256"]), defaultValue: "rsa-sha256"),
+        Entry(key: "log.format", kind: .choice(["logfmt", "json"]), defaultValue: "logfmt"),
+        Entry(key: "log.level", kind: .choice(["trace", "debug", "info", "notice", "warning", "error", "critical"]),
+              defaultValue: "info"),
+        Entry(key: "templates.directory", kind: .string, defaultValue: ""),
+    ]
+
+    static let byKey: [String: Entry] = Dictionary(uniqueKeysWithValues: entries.map { ($0.key, $0) })
+
+    /// The sections (first key components) that hold nested keys.
+    static let sections: Set<String> = Set(entries.compactMap { entry in
+        entry.key.contains(".") ? String(entry.key.split(separator: ".")[0]) : nil
+    })
+}

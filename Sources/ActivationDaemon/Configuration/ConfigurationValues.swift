@@ -1,0 +1,167 @@
+import ActivationCore
+import Foundation
+
+/// The raw text of every key, turned into a `DaemonConfiguration` with each value checked.
+struct ConfigurationValues {
+    var raw: [String: String] = [:]
+
+    func text(_ key: String) -> String { raw[key] ?? ConfigurationSchema.byKey[key]?.defaultValue ?? "" }
+
+    func duration(_ key: String) throws(ConfigurationError) -> Duration {
+        guard let value = DurationText.parse(text(key)) else {
+            throw ConfigurationError(key: key, problem: "expected a duration such as 30s, 5m, 1h or 30d, got \"\(text(key))\"")
+        }
+        return value
+    }
+
+    func integer(_ key: String) throws(ConfigurationError) -> Int {
+        guard case .integer(let range) = ConfigurationSchema.byKey[key]?.kind else { preconditionFailure(key) }
+        guard let value = Int(text(key)) else {
+            throw ConfigurationError(key: key, problem: "expected a whole number, got \"\(text(key))\"")
+        }
+        guard range.contains(value) else {
+            throw ConfigurationError(key: key, problem: "must be between \(range.lowerBound) and \(range.upperBound)")
+        }
+        return value
+    }
+
+    func choice(_ key: String) throws(ConfigurationError) -> String {
+        guard case .choice(let choices) = ConfigurationSchema.byKey[key]?.kind else { preconditionFailure(key) }
+        guard choices.contains(text(key)) else {
+            throw ConfigurationError(key: key, problem: "expected one of \(choices.joined(separator: ", ")), got \"\(text(key))\"")
+        }
+        return text(key)
+    }
+
+    func build(environment: [String: String]) throws(ConfigurationError) -> DaemonConfiguration {
+        let publicURL = try Self.url("public_url", text("public_url"), schemes: ["http", "https"])
+        let (host, port) = try Self.hostPort("http.listen", text("http.listen"))
+        let spoolDirectory = text("spool.directory")
+        guard spoolDirectory.hasPrefix("/") else {
+            throw ConfigurationError(key: "spool.directory", problem: "expected an absolute path")
+        }
+        let smtpURL = try Self.url("smtp.url", text("smtp.url"), schemes: ["smtp", "smtps"])
+        let (fromName, fromAddress) = try Self.mailbox("smtp.from", text("smtp.from"))
+        _ = fromName
+
+        let courier = DaemonConfiguration.Courier(
+            minimalBackoff: try duration("courier.minimal_backoff"),
+            maximalBackoff: try duration("courier.maximal_backoff"),
+            maximalQueueLifetime: try duration("courier.maximal_queue_lifetime"))
+        guard courier.minimalBackoff <= courier.maximalBackoff else {
+            throw ConfigurationError(key: "courier.minimal_backoff", problem: "is longer than courier.maximal_backoff")
+        }
+        let activation = DaemonConfiguration.Activation(
+            lifetime: try duration("activation.lifetime"), confirm: try choice("activation.confirm"),
+            reminderBefore: try duration("activation.reminder_before"),
+            resendCooldown: try duration("activation.resend_cooldown"),
+            resendDailyLimit: try integer("activation.resend_daily_limit"))
+        guard activation.lifetime > .zero else {
+            throw ConfigurationError(key: "activation.lifetime", problem: "must be longer than 0s")
+        }
+        guard activation.reminderBefore < activation.lifetime else {
+            throw ConfigurationError(key: "activation.reminder_before", problem: "must be shorter than activation.lifetime")
+        }
+
+        let username = text("smtp.username")
+        var password: Secret? = nil
+        if let path = SecretFile.locate(key: "smtp.password_file", configuredPath: text("smtp.password_file"),
+                                        credential: "smtp-password", environment: environment) {
+            let secret = try SecretFile.read(key: "smtp.password_file", path: path, privateToOwner: true)
+            password = Secret(secret.trimmingCharacters(in: .newlines))
+        }
+        if !username.isEmpty, password == nil {
+            throw ConfigurationError(key: "smtp.password_file", problem: "smtp.username is set but no password file is")
+        }
+        guard let keysPath = SecretFile.locate(key: "keys.file", configuredPath: text("keys.file"),
+                                               credential: "signing-keys", environment: environment)
+        else { throw ConfigurationError(key: "keys.file", problem: "no signing keys file configured") }
+        let keys: KeyRing
+        do {
+            keys = try KeyRing(parsing: try SecretFile.read(key: "keys.file", path: keysPath, privateToOwner: true))
+        } catch let error as KeyRing.ParseError {
+            throw ConfigurationError(key: "keys.file", problem: "\(keysPath): \(error)")
+        } catch let error as ConfigurationError {
+            throw error
+        } catch {
+            throw ConfigurationError(key: "keys.file", problem: "\(keysPath): unreadable")
+        }
+        if !text("dkim.domain").isEmpty || !text("dkim.private_key_file").isEmpty {
+            throw ConfigurationError(key: "dkim.domain", problem: "DKIM signing is not supported by this version; leave dkim.* empty")
+        }
+        let caFile = text("smtp.ca_file")
+        if !caFile.isEmpty, !FileManager.default.isReadableFile(atPath: caFile) {
+            throw ConfigurationError(key: "smtp.ca_file", problem: "cannot read \(caFile)")
+        }
+        let templates = text("templates.directory")
+        var isDirectory: ObjCBool = false
+        if !templates.isEmpty, !(FileManager.default.fileExists(atPath: templates, isDirectory: &isDirectory)
+                                 && isDirectory.boolValue) {
+            throw ConfigurationError(key: "templates.directory", problem: "\(templates) is not a directory")
+        }
+
+        return DaemonConfiguration(
+            publicURL: publicURL,
+            http: .init(host: host, port: port),
+            spool: .init(directory: spoolDirectory, rescanInterval: try duration("spool.rescan_interval")),
+            store: try Self.store(text("store.url")),
+            smtp: .init(url: smtpURL, starttls: try choice("smtp.starttls"), username: username, password: password,
+                        from: text("smtp.from"), fromAddress: fromAddress, connections: try integer("smtp.connections"),
+                        timeout: try duration("smtp.timeout"), caFile: caFile.isEmpty ? nil : caFile),
+            courier: courier,
+            activation: activation,
+            keys: keys,
+            keysFile: keysPath,
+            passwordHash: ScryptParameters(logN: try integer("password_hash.scrypt_log_n"),
+                                           r: try integer("password_hash.scrypt_r"),
+                                           p: try integer("password_hash.scrypt_p")),
+            sweeperInterval: try duration("sweeper.interval"),
+            log: .init(format: try choice("log.format"), level: try choice("log.level")),
+            templatesDirectory: templates.isEmpty ? nil : templates)
+    }
+
+    static func url(_ key: String, _ text: String, schemes: [String]) throws(ConfigurationError) -> URL {
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), schemes.contains(scheme),
+              let host = url.host, !host.isEmpty
+        else {
+            throw ConfigurationError(key: key, problem: "expected a \(schemes.joined(separator: " or ")) URL with a host, got \"\(text)\"")
+        }
+        return url
+    }
+
+    static func hostPort(_ key: String, _ text: String) throws(ConfigurationError) -> (String, Int) {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+              (0...65535).contains(port), colon != text.startIndex
+        else { throw ConfigurationError(key: key, problem: "expected host:port, got \"\(text)\"") }
+        var host = String(text[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return (host, port)
+    }
+
+    /// `Name <address>` or a bare address.
+    static func mailbox(_ key: String, _ text: String) throws(ConfigurationError) -> (String, String) {
+        var name = ""
+        var address = text.trimmingCharacters(in: .whitespaces)
+        if let open = address.lastIndex(of: "<"), address.hasSuffix(">") {
+            name = address[..<open].trimmingCharacters(in: .whitespaces)
+            address = String(address[address.index(after: open)..<address.index(before: address.endIndex)])
+        }
+        guard EmailAddress.isValid(address), !name.unicodeScalars.contains(where: { $0.value < 0x20 || $0 == "<" || $0 == ">" })
+        else { throw ConfigurationError(key: key, problem: "expected \"Name <address@domain>\" or an address, got \"\(text)\"") }
+        return (name, address)
+    }
+
+    static func store(_ text: String) throws(ConfigurationError) -> DaemonConfiguration.StoreLocation {
+        if text.hasPrefix("sqlite://") {
+            let path = String(text.dropFirst("sqlite://".count))
+            guard path.hasPrefix("/"), path.count > 1 else {
+                throw ConfigurationError(key: "store.url", problem: "expected sqlite:///absolute/path, got \"\(text)\"")
+            }
+            return .sqlite(path: path)
+        }
+        if text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") {
+            return .postgres(url: text)
+        }
+        throw ConfigurationError(key: "store.url", problem: "expected sqlite:///path or postgres://…")
+    }
+}

@@ -1,0 +1,124 @@
+public import ActivationCore
+public import Foundation
+
+/// Everything `activationd serve` and its subcommands are configured with: one YAML file, every
+/// key overridable by an environment variable (`ACTIVATIOND_SMTP_URL` for `smtp.url`), secrets read
+/// from files or systemd credentials. `Config/activationd.yaml` documents each key and its default.
+public struct DaemonConfiguration: Sendable {
+    /// Links are `<publicURL>/activate?token=…`.
+    public var publicURL: URL
+    /// The HTTP listener.
+    public var http: HTTP
+    /// The spool directory.
+    public var spool: Spool
+    /// Where accounts live.
+    public var store: StoreLocation
+    /// The outgoing relay.
+    public var smtp: SMTP
+    /// Retry schedule of outgoing mail.
+    public var courier: Courier
+    /// Account activation rules.
+    public var activation: Activation
+    /// The signing keys (read from `keys.file` or the `signing-keys` credential).
+    public var keys: KeyRing
+    /// Where the keys came from, for messages.
+    public var keysFile: String
+    /// Parameters of new password hashes.
+    public var passwordHash: ScryptParameters
+    /// How often the sweeper runs.
+    public var sweeperInterval: Duration
+    /// Logging.
+    public var log: Log
+    /// A directory whose templates override the shipped ones; nil for the shipped ones only.
+    public var templatesDirectory: String?
+
+    /// `http.*`.
+    public struct HTTP: Sendable, Equatable {
+        /// Address to listen on.
+        public var host: String
+        /// Port to listen on.
+        public var port: Int
+    }
+
+    /// `spool.*`.
+    public struct Spool: Sendable, Equatable {
+        /// The spool directory, holding tmp/, new/ and rejected/.
+        public var directory: String
+        /// How often new/ is rescanned besides inotify.
+        public var rescanInterval: Duration
+    }
+
+    /// `store.url`: `sqlite:///path` or `postgres://…`.
+    public enum StoreLocation: Sendable, Equatable {
+        /// An SQLite file at this absolute path.
+        case sqlite(path: String)
+        /// A PostgreSQL database.
+        case postgres(url: String)
+    }
+
+    /// `smtp.*`.
+    public struct SMTP: Sendable {
+        /// `smtp://host:port` or `smtps://host:port`.
+        public var url: URL
+        /// `required`, `opportunistic` or `never`.
+        public var starttls: String
+        /// AUTH user name; empty for no AUTH.
+        public var username: String
+        /// AUTH password, read from `smtp.password_file` or the `smtp-password` credential.
+        public var password: Secret?
+        /// The From header, `Name <address>`.
+        public var from: String
+        /// The envelope sender: the address inside `from`.
+        public var fromAddress: String
+        /// Parallel SMTP connections.
+        public var connections: Int
+        /// Connect and reply timeout.
+        public var timeout: Duration
+        /// CA bundle for the relay's certificate; nil for the system's.
+        public var caFile: String?
+    }
+
+    /// `courier.*`, after Postfix's settings of the same names.
+    public struct Courier: Sendable, Equatable {
+        /// Shortest wait before retrying a deferred mail.
+        public var minimalBackoff: Duration
+        /// Longest wait between retries.
+        public var maximalBackoff: Duration
+        /// A mail still undelivered this long after it was queued fails.
+        public var maximalQueueLifetime: Duration
+    }
+
+    /// `activation.*`.
+    public struct Activation: Sendable, Equatable {
+        /// How long an activation link lives.
+        public var lifetime: Duration
+        /// `password` (the person confirms with their password) or `button`.
+        public var confirm: String
+        /// When, before expiry, the reminder goes out.
+        public var reminderBefore: Duration
+        /// Shortest time between two resends for one account.
+        public var resendCooldown: Duration
+        /// Most resends for one account in a day.
+        public var resendDailyLimit: Int
+    }
+
+    /// `log.*`.
+    public struct Log: Sendable, Equatable {
+        /// `logfmt` or `json`.
+        public var format: String
+        /// The lowest level logged: `trace` … `critical`.
+        public var level: String
+    }
+}
+
+extension DaemonConfiguration {
+    /// One line for `check-config`: what was loaded, without secrets.
+    public var summary: String {
+        let storeText = switch store {
+        case .sqlite(let path): "sqlite \(path)"
+        case .postgres: "postgres"
+        }
+        return "store \(storeText), spool \(spool.directory), relay \(smtp.url.host ?? "?"), "
+            + "\(keys.keys.count) signing key(s) from \(keysFile), listening on \(http.host):\(http.port)"
+    }
+}

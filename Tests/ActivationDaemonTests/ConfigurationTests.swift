@@ -1,0 +1,155 @@
+import ActivationCore
+@testable import ActivationDaemon
+import Foundation
+import Testing
+
+/// A temporary directory with a private keys file and a configuration file made of `yaml`.
+struct ConfigurationFixture {
+    let directory: URL
+    var keysPath: String { directory.appendingPathComponent("signing.keys").path }
+    var configPath: String { directory.appendingPathComponent("activationd.yaml").path }
+
+    init(_ yaml: String = "", keysMode: mode_t = 0o600) throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("activationd-config-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try (KeysCommand.generateLine() + "\n").write(toFile: keysPath, atomically: true, encoding: .utf8)
+        chmod(keysPath, keysMode)
+        try write(yaml)
+    }
+
+    /// Writes the configuration file: `yaml` with the keys file line added unless it sets keys itself.
+    func write(_ yaml: String) throws {
+        let text = yaml.contains("keys:") ? yaml : yaml + "\nkeys:\n  file: \"\(keysPath)\"\n"
+        try text.write(toFile: configPath, atomically: true, encoding: .utf8)
+    }
+
+    func load(environment: [String: String] = [:]) async throws(ConfigurationError) -> DaemonConfiguration {
+        try await DaemonConfiguration.load(path: configPath, environment: environment)
+    }
+
+    func cleanUp() { try? FileManager.default.removeItem(at: directory) }
+}
+
+@Suite("configuration")
+struct ConfigurationTests {
+    @Test("the shipped Config/activationd.yaml loads and equals the built-in defaults")
+    func shippedFileIsTheDefaults() async throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let shipped = try String(contentsOf: root.appendingPathComponent("Config/activationd.yaml"), encoding: .utf8)
+        let fixture = try ConfigurationFixture()
+        defer { fixture.cleanUp() }
+        try fixture.write(shipped.replacingOccurrences(of: "/etc/activationd/signing.keys", with: fixture.keysPath))
+        let fromFile = try await fixture.load()
+        try fixture.write("")
+        let defaults = try await fixture.load()
+        #expect(fromFile.summary == defaults.summary)
+        #expect(fromFile.courier == defaults.courier && fromFile.activation == defaults.activation)
+        #expect(fromFile.spool == defaults.spool && fromFile.log == defaults.log)
+        #expect(defaults.activation.lifetime == .seconds(30 * 86_400))
+        #expect(defaults.passwordHash == .default)
+        #expect(defaults.smtp.connections == 4 && defaults.smtp.fromAddress == "no-reply@example.org")
+        #expect(defaults.store == .sqlite(path: "/var/lib/activationd/activationd.sqlite"))
+        // Every key of the schema is documented in the shipped file.
+        for entry in ConfigurationSchema.entries {
+            let leaf = String(entry.key.split(separator: ".").last!)
+            #expect(shipped.contains("\(leaf):"), "Config/activationd.yaml documents \(entry.key)")
+        }
+    }
+
+    @Test("an environment variable overrides the file")
+    func environmentOverrides() async throws {
+        let fixture = try ConfigurationFixture("smtp:\n  url: \"smtp://relay.example.org:25\"\n  connections: 2\n")
+        defer { fixture.cleanUp() }
+        let configuration = try await fixture.load(environment: [
+            "ACTIVATIOND_SMTP_URL": "smtps://other.example.org:465",
+            "ACTIVATIOND_SPOOL_RESCAN_INTERVAL": "5s",
+        ])
+        #expect(configuration.smtp.url.absoluteString == "smtps://other.example.org:465")
+        #expect(configuration.smtp.connections == 2)
+        #expect(configuration.spool.rescanInterval == .seconds(5))
+    }
+
+    @Test("each bad configuration names its key", arguments: [
+        ("smtp:\n  conections: 4\n", "smtp.conections", "unknown key"),
+        ("colour: blue\n", "colour", "unknown key"),
+        ("smtp:\n  connections: four\n", "smtp.connections", "whole number"),
+        ("smtp:\n  connections: 0\n", "smtp.connections", "between"),
+        ("smtp:\n  timeout: 30 seconds\n", "smtp.timeout", "duration"),
+        ("smtp:\n  timeout: [1, 2]\n", "smtp.timeout", "single value"),
+        ("smtp:\n  url: \"http://relay\"\n", "smtp.url", "smtp or smtps"),
+        ("smtp:\n  starttls: maybe\n", "smtp.starttls", "one of"),
+        ("smtp:\n  from: \"Accounts <no-reply>\"\n", "smtp.from", "address"),
+        ("smtp:\n  username: \"relayuser\"\n", "smtp.password_file", "no password"),
+        ("smtp:\n  password_file: \"/nonexistent/password\"\n", "smtp.password_file", "cannot read"),
+        ("smtp: 5\n", "smtp", "mapping"),
+        ("http:\n  listen: \"localhost\"\n", "http.listen", "host:port"),
+        ("store:\n  url: \"mysql://db\"\n", "store.url", "sqlite"),
+        ("store:\n  url: \"sqlite://relative.db\"\n", "store.url", "absolute"),
+        ("public_url: \"accounts.example.org\"\n", "public_url", "URL"),
+        ("courier:\n  minimal_backoff: 2h\n", "courier.minimal_backoff", "longer"),
+        ("activation:\n  reminder_before: 40d\n", "activation.reminder_before", "shorter"),
+        ("password_hash:\n  scrypt_log_n: 40\n", "password_hash.scrypt_log_n", "between"),
+        ("log:\n  level: loud\n", "log.level", "one of"),
+        ("dkim:\n  domain: example.org\n", "dkim.domain", "not supported"),
+        ("keys:\n  file: \"/nonexistent/keys\"\n", "keys.file", "cannot read"),
+        ("spool: [a, b\n", "activationd.yaml", "YAML"),
+    ])
+    func badConfiguration(yaml: String, key: String, problem: String) async throws {
+        let fixture = try ConfigurationFixture(yaml)
+        defer { fixture.cleanUp() }
+        do {
+            _ = try await fixture.load()
+            Issue.record("\(key) was accepted")
+        } catch {
+            #expect(error.key.hasSuffix(key))
+            #expect(error.problem.contains(problem), "\(error)")
+        }
+    }
+
+    @Test("a keys file others can read is refused; a malformed one names its line")
+    func keysFileChecks() async throws {
+        let open = try ConfigurationFixture(keysMode: 0o644)
+        defer { open.cleanUp() }
+        await #expect(throws: ConfigurationError.self) { try await open.load() }
+        let fixture = try ConfigurationFixture()
+        defer { fixture.cleanUp() }
+        try "k1 c2hvcnQ=\n".write(toFile: fixture.keysPath, atomically: false, encoding: .utf8)
+        do {
+            _ = try await fixture.load()
+            Issue.record("a short key was accepted")
+        } catch {
+            #expect(error.key == "keys.file" && error.problem.contains("line 1"))
+            #expect(!error.description.contains("c2hvcnQ="))
+        }
+    }
+
+    @Test("systemd credentials supply the secrets")
+    func credentialsDirectory() async throws {
+        let fixture = try ConfigurationFixture("smtp:\n  username: relayuser\nkeys:\n  file: \"/nonexistent\"\n")
+        defer { fixture.cleanUp() }
+        let credentials = fixture.directory.appendingPathComponent("credentials")
+        try FileManager.default.createDirectory(at: credentials, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: fixture.keysPath, toPath: credentials.appendingPathComponent("signing-keys").path)
+        let passwordPath = credentials.appendingPathComponent("smtp-password").path
+        try "relay-secret\n".write(toFile: passwordPath, atomically: false, encoding: .utf8)
+        chmod(passwordPath, 0o600)
+        let configuration = try await fixture.load(environment: ["CREDENTIALS_DIRECTORY": credentials.path])
+        #expect(configuration.smtp.password?.value == "relay-secret")
+        #expect(configuration.keysFile.hasSuffix("credentials/signing-keys"))
+    }
+
+    @Test("durations", arguments: [
+        ("500ms", Duration.milliseconds(500)), ("30s", .seconds(30)), ("5m", .seconds(300)),
+        ("1h", .seconds(3600)), ("30d", .seconds(2_592_000)), ("2w", .seconds(1_209_600)),
+    ])
+    func durations(text: String, value: Duration) {
+        #expect(DurationText.parse(text) == value)
+        #expect(DurationText.format(value) == text)
+    }
+
+    @Test("malformed durations", arguments: ["", "s", "30", "-5s", "1.5h", "30 s", "5x", "９s", "30sec"])
+    func malformedDurations(text: String) {
+        #expect(DurationText.parse(text) == nil)
+    }
+}
