@@ -28,6 +28,8 @@ public enum AccountStoreContract: String, CaseIterable, Sendable, CustomStringCo
     case enqueueResendAndReminder
     case expiryRunsInBatchesAndFreesTheUsername
     case countsByStateAndStatus
+    case remindersAreQueuedOncePerAccount
+    case purgeRemovesOnlyFinishedMail
 
     /// The case name.
     public var description: String { rawValue }
@@ -52,6 +54,8 @@ public enum AccountStoreContract: String, CaseIterable, Sendable, CustomStringCo
         case .enqueueResendAndReminder: try await Self.enqueue(store, fixtures)
         case .expiryRunsInBatchesAndFreesTheUsername: try await Self.batchExpiry(store, fixtures)
         case .countsByStateAndStatus: try await Self.counts(store, fixtures)
+        case .remindersAreQueuedOncePerAccount: try await Self.reminders(store, fixtures)
+        case .purgeRemovesOnlyFinishedMail: try await Self.purge(store, fixtures)
         }
     }
 

@@ -33,15 +33,26 @@ public enum LogKey {
     public static let count = "count"
 }
 
-/// Event names for `LogKey.event`.
-public enum LogEvent {
+/// Event names for `LogKey.event`. (Not `LogEvent`: swift-log has a type of that name.)
+public enum EventName {
+    /// A spool record became a pending account.
     public static let registrationAccepted = "registration.accepted"
+    /// A spool record was set aside in rejected/.
     public static let registrationRejected = "registration.rejected"
+    /// A spool record whose registration id was already stored was removed.
     public static let registrationDuplicate = "registration.duplicate"
+    /// A pending account was replaced by a newer registration of the same address.
     public static let registrationSuperseded = "registration.superseded"
+    /// The relay accepted a mail.
     public static let mailSent = "mail.sent"
+    /// A mail will be retried.
     public static let mailDeferred = "mail.deferred"
+    /// A mail was given up.
     public static let mailFailed = "mail.failed"
+    /// A person activated their account.
     public static let accountActivated = "account.activated"
+    /// A pending account passed its expiry and was removed.
     public static let accountExpired = "account.expired"
+    /// A reminder mail was queued.
+    public static let reminderQueued = "account.reminder_queued"
 }

@@ -60,6 +60,48 @@ public protocol AccountStore: Sendable {
 
     /// Counts for `activationd status` and metrics.
     func counts() async throws -> StoreCounts
+
+    /// Queues a reminder for up to `limit` pending accounts that expire after `now` and at or before
+    /// `dueBy` and have had none; marks them reminded. Returns them.
+    func queueReminders(dueBy: Date, now: Date, limit: Int) async throws -> [Account]
+
+    /// Deletes sent and cancelled outbox rows last touched before `finishedBefore`, and the
+    /// registration ids of `register`'s idempotency check received before `registrationsBefore`.
+    func purge(finishedBefore: Date, registrationsBefore: Date) async throws -> PurgeCounts
+
+    /// What a sweep at `now` would do, changing nothing (`activationd sweep --dry-run`).
+    func sweepCandidates(now: Date, reminderDueBy: Date, finishedBefore: Date) async throws -> SweepCandidates
+}
+
+/// What `purge` removed.
+public struct PurgeCounts: Sendable, Equatable {
+    /// Outbox rows deleted.
+    public var outboxRows: Int
+    /// Registration ids forgotten.
+    public var registrationIDs: Int
+
+    /// Creates counts.
+    public init(outboxRows: Int, registrationIDs: Int) {
+        self.outboxRows = outboxRows
+        self.registrationIDs = registrationIDs
+    }
+}
+
+/// What a sweep would do.
+public struct SweepCandidates: Sendable, Equatable {
+    /// Pending accounts due a reminder.
+    public var reminders: Int
+    /// Pending accounts past their expiry.
+    public var expired: Int
+    /// Sent or cancelled outbox rows old enough to purge.
+    public var purgeableOutboxRows: Int
+
+    /// Creates candidates.
+    public init(reminders: Int, expired: Int, purgeableOutboxRows: Int) {
+        self.reminders = reminders
+        self.expired = expired
+        self.purgeableOutboxRows = purgeableOutboxRows
+    }
 }
 
 /// What `register` did.

@@ -1,0 +1,67 @@
+public import ActivationCore
+public import Foundation
+import GRDB
+
+extension SQLiteAccountStore {
+    /// Queues reminders in one batch; see `AccountStore.queueReminders`.
+    public func queueReminders(dueBy: Date, now: Date, limit: Int) async throws -> [Account] {
+        try await transaction { db in
+            let due = try Account.fetchAll(
+                db,
+                where: """
+                    state = 'pending' AND reminded_at IS NULL AND expires_at > ? AND expires_at <= ?
+                    ORDER BY expires_at LIMIT ?
+                    """,
+                [SQLiteValue.millis(now), SQLiteValue.millis(dueBy), limit])
+            return try due.map { account in
+                try db.execute(sql: "UPDATE account SET reminded_at = ? WHERE id = ?",
+                               arguments: [SQLiteValue.millis(now), SQLiteValue.id(account.id)])
+                try OutboxMessage.queued(.reminder, for: account.id, now: now).insert(db)
+                var reminded = account
+                reminded.remindedAt = SQLiteValue.date(SQLiteValue.millis(now))
+                return reminded
+            }
+        }
+    }
+
+    /// Purges finished mail and old registration ids; see `AccountStore.purge`.
+    public func purge(finishedBefore: Date, registrationsBefore: Date) async throws -> PurgeCounts {
+        try await transaction { db in
+            try db.execute(
+                sql: """
+                    DELETE FROM outbox WHERE status IN ('sent', 'cancelled')
+                    AND COALESCE(last_attempt_at, created_at) < ?
+                    """,
+                arguments: [SQLiteValue.millis(finishedBefore)])
+            let outboxRows = db.changesCount
+            try db.execute(sql: "DELETE FROM registration WHERE received_at < ?",
+                           arguments: [SQLiteValue.millis(registrationsBefore)])
+            return PurgeCounts(outboxRows: outboxRows, registrationIDs: db.changesCount)
+        }
+    }
+
+    /// Counts what a sweep would do; see `AccountStore.sweepCandidates`.
+    public func sweepCandidates(now: Date, reminderDueBy: Date, finishedBefore: Date) async throws -> SweepCandidates {
+        try await pool.read { db in
+            let nowMillis = SQLiteValue.millis(now)
+            let reminders = try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT COUNT(*) FROM account WHERE state = 'pending' AND reminded_at IS NULL
+                    AND expires_at > ? AND expires_at <= ?
+                    """,
+                arguments: [nowMillis, SQLiteValue.millis(reminderDueBy)]) ?? 0
+            let expired = try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM account WHERE state = 'pending' AND expires_at <= ?",
+                arguments: [nowMillis]) ?? 0
+            let purgeable = try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT COUNT(*) FROM outbox WHERE status IN ('sent', 'cancelled')
+                    AND COALESCE(last_attempt_at, created_at) < ?
+                    """,
+                arguments: [SQLiteValue.millis(finishedBefore)]) ?? 0
+            return SweepCandidates(reminders: reminders, expired: expired, purgeableOutboxRows: purgeable)
+        }
+    }
+}
