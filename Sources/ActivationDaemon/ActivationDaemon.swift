@@ -14,6 +14,8 @@ public enum ExitStatus: Int32, Sendable {
     case dataError = 65
     /// EX_NOINPUT: an input file is missing or unreadable.
     case noInput = 66
+    /// EX_NOUSER: no such account.
+    case noUser = 67
     /// EX_SOFTWARE: an internal error.
     case software = 70
     /// EX_IOERR: an error while doing I/O.

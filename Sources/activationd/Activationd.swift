@@ -11,6 +11,9 @@ struct Activationd: AsyncParsableCommand {
         discussion: """
             Exit statuses follow sysexits(3): 65 invalid data, 66 missing input, 78 bad configuration.
             """,
-        subcommands: [ValidateSubcommand.self, CheckConfigSubcommand.self, KeysSubcommand.self]
+        subcommands: [
+            ValidateSubcommand.self, StatusSubcommand.self, AccountSubcommand.self, ResendSubcommand.self,
+            SweepSubcommand.self, CheckConfigSubcommand.self, KeysSubcommand.self,
+        ]
     )
 }

@@ -122,3 +122,11 @@ extension DaemonConfiguration {
             + "\(keys.keys.count) signing key(s) from \(keysFile), listening on \(http.host):\(http.port)"
     }
 }
+
+extension DaemonConfiguration {
+    /// The sweeper's options from this configuration.
+    public var sweeperOptions: Sweeper.Options {
+        Sweeper.Options(interval: sweeperInterval, reminderBefore: activation.reminderBefore,
+                        lifetime: activation.lifetime, rejectedDirectory: spool.directory + "/rejected")
+    }
+}

@@ -1,0 +1,19 @@
+public import Logging
+
+/// The process's logging: one `LineLogHandler.Settings` shared by every logger, bootstrapped once.
+public enum DaemonLogging {
+    /// The settings of every handler `logger(for:label:)` makes, so a reload changes them all.
+    public static let settings = LineLogHandler.Settings(level: .info, format: .logfmt)
+
+    /// A logger writing lines as the configuration asks (and updating the shared settings to it).
+    public static func logger(for configuration: DaemonConfiguration, label: String) -> Logger {
+        apply(configuration)
+        return Logger(label: label) { label in LineLogHandler(label: label, settings: settings) }
+    }
+
+    /// Applies `log.level` and `log.format` to every handler (at start and on reload).
+    public static func apply(_ configuration: DaemonConfiguration) {
+        settings.update(level: Logger.Level(rawValue: configuration.log.level) ?? .info,
+                        format: LineLogHandler.Format(rawValue: configuration.log.format) ?? .logfmt)
+    }
+}
