@@ -95,7 +95,7 @@ let package = Package(
             dependencies: ["ActivationStoreSQLite", "AccountStoreContract"],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "ActivationDaemonTests", dependencies: ["ActivationDaemon", "ActivationCore"], swiftSettings: strictSettings),
+        .testTarget(name: "ActivationDaemonTests", dependencies: ["ActivationDaemon", "ActivationCore", "ActivationStoreSQLite", "AccountStoreContract", .product(name: "Logging", package: "swift-log")], swiftSettings: strictSettings),
         .testTarget(name: "activationdTests", dependencies: ["activationd"], swiftSettings: strictSettings),
     ],
     swiftLanguageModes: [.v6]
