@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+
+@Suite("systemd unit")
+struct SystemdUnitTests {
+    /// The shipped unit with ExecStart pointing at the built binary (verify insists that it exists).
+    static func unitCopy() throws -> URL {
+        let unit = try String(contentsOf: CommandRunner.packageRoot.appendingPathComponent("systemd/activationd.service"),
+                              encoding: .utf8)
+        #expect(unit.contains("ExecStart=/usr/local/bin/activationd serve --config /etc/activationd/activationd.yaml"))
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("unit-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let copy = directory.appendingPathComponent("activationd.service")
+        try unit.replacingOccurrences(of: "/usr/local/bin/activationd", with: CommandRunner.binary.path)
+            .write(to: copy, atomically: true, encoding: .utf8)
+        return copy
+    }
+
+    static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/systemd-analyze")
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test("the unit has what the issue asks for")
+    func directives() throws {
+        let unit = try String(contentsOf: CommandRunner.packageRoot.appendingPathComponent("systemd/activationd.service"),
+                              encoding: .utf8)
+        for directive in ["Type=notify", "ExecReload=/bin/kill -HUP $MAINPID", "WatchdogSec=", "Restart=on-failure",
+                          "User=activationd", "Group=activationd", "StateDirectory=activationd",
+                          "ConfigurationDirectory=activationd", "LoadCredential=signing-keys:",
+                          "LoadCredential=smtp-password:", "LoadCredential=dkim-key:"] {
+            #expect(unit.contains(directive), "\(directive)")
+        }
+    }
+
+    @Test("systemd-analyze verify accepts the unit")
+    func verify() throws {
+        let copy = try Self.unitCopy()
+        defer { try? FileManager.default.removeItem(at: copy.deletingLastPathComponent()) }
+        let result = try Self.run(["verify", copy.path])
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.output.isEmpty, "\(result.output)")
+    }
+
+    @Test("systemd-analyze security scores the unit at most 1.5")
+    func security() throws {
+        let copy = try Self.unitCopy()
+        defer { try? FileManager.default.removeItem(at: copy.deletingLastPathComponent()) }
+        let result = try Self.run(["security", "--offline=yes", copy.path])
+        let line = try #require(result.output.split(separator: "\n").first { $0.contains("Overall exposure level") })
+        let score = try #require(line.split(separator: ":").last?.split(separator: " ").first.flatMap { Double($0) })
+        #expect(score <= 1.5, "\(line)")
+    }
+}
