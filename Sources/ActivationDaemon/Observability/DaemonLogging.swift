@@ -17,3 +17,11 @@ public enum DaemonLogging {
                         format: LineLogHandler.Format(rawValue: configuration.log.format) ?? .logfmt)
     }
 }
+
+extension DaemonLogging {
+    /// Makes every `Logger` of the process write lines as the configuration asks. Call once.
+    public static func bootstrap(_ configuration: DaemonConfiguration) {
+        apply(configuration)
+        LoggingSystem.bootstrap { label in LineLogHandler(label: label, settings: settings) }
+    }
+}

@@ -1,0 +1,57 @@
+import ActivationCore
+import Foundation
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// `activationd serve`: every part of the daemon in one ServiceGroup.
+///
+/// Start order is the array order and graceful shutdown (SIGTERM, SIGINT) runs in reverse, so HTTP
+/// and intake stop taking work first, in-flight mail finishes, and the store closes last.
+public enum Daemon {
+    /// Runs until SIGTERM or SIGINT; returns the exit status.
+    public static func serve(configPath: String) async -> ExitStatus {
+        let configuration: DaemonConfiguration
+        do {
+            configuration = try await DaemonConfiguration.load(path: configPath)
+        } catch {
+            LineLogHandler.standardError("activationd: \(error)")
+            return .config
+        }
+        DaemonLogging.bootstrap(configuration)
+        let logger = Logger(label: "activationd")
+        let notifier = SystemdNotifier()
+        let store: any AccountStore
+        do {
+            store = try await StoreOpener.open(configuration.store)
+        } catch let error as ConfigurationError {
+            LineLogHandler.standardError("activationd: \(error)")
+            return .config
+        } catch {
+            logger.critical("cannot open the store", metadata: [LogKey.event: "daemon.store_failed", LogKey.error: "\(error)"])
+            return .software
+        }
+
+        let gate = ReadinessGate(parts: ["store"], notifier: notifier, logger: logger)
+        let sweeper = Sweeper(store: store, options: configuration.sweeperOptions,
+                              logger: Logger(label: "activationd.sweeper"))
+        let services: [any Service] = [
+            sweeper,
+            WatchdogService(store: store, notifier: notifier, gate: gate, logger: logger),
+            ReloadService(configPath: configPath, logger: logger, apply: { _ in }),
+        ]
+        let group = ServiceGroup(configuration: .init(
+            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        await gate.ready("store")
+        do {
+            try await group.run()
+        } catch {
+            logger.critical("stopped on an error", metadata: [LogKey.event: "daemon.failed", LogKey.error: "\(error)"])
+            notifier.notify("STOPPING=1")
+            return .software
+        }
+        notifier.notify("STOPPING=1")
+        logger.info("stopped", metadata: [LogKey.event: "daemon.stopped"])
+        return .ok
+    }
+}
