@@ -32,13 +32,13 @@ public enum Daemon {
             return .software
         }
 
-        let gate = ReadinessGate(parts: ["store"], notifier: notifier, logger: logger)
+        let gate = ReadinessGate(parts: ["store", "signals"], notifier: notifier, logger: logger)
         let sweeper = Sweeper(store: store, options: configuration.sweeperOptions,
                               logger: Logger(label: "activationd.sweeper"))
         let services: [any Service] = [
             sweeper,
             WatchdogService(store: store, notifier: notifier, gate: gate, logger: logger),
-            ReloadService(configPath: configPath, logger: logger, apply: { _ in }),
+            ReloadService(configPath: configPath, logger: logger, gate: gate, apply: { _ in }),
         ]
         let group = ServiceGroup(configuration: .init(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

@@ -9,10 +9,14 @@ import UnixSignals
 struct ReloadService: Service {
     let configPath: String
     let logger: Logger
+    let gate: ReadinessGate
     let apply: @Sendable (DaemonConfiguration) async -> Void
 
     func run() async throws {
-        for await _ in await UnixSignalsSequence(trapping: .sighup).cancelOnGracefulShutdown() {
+        let hangups = await UnixSignalsSequence(trapping: .sighup)
+        // Only now would a SIGHUP reload instead of killing the process: not ready before this.
+        await gate.ready("signals")
+        for await _ in hangups.cancelOnGracefulShutdown() {
             do {
                 let configuration = try await DaemonConfiguration.load(path: configPath)
                 DaemonLogging.apply(configuration)

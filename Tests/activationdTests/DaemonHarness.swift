@@ -1,0 +1,137 @@
+import Foundation
+import Synchronization
+import Testing
+
+/// A daemon under test: a temporary directory with a configuration, signing keys, a spool and a
+/// store; `activationd serve` as a child process; its notifications and log lines collected.
+final class DaemonHarness: @unchecked Sendable {
+    // Safe: `process` is set once in `start()` before any other thread reads it.
+    let directory: URL
+    var configPath: String { directory.appendingPathComponent("activationd.yaml").path }
+    var spoolDirectory: String { directory.appendingPathComponent("spool").path }
+    var storePath: String { directory.appendingPathComponent("var/activationd.sqlite").path }
+    private let notifySocket: Int32
+    private let notifyPath: String
+    private var process: Process?
+    private let logLines = LockedLines()
+    private let notifications = LockedLines()
+
+    /// Creates the directory and writes `extraYAML` into the configuration beside the essentials.
+    init(extraYAML: String = "") throws {
+        directory = URL(fileURLWithPath: "/tmp").appendingPathComponent("activationd-daemon-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let notifyPath = directory.appendingPathComponent("notify.sock").path
+        self.notifyPath = notifyPath
+        let notifySocket = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+            for (index, byte) in notifyPath.utf8.enumerated() { buffer[index] = byte }
+        }
+        self.notifySocket = notifySocket
+        _ = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(notifySocket, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        var timeout = timeval(tv_sec: 0, tv_usec: 200_000)
+        setsockopt(notifySocket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        for sub in ["tmp", "new", "rejected"] {
+            try FileManager.default.createDirectory(atPath: spoolDirectory + "/" + sub, withIntermediateDirectories: true)
+        }
+        let keysPath = directory.appendingPathComponent("signing.keys").path
+        let keys = try CommandRunner.run(["keys", "generate"]).stdout
+        try keys.write(toFile: keysPath, atomically: true, encoding: .utf8)
+        chmod(keysPath, 0o600)
+        try """
+            public_url: "http://127.0.0.1:18080"
+            spool:
+              directory: "\(spoolDirectory)"
+            store:
+              url: "sqlite://\(storePath)"
+            keys:
+              file: "\(keysPath)"
+            password_hash:
+              scrypt_log_n: 4
+            \(extraYAML)
+            """.write(toFile: configPath, atomically: true, encoding: .utf8)
+
+    }
+
+    /// Starts `activationd serve`.
+    func start(environment extra: [String: String] = [:]) throws {
+        let process = Process()
+        process.executableURL = CommandRunner.binary
+        process.arguments = ["serve", "--config", configPath]
+        var environment = ProcessInfo.processInfo.environment
+        environment["NOTIFY_SOCKET"] = notifyPath
+        environment["WATCHDOG_USEC"] = "2000000"
+        environment.merge(extra) { $1 }
+        process.environment = environment
+        let stderr = Pipe()
+        process.standardError = stderr
+        process.standardOutput = FileHandle.nullDevice
+        stderr.fileHandleForReading.readabilityHandler = { [logLines] handle in
+            let text = String(decoding: handle.availableData, as: UTF8.self)
+            logLines.append(text.split(separator: "\n").map(String.init))
+        }
+        try process.run()
+        self.process = process
+    }
+
+    /// Collects notifications until one contains `text`, or `timeout` passes.
+    @discardableResult
+    func waitForNotification(_ text: String, timeout: Duration = .seconds(30)) -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if notifications.all.contains { $0.contains(text) } { return true }
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            let count = recv(notifySocket, &buffer, buffer.count, 0)
+            if count > 0 {
+                notifications.append([String(decoding: buffer.prefix(count), as: UTF8.self)])
+            }
+        }
+        return false
+    }
+
+    /// Waits until a log line contains `text`.
+    @discardableResult
+    func waitForLog(_ text: String, timeout: Duration = .seconds(30)) -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if logLines.all.contains { $0.contains(text) } { return true }
+            usleep(50_000)
+        }
+        return false
+    }
+
+    var logs: [String] { logLines.all }
+    var allNotifications: [String] { notifications.all }
+
+    /// Sends a signal to the daemon.
+    func signal(_ number: Int32) {
+        if let process { kill(process.processIdentifier, number) }
+    }
+
+    /// Waits for the daemon to exit; nil if it is still running after `timeout`.
+    func waitForExit(timeout: Duration = .seconds(30)) -> Int32? {
+        guard let process else { return nil }
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning, ContinuousClock.now < deadline { usleep(20_000) }
+        return process.isRunning ? nil : process.terminationStatus
+    }
+
+    /// Kills the daemon if it still runs and removes the directory.
+    func cleanUp() {
+        if let process, process.isRunning { process.terminate(); process.waitUntilExit() }
+        close(notifySocket)
+        try? FileManager.default.removeItem(at: directory)
+    }
+}
+
+/// Lines appended from one thread and read from another.
+final class LockedLines: Sendable {
+    private let lines = Mutex<[String]>([])
+    var all: [String] { lines.withLock { $0 } }
+    func append(_ more: [String]) { lines.withLock { $0 += more } }
+}
