@@ -7,11 +7,11 @@ BIN := .build/debug/activationd
 
 .PHONY: run test build bootstrap bench clean
 
-## run: install what is missing, build, and show the command line
+## run: install what is missing, build, and start activationd with a local mail catcher (var/)
 run:
 	@scripts/bootstrap.sh run
 	$(SWIFT) build --product activationd
-	$(BIN) --help
+	scripts/dev-run.sh
 
 ## test: install the test peers, build, and run every test
 test:

@@ -7,7 +7,7 @@ set -euo pipefail
 
 build_packages=(pkg-config libcurl4-openssl-dev libsqlite3-dev)
 test_packages=(python3 systemd)
-run_packages=()
+run_packages=(python3-aiosmtpd)
 
 case "${1:-build}" in
   build) wanted=("${build_packages[@]}") ;;
