@@ -90,6 +90,7 @@ struct ConfigurationTests {
         ("courier:\n  minimal_backoff: 2h\n", "courier.minimal_backoff", "longer"),
         ("activation:\n  reminder_before: 40d\n", "activation.reminder_before", "shorter"),
         ("password_hash:\n  scrypt_log_n: 40\n", "password_hash.scrypt_log_n", "between"),
+        ("password_hash:\n  scrypt_log_n: 20\n", "password_hash.scrypt_log_n", "MiB"),
         ("log:\n  level: loud\n", "log.level", "one of"),
         ("dkim:\n  domain: example.org\n", "dkim.domain", "not supported"),
         ("keys:\n  file: \"/nonexistent/keys\"\n", "keys.file", "cannot read"),

@@ -100,6 +100,12 @@ struct ConfigurationValues {
             throw ConfigurationError(key: "templates.directory", problem: "\(templates) is not a directory")
         }
 
+        let scrypt = ScryptParameters(logN: try integer("password_hash.scrypt_log_n"),
+                                      r: try integer("password_hash.scrypt_r"), p: try integer("password_hash.scrypt_p"))
+        guard scrypt.isWithinBounds else {
+            throw ConfigurationError(key: "password_hash.scrypt_log_n", problem:
+                "scrypt \(scrypt) needs \(scrypt.memoryBytes >> 20) MiB a hash; at most \(ScryptParameters.maximalMemoryBytes >> 20) MiB")
+        }
         return DaemonConfiguration(
             publicURL: publicURL,
             http: .init(host: host, port: port),
@@ -112,9 +118,7 @@ struct ConfigurationValues {
             activation: activation,
             keys: keys,
             keysFile: keysPath,
-            passwordHash: ScryptParameters(logN: try integer("password_hash.scrypt_log_n"),
-                                           r: try integer("password_hash.scrypt_r"),
-                                           p: try integer("password_hash.scrypt_p")),
+            passwordHash: scrypt,
             sweeperInterval: try duration("sweeper.interval"),
             log: .init(format: try choice("log.format"), level: try choice("log.level")),
             templatesDirectory: templates.isEmpty ? nil : templates)
