@@ -17,6 +17,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.1.4"),
     ],
     targets: [
         // libcurl, seen through typed wrappers for its variadic functions. Only ActivationMail imports it.
@@ -43,10 +48,23 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The spool: watching new/, reading records safely, the intake service, `submit`'s writer.
+        .target(
+            name: "ActivationSpool",
+            dependencies: [
+                "ActivationCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // Configuration and the work behind each subcommand.
         .target(
             name: "ActivationDaemon",
-            dependencies: ["ActivationCore", "ActivationStoreSQLite"],
+            dependencies: ["ActivationCore", "ActivationStoreSQLite", "ActivationSpool"],
             swiftSettings: strictSettings
         ),
         .executableTarget(
@@ -64,6 +82,27 @@ let package = Package(
             path: "Benchmarks/activationd-bench",
             swiftSettings: strictSettings
         ),
+        // Intake benchmark: `make bench-intake` builds this in release mode (scripts/bench-intake.sh).
+        .executableTarget(
+            name: "intake-bench",
+            dependencies: [
+                "ActivationSpool", "ActivationStoreSQLite",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/intake-bench",
+            swiftSettings: strictSettings
+        ),
+        // The real intake service in a process of its own, for the crash tests to SIGKILL.
+        .executableTarget(
+            name: "intake-harness",
+            dependencies: [
+                "ActivationSpool", "ActivationStoreSQLite",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/IntakeHarness",
+            swiftSettings: strictSettings
+        ),
         // The AccountStore contract suite, shared by every store's tests.
         .target(
             name: "AccountStoreContract",
@@ -76,6 +115,15 @@ let package = Package(
         .testTarget(
             name: "ActivationStoreSQLiteTests",
             dependencies: ["ActivationStoreSQLite", "AccountStoreContract"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ActivationSpoolTests",
+            dependencies: [
+                "ActivationSpool", "ActivationStoreSQLite", "intake-harness",
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(name: "activationdTests", dependencies: ["activationd"], swiftSettings: strictSettings),
