@@ -99,6 +99,7 @@ let package = Package(
                 "ActivationSpool", "ActivationStoreSQLite",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             path: "Tests/IntakeHarness",
             swiftSettings: strictSettings
