@@ -11,6 +11,6 @@ struct Activationd: AsyncParsableCommand {
         discussion: """
             Exit statuses follow sysexits(3): 65 invalid data, 66 missing input, 78 bad configuration.
             """,
-        subcommands: [ValidateSubcommand.self, KeysSubcommand.self]
+        subcommands: [ValidateSubcommand.self, SubmitSubcommand.self, KeysSubcommand.self]
     )
 }
