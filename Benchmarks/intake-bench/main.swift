@@ -57,6 +57,7 @@ func record(_ id: UUID, _ index: Int) -> Data {
 func withIntake(logN: Int, _ body: (SpoolDirectory, Probe) async throws -> Void,
                 before: (SpoolDirectory) throws -> Void = { _ in }) async throws {
     let root = FileManager.default.temporaryDirectory.appendingPathComponent("intake-bench-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: root) }
     let spool = SpoolDirectory(root.appendingPathComponent("spool").path)
     try spool.create()
