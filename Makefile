@@ -5,7 +5,7 @@ export PATH := /opt/swift/usr/bin:$(PATH)
 SWIFT ?= swift
 BIN := .build/debug/activationd
 
-.PHONY: run test build bootstrap bench clean
+.PHONY: run test build bootstrap bench clean bench-intake chaos
 
 ## run: install what is missing, build, and start activationd with a local mail catcher (var/)
 run:
@@ -31,6 +31,18 @@ bench:
 	@scripts/bootstrap.sh test
 	$(SWIFT) build -c release --product activationd-bench
 	scripts/bench.sh
+
+## bench-intake: intake throughput at ln=17 and ln=10, and drop-to-commit latency (docs/PERFORMANCE.md)
+bench-intake:
+	@scripts/bootstrap.sh test
+	$(SWIFT) build -c release --product intake-bench
+	scripts/bench-intake.sh
+
+## chaos: the intake crash test as a soak: 20,000 registrations, SIGKILLed throughout
+chaos:
+	@scripts/bootstrap.sh test
+	$(SWIFT) build --build-tests
+	INTAKE_CRASH_RECORDS=$${INTAKE_CRASH_RECORDS:-20000} $(SWIFT) test --skip-build --filter CrashSafetyTests
 
 clean:
 	rm -rf .build

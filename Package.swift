@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.1.4"),
     ],
     targets: [
@@ -50,12 +51,26 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The spool: watching new/, reading records safely, the intake service, `submit`'s writer.
+        .target(
+            name: "ActivationSpool",
+            dependencies: [
+                "ActivationCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // Configuration and the work behind each subcommand.
         .target(
             name: "ActivationDaemon",
             dependencies: [
                 "ActivationCore",
                 "ActivationStoreSQLite",
+                "ActivationSpool",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -82,6 +97,28 @@ let package = Package(
             path: "Benchmarks/activationd-bench",
             swiftSettings: strictSettings
         ),
+        // Intake benchmark: `make bench-intake` builds this in release mode (scripts/bench-intake.sh).
+        .executableTarget(
+            name: "intake-bench",
+            dependencies: [
+                "ActivationSpool", "ActivationStoreSQLite",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/intake-bench",
+            swiftSettings: strictSettings
+        ),
+        // The real intake service in a process of its own, for the crash tests to SIGKILL.
+        .executableTarget(
+            name: "intake-harness",
+            dependencies: [
+                "ActivationSpool", "ActivationStoreSQLite",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/IntakeHarness",
+            swiftSettings: strictSettings
+        ),
         // The AccountStore contract suite, shared by every store's tests.
         .target(
             name: "AccountStoreContract",
@@ -97,6 +134,15 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(name: "ActivationDaemonTests", dependencies: ["ActivationDaemon", "ActivationCore", "ActivationStoreSQLite", "AccountStoreContract", .product(name: "Logging", package: "swift-log")], swiftSettings: strictSettings),
+        .testTarget(
+            name: "ActivationSpoolTests",
+            dependencies: [
+                "ActivationSpool", "ActivationStoreSQLite", "intake-harness",
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "activationdTests", dependencies: ["activationd"], swiftSettings: strictSettings),
     ],
     swiftLanguageModes: [.v6]

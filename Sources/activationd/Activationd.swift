@@ -12,7 +12,7 @@ struct Activationd: AsyncParsableCommand {
             Exit statuses follow sysexits(3): 65 invalid data, 66 missing input, 78 bad configuration.
             """,
         subcommands: [
-            ServeSubcommand.self, ValidateSubcommand.self, StatusSubcommand.self, AccountSubcommand.self, ResendSubcommand.self,
+            ServeSubcommand.self, SubmitSubcommand.self, ValidateSubcommand.self, StatusSubcommand.self, AccountSubcommand.self, ResendSubcommand.self,
             SweepSubcommand.self, CheckConfigSubcommand.self, KeysSubcommand.self,
         ]
     )

@@ -46,8 +46,8 @@ struct SweeperTests {
         // An old rejected file and a fresh one.
         let oldFile = rejected.appendingPathComponent("old.json").path
         let newFile = rejected.appendingPathComponent("new.json").path
-        FileManager.default.createFile(atPath: oldFile, contents: Data("{}".utf8))
-        FileManager.default.createFile(atPath: newFile, contents: Data("{}".utf8))
+        _ = FileManager.default.createFile(atPath: oldFile, contents: Data("{}".utf8))
+        _ = FileManager.default.createFile(atPath: newFile, contents: Data("{}".utf8))
         var times = [timespec(tv_sec: Int(fixtures.now.timeIntervalSince1970) - 8 * 86_400, tv_nsec: 0),
                      timespec(tv_sec: Int(fixtures.now.timeIntervalSince1970) - 8 * 86_400, tv_nsec: 0)]
         #expect(utimensat(AT_FDCWD, oldFile, &times, 0) == 0)

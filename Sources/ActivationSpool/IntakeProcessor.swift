@@ -1,0 +1,114 @@
+import ActivationCore
+import CoreMetrics
+import Foundation
+import Logging
+import NIOPosix
+
+/// Takes in one record of `new/`: read it safely, decode and check it, hash its password on the
+/// thread pool, register it in the store, and only then remove it; or reject it into `rejected/`.
+///
+/// Nothing a record contains stops intake: every failure ends as a rejection, or — when the store
+/// or the file system fails — as a log line with the file left for the next rescan.
+struct IntakeProcessor: Sendable {
+    let spool: SpoolDirectory
+    let store: any AccountStore
+    let hasher: PasswordHasher
+    let threadPool: NIOThreadPool
+    let lifetime: Duration
+    let logger: Logger
+    let metrics: IntakeMetrics
+
+    /// Processes `new/<name>`; never throws: what cannot be done now is logged and left for later.
+    func process(_ name: String) async {
+        var logger = logger
+        logger[metadataKey: LogKey.file] = "\(name)"
+        do {
+            try await take(name, logger: &logger)
+        } catch {
+            metrics.deferred.increment()
+            logger.error("spool file left for the next rescan", metadata: [
+                LogKey.event: "\(IntakeLogEvent.deferred)", LogKey.error: "\(error)",
+            ])
+        }
+    }
+
+    private func take(_ name: String, logger: inout Logger) async throws {
+        let data: Data
+        switch try spool.read(name) {
+        case .vanished: return
+        case .refused(let problem):
+            return try reject(name, [problem], copy: .entry, registration: nil, logger: logger)
+        case .record(let read): data = read
+        }
+
+        let registration: Registration
+        do {
+            registration = try RegistrationDecoder.decode(data)
+        } catch {
+            return try reject(name, error.problems, copy: error.recordParsed ? .parsed(data) : .verbatim(data),
+                              registration: nil, logger: logger)
+        }
+        logger[metadataKey: LogKey.registration] = "\(registration.id.uuidString.lowercased())"
+        let problems = RegistrationRules.check(registration)
+        guard problems.isEmpty else {
+            return try reject(name, problems, copy: .parsed(data), registration: registration.id, logger: logger)
+        }
+
+        // scrypt blocks for hundreds of milliseconds: a pool thread, never a cooperative one.
+        let hasher = hasher
+        let password = registration.password
+        let hash = try await threadPool.runIfActive { try hasher.hash(password) }
+        let now = Date()
+        let account = Account.pending(from: registration, passwordHash: hash, now: now, lifetime: lifetime)
+        switch try await store.register(registration, as: account, now: now) {
+        case .created(let created, _, let superseded):
+            try spool.remove(name)
+            metrics.accepted.increment()
+            logger.info("registration accepted", metadata: [
+                LogKey.event: "\(EventName.registrationAccepted)", LogKey.account: "\(Self.text(created.id))",
+            ])
+            for old in superseded {
+                metrics.superseded.increment()
+                logger.info("pending account superseded", metadata: [
+                    LogKey.event: "\(EventName.registrationSuperseded)", LogKey.account: "\(Self.text(old))",
+                ])
+            }
+        case .duplicate(let existing):
+            try spool.remove(name)
+            metrics.duplicate.increment()
+            logger.info("registration already taken in; file removed", metadata: [
+                LogKey.event: "\(EventName.registrationDuplicate)",
+                LogKey.account: "\(existing.map(Self.text) ?? "-")",
+            ])
+        case .rejected(let storeProblems):
+            try reject(name, storeProblems, copy: .parsed(data), registration: registration.id, logger: logger)
+        }
+    }
+
+    private func reject(
+        _ name: String, _ problems: [RegistrationProblem], copy: RejectedCopy, registration: UUID?,
+        logger: Logger
+    ) throws {
+        try spool.reject(name, problems: problems, copy: copy, registration: registration)
+        metrics.rejected.increment()
+        logger.notice("registration rejected", metadata: [
+            LogKey.event: "\(EventName.registrationRejected)",
+            LogKey.codes: "\(problems.map(\.code).joined(separator: ","))",
+        ])
+    }
+
+    /// Ids as they appear in the store and in other log lines: lower case.
+    static func text(_ id: UUID) -> String { id.uuidString.lowercased() }
+}
+
+/// The intake's own event names, beside Core's `EventName`.
+public enum IntakeLogEvent {
+    /// A spool file could not be processed now (store or file-system error) and stays in `new/`.
+    public static let deferred = "registration.deferred"
+    /// Dead writers' files were removed from `tmp/`.
+    public static let tmpPurged = "spool.tmp_purged"
+    /// The intake service started or stopped.
+    public static let started = "intake.started"
+    /// The intake service stopped.
+    public static let stopped = "intake.stopped"
+}

@@ -1,0 +1,128 @@
+import ActivationCore
+import ActivationSpool
+import ActivationStoreSQLite
+import Foundation
+import MetricsTestKit
+import Testing
+
+@Suite("Intake service: accepting, idempotency, supersede, shutdown")
+struct IntakeServiceTests {
+    @Test("1,000 files dropped while running become 1,000 accounts and 1,000 queued mails")
+    func thousandFiles() async throws {
+        let sandbox = try SpoolSandbox()
+        defer { sandbox.remove() }
+        let metrics = TestMetrics()
+        let recorder = LogRecorder()
+        try await withRunningIntake(sandbox, recorder: recorder, metrics: metrics) { store in
+            for index in 0..<1000 {
+                try sandbox.drop(Record.valid(username: "bulk\(index)"))
+            }
+            try await waitForIntake(sandbox, store: store, accounts: 1000)
+            let counts = try await store.counts()
+            #expect(counts.outbox[.queued] == 1000)
+            #expect(try await store.account(username: "bulk999")?.passwordHash.hasPrefix("$scrypt$ln=4,r=8,p=1$") == true)
+        }
+        #expect(recorder.events(EventName.registrationAccepted).count == 1000)
+        #expect(recorder.events(EventName.registrationAccepted).allSatisfy {
+            $0.metadata["account"] != nil && $0.metadata["registration"] != nil && $0.metadata["file"] != nil
+        })
+        #expect(try metrics.expectCounter(IntakeMetrics.registrationsLabel, [("outcome", "accepted")]).totalValue == 1000)
+        #expect(try metrics.expectGauge(IntakeMetrics.backlogLabel).lastValue == 0)
+        #expect(try metrics.expectGauge(IntakeMetrics.backlogLabel).values.contains { $0 > 1 })
+        #expect(!recorder.allText.contains("Secr3tPass"))
+        #expect(!recorder.allText.contains("blue heron"))
+        #expect(!recorder.allText.contains("@example.org"))
+    }
+
+    @Test("the same registration id twice makes one account and one mail; the second file is removed")
+    func sameIDTwice() async throws {
+        let sandbox = try SpoolSandbox()
+        defer { sandbox.remove() }
+        let recorder = LogRecorder()
+        let id = UUID()
+        try await withRunningIntake(sandbox, recorder: recorder) { store in
+            try sandbox.drop(Record.valid(id: id, username: "twice1"))
+            try await waitForIntake(sandbox, store: store, accounts: 1)
+            // Same id, other content: still the same registration.
+            try sandbox.drop(Record.valid(id: id, username: "twice2"))
+            try await waitUntil("the duplicate is logged") {
+                !recorder.events(EventName.registrationDuplicate).isEmpty
+            }
+            #expect(sandbox.names(in: sandbox.spool.new).isEmpty)
+            let counts = try await store.counts()
+            #expect(counts.accounts[.pending] == 1)
+            #expect(counts.outbox[.queued] == 1)
+            let account = try #require(try await store.account(registrationID: id))
+            #expect(account.username == "twice1")
+            #expect(recorder.events(EventName.registrationDuplicate).first?.metadata["account"]
+                    == account.id.uuidString.lowercased())
+        }
+    }
+
+    @Test("a registration with the email of a pending account supersedes it and cancels its mail")
+    func supersede() async throws {
+        let sandbox = try SpoolSandbox()
+        defer { sandbox.remove() }
+        let recorder = LogRecorder()
+        try await withRunningIntake(sandbox, recorder: recorder) { store in
+            try sandbox.drop(Record.valid(username: "typo1", email: "same@example.org"))
+            try await waitForIntake(sandbox, store: store, accounts: 1)
+            let first = try #require(try await store.account(username: "typo1"))
+            try sandbox.drop(Record.valid(username: "fixed1", email: "same@example.org"))
+            try await waitUntil("the second account exists") { try await store.account(username: "fixed1") != nil }
+            #expect(try await store.account(id: first.id) == nil)
+            #expect(try await store.outbox(accountID: first.id).allSatisfy { $0.status == .cancelled })
+            #expect(recorder.events(EventName.registrationSuperseded).map { $0.metadata["account"] }
+                    == [first.id.uuidString.lowercased()])
+        }
+    }
+
+    @Test("files already waiting at start-up are taken in by the first scan")
+    func startupScan() async throws {
+        let sandbox = try SpoolSandbox()
+        defer { sandbox.remove() }
+        for index in 0..<20 { try sandbox.drop(Record.valid(username: "early\(index)")) }
+        try await withRunningIntake(sandbox) { store in
+            try await waitForIntake(sandbox, store: store, accounts: 20)
+        }
+    }
+
+    @Test("without inotify, the periodic rescan takes files in")
+    func rescanWithoutInotify() async throws {
+        let sandbox = try SpoolSandbox()
+        defer { sandbox.remove() }
+        try await withRunningIntake(sandbox, configure: {
+            $0.watch = false
+            $0.rescanInterval = .milliseconds(200)
+        }) { store in
+            try await Task.sleep(for: .milliseconds(300))
+            try sandbox.drop(Record.valid(username: "late1"))
+            try await waitForIntake(sandbox, store: store, accounts: 1, timeout: .seconds(10))
+        }
+    }
+
+    @Test("tmp/ files older than 36 hours are removed, younger ones kept")
+    func tmpHousekeeping() async throws {
+        let sandbox = try SpoolSandbox()
+        defer { sandbox.remove() }
+        let old = sandbox.spool.tmp + "/dead-writer"
+        let young = sandbox.spool.tmp + "/busy-writer"
+        for path in [old, young] { _ = FileManager.default.createFile(atPath: path, contents: Data("x".utf8)) }
+        let longAgo = Date().addingTimeInterval(-37 * 3600)
+        try FileManager.default.setAttributes([.modificationDate: longAgo], ofItemAtPath: old)
+        try await withRunningIntake(sandbox) { _ in
+            try await waitUntil("the old tmp file is gone") { !FileManager.default.fileExists(atPath: old) }
+            #expect(FileManager.default.fileExists(atPath: young))
+        }
+    }
+
+    @Test("graceful shutdown of an idle intake returns from run() promptly")
+    func gracefulShutdownIsPrompt() async throws {
+        let sandbox = try SpoolSandbox()
+        defer { sandbox.remove() }
+        let started = ContinuousClock.now
+        try await withRunningIntake(sandbox) { _ in }
+        #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(sandbox.names(in: sandbox.spool.new).isEmpty)
+    }
+}

@@ -1,0 +1,129 @@
+import ActivationCore
+import ActivationSpool
+import ActivationStoreSQLite
+import Foundation
+import Logging
+import Synchronization
+import Testing
+
+/// A fresh spool and SQLite store in a temporary directory, removed afterwards.
+struct SpoolSandbox {
+    let root: URL
+    let spool: SpoolDirectory
+    let storePath: String
+
+    init() throws {
+        root = FileManager.default.temporaryDirectory
+            .appendingPathComponent("intake-\(UUID().uuidString.prefix(8))", isDirectory: true)
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        spool = SpoolDirectory(root.appendingPathComponent("spool").path)
+        try spool.create()
+        storePath = root.appendingPathComponent("store.sqlite").path
+    }
+
+    func remove() { try? FileManager.default.removeItem(at: root) }
+
+    /// Drops a record as a front does (tmp/, rename into new/) under `name`.
+    @discardableResult
+    func drop(_ data: Data, as name: String = "\(UUID().uuidString).json") throws -> String {
+        let tmp = spool.tmp + "/" + name
+        try data.write(to: URL(fileURLWithPath: tmp))
+        guard rename(tmp, spool.new + "/" + name) == 0 else { throw SpoolError(operation: "rename", path: tmp, errno: errno) }
+        return name
+    }
+
+    func names(in directory: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).sorted()
+    }
+
+    func reason(for name: String) throws -> RejectionReason {
+        let data = try Data(contentsOf: URL(fileURLWithPath: spool.rejected + "/" + name + ".reason.json"))
+        return try JSONDecoder().decode(RejectionReason.self, from: data)
+    }
+
+    func rejectedCopy(_ name: String) throws -> Data {
+        try Data(contentsOf: URL(fileURLWithPath: spool.rejected + "/" + name))
+    }
+}
+
+/// Spool records for tests: valid unless a field is changed.
+enum Record {
+    static func fields(
+        id: UUID = UUID(), username: String, email: String? = nil, password: String = "Secr3tPass"
+    ) -> [String: Any] {
+        let email = email ?? "\(username)@example.org"
+        return [
+            "version": 1, "id": id.uuidString.lowercased(), "submittedAt": "2026-11-28T10:00:00Z",
+            "username": username, "firstName": "Jane", "lastName": "Doe", "email": email,
+            "confirmEmail": email, "password": password, "confirmPassword": password,
+            "passwordPhrase": "blue heron at dawn", "acceptedConditions": true, "locale": "en",
+        ]
+    }
+
+    static func data(_ fields: [String: Any]) -> Data {
+        try! JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])
+    }
+
+    static func valid(id: UUID = UUID(), username: String, email: String? = nil, password: String = "Secr3tPass") -> Data {
+        data(fields(id: id, username: username, email: email, password: password))
+    }
+}
+
+/// Keeps every log line in memory, for assertions on events and on what is never logged.
+final class LogRecorder: Sendable {
+    struct Line: Sendable {
+        let level: Logger.Level
+        let message: String
+        let metadata: [String: String]
+        var event: String? { metadata["event"] }
+        /// The whole line as text, to search for things that must never appear.
+        var text: String {
+            message + " " + metadata.sorted { $0.key < $1.key }.map { "\($0)=\($1)" }.joined(separator: " ")
+        }
+    }
+
+    let lines = Mutex<[Line]>([])
+
+    var logger: Logger { Logger(label: "test.intake") { _ in RecordingLogHandler(recorder: self) } }
+
+    func events(_ name: String) -> [Line] { lines.withLock { $0.filter { $0.event == name } } }
+    var allText: String { lines.withLock { $0.map(\.text).joined(separator: "\n") } }
+}
+
+/// A log handler writing into a `LogRecorder`; metadata has value semantics, as swift-log requires.
+struct RecordingLogHandler: LogHandler {
+    let recorder: LogRecorder
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: Logging.LogEvent) {
+        var flat: [String: String] = [:]
+        for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) {
+            flat[key] = "\(value)"
+        }
+        let line = LogRecorder.Line(level: event.level, message: "\(event.message)", metadata: flat)
+        recorder.lines.withLock { $0.append(line) }
+    }
+}
+
+/// Waits until `condition` holds, polling; fails the test after `timeout`.
+func waitUntil(
+    timeout: Duration = .seconds(60), _ what: String, _ condition: () async throws -> Bool
+) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while try await !condition() {
+        guard ContinuousClock.now < deadline else {
+            Issue.record("timed out waiting until \(what)")
+            throw CancellationError()
+        }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+}
+
+/// Test-speed scrypt: ln=4 keeps hashing to microseconds while running the real code path.
+let testScrypt = ScryptParameters(logN: 4, r: 8, p: 1)
