@@ -21,15 +21,20 @@ public struct IntakeService<C: Clock>: Service where C.Duration == Duration {
     let logger: Logger
     let clock: C
     let metrics: IntakeMetrics
+    let started: @Sendable () async -> Void
 
     /// An intake for `options.directory` into `store`, rescanning on `clock`'s time.
+    ///
+    /// - Parameter started: called once the spool exists and is watched, with the first scan
+    ///   queued (the daemon's readiness).
     public init(options: IntakeOptions, store: any AccountStore, logger: Logger, clock: C,
-                metrics: IntakeMetrics = IntakeMetrics()) {
+                metrics: IntakeMetrics = IntakeMetrics(), started: @escaping @Sendable () async -> Void = {}) {
         self.options = options
         self.store = store
         self.logger = logger
         self.clock = clock
         self.metrics = metrics
+        self.started = started
     }
 
     /// Runs until graceful shutdown or cancellation.
@@ -48,6 +53,8 @@ public struct IntakeService<C: Clock>: Service where C.Duration == Duration {
             LogKey.event: "\(IntakeLogEvent.started)", "spool": "\(spool.root)",
             "inotify": "\(watcher != nil)", "hash": "\(options.passwordHash)",
         ])
+        sink.yield(.rescan)
+        await started()
 
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
@@ -61,7 +68,6 @@ public struct IntakeService<C: Clock>: Service where C.Duration == Duration {
                         }
                     }
                 }
-                sink.yield(.rescan)
                 group.addTask {
                     for await _ in AsyncTimerSequence(interval: options.rescanInterval, clock: clock) {
                         sink.yield(.rescan)

@@ -48,3 +48,26 @@ struct DaemonLifecycleTests {
         #expect(daemon.waitForExit() == 0)
     }
 }
+
+@Suite("activationd serve takes registrations in", .serialized)
+struct DaemonIntakeTests {
+    @Test("a record submitted with `activationd submit --config` becomes a pending account")
+    func submitToAccount() throws {
+        let daemon = try DaemonHarness()
+        defer { daemon.cleanUp() }
+        try daemon.start()
+        #expect(daemon.waitForNotification("READY=1"))
+        let submitted = try CommandRunner.run(["submit", "--config", daemon.configPath,
+                                               "Config/examples/registration.json"])
+        #expect(submitted.status == 0, "\(submitted.stderr)")
+        #expect(daemon.waitForLog("event=registration.accepted", timeout: .seconds(20)))
+        let status = try CommandRunner.run(["status", "--json", "--config", daemon.configPath])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
+        #expect((object["accounts"] as? [String: Int])?["pending"] == 1)
+        let shown = try CommandRunner.run(["account", "show", "jdoe2026", "--config", daemon.configPath])
+        #expect(shown.status == 0 && shown.stdout.contains("state:      pending") && shown.stdout.contains("activation"))
+        #expect(!daemon.logs.joined().contains("Secr3tPass") && !daemon.logs.joined().contains("jane@example.org"))
+        daemon.signal(SIGTERM)
+        #expect(daemon.waitForExit() == 0)
+    }
+}

@@ -1,4 +1,5 @@
 public import ActivationCore
+public import ActivationSpool
 public import Foundation
 
 /// Everything `activationd serve` and its subcommands are configured with: one YAML file, every
@@ -128,5 +129,13 @@ extension DaemonConfiguration {
     public var sweeperOptions: Sweeper.Options {
         Sweeper.Options(interval: sweeperInterval, reminderBefore: activation.reminderBefore,
                         lifetime: activation.lifetime, rejectedDirectory: spool.directory + "/rejected")
+    }
+}
+
+extension DaemonConfiguration {
+    /// The intake's options from this configuration.
+    public var intakeOptions: IntakeOptions {
+        IntakeOptions(directory: spool.directory, rescanInterval: spool.rescanInterval,
+                      activationLifetime: activation.lifetime, passwordHash: passwordHash)
     }
 }

@@ -1,4 +1,5 @@
 import ActivationCore
+import ActivationSpool
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -32,10 +33,14 @@ public enum Daemon {
             return .software
         }
 
-        let gate = ReadinessGate(parts: ["store", "signals"], notifier: notifier, logger: logger)
+        let gate = ReadinessGate(parts: ["store", "signals", "spool"], notifier: notifier, logger: logger)
         let sweeper = Sweeper(store: store, options: configuration.sweeperOptions,
                               logger: Logger(label: "activationd.sweeper"))
+        let intake = IntakeService(
+            options: configuration.intakeOptions, store: store, logger: Logger(label: "activationd.intake"),
+            clock: ContinuousClock(), started: { await gate.ready("spool") })
         let services: [any Service] = [
+            intake,
             sweeper,
             WatchdogService(store: store, notifier: notifier, gate: gate, logger: logger),
             ReloadService(configPath: configPath, logger: logger, gate: gate, apply: { _ in }),
