@@ -17,6 +17,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // libcurl, seen through typed wrappers for its variadic functions. Only ActivationMail imports it.
@@ -43,6 +50,24 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The activation page and API, resend, username check, health and metrics, on Hummingbird.
+        // Sees only the AccountStore protocol, never a store implementation.
+        .target(
+            name: "ActivationHTTP",
+            dependencies: [
+                "ActivationCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // Configuration and the work behind each subcommand.
         .target(
             name: "ActivationDaemon",
@@ -64,6 +89,20 @@ let package = Package(
             path: "Benchmarks/activationd-bench",
             swiftSettings: strictSettings
         ),
+        // Load generator target for `make bench-http`: the HTTP app on an in-memory store, wrk outside.
+        .executableTarget(
+            name: "activationd-http-bench",
+            dependencies: [
+                "ActivationHTTP",
+                "ActivationCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            path: "Benchmarks/activationd-http-bench",
+            swiftSettings: strictSettings
+        ),
         // The AccountStore contract suite, shared by every store's tests.
         .target(
             name: "AccountStoreContract",
@@ -76,6 +115,18 @@ let package = Package(
         .testTarget(
             name: "ActivationStoreSQLiteTests",
             dependencies: ["ActivationStoreSQLite", "AccountStoreContract"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ActivationHTTPTests",
+            dependencies: [
+                "ActivationHTTP",
+                "ActivationStoreSQLite",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(name: "activationdTests", dependencies: ["activationd"], swiftSettings: strictSettings),

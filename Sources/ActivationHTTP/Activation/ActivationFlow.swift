@@ -1,0 +1,104 @@
+import ActivationCore
+import Foundation
+import Logging
+
+/// The activation rules, apart from HTTP: what a link shows, and what an attempt does.
+struct ActivationFlow: Sendable {
+    let store: any AccountStore
+    let keys: KeyRing
+    let confirm: ConfirmMode
+    let verifier: PasswordVerifier
+    let metrics: HTTPMetrics
+    let logger: Logger
+    let now: @Sendable () -> Date
+
+    /// What the link shows (GET and HEAD). Reads only; never changes an account.
+    func inspect(token: String?) async throws -> ActivationOutcome {
+        let link: ActivationToken
+        switch verifiedLink(token) {
+        case .failure(let refused): return refused.outcome
+        case .success(let verified): link = verified
+        }
+        if let until = verifier.limiter.lockedUntil(link.accountID, now: now()) {
+            return ActivationOutcome(.locked, lockedUntil: until)
+        }
+        return try await current(link, token: token)
+    }
+
+    /// Activates the link's account if the password (or, in button mode, the press) allows.
+    func activate(token: String?, password: String?) async throws -> ActivationOutcome {
+        let outcome = try await attempt(token: token, password: password)
+        metrics.activation(outcome.kind)
+        if outcome.kind == .activated, let account = outcome.account {
+            logger.info("account activated", metadata: [
+                LogKey.event: "\(ActivationCore.LogEvent.accountActivated)", LogKey.account: "\(account.id)",
+            ])
+        } else if outcome.kind == .locked, outcome.attemptsLeft == 0, let account = outcome.account {
+            logger.notice("activation link locked", metadata: [
+                LogKey.event: "\(ActivationCore.LogEvent.activationLocked)", LogKey.account: "\(account.id)",
+            ])
+        }
+        return outcome
+    }
+
+    private func attempt(token: String?, password: String?) async throws -> ActivationOutcome {
+        let link: ActivationToken
+        switch verifiedLink(token) {
+        case .failure(let refused): return refused.outcome
+        case .success(let verified): link = verified
+        }
+        if let until = verifier.limiter.lockedUntil(link.accountID, now: now()) {
+            return ActivationOutcome(.locked, lockedUntil: until)
+        }
+        let state = try await current(link, token: token)
+        guard state.kind == .ready, let account = state.account else { return state }
+
+        if confirm == .password {
+            guard let password, !password.isEmpty else {
+                return ActivationOutcome(.missingPassword, account: account, token: token)
+            }
+            switch try await verifier.verify(Secret(password), against: account.passwordHash,
+                                             link: account.id, now: now) {
+            case .correct:
+                break
+            case .wrong(let left):
+                return ActivationOutcome(.wrongPassword, account: account, token: token, attemptsLeft: left)
+            case .locked(let until):
+                // attemptsLeft 0 marks the attempt that closed the lock, for the log.
+                return ActivationOutcome(.locked, account: account, attemptsLeft: 0, lockedUntil: until)
+            }
+        }
+        switch try await store.activate(accountID: link.accountID, nonce: link.nonce, now: now()) {
+        case .activated(let active): return ActivationOutcome(.activated, account: active)
+        case .alreadyActive(let active): return ActivationOutcome(.alreadyActive, account: active)
+        case .expired: return ActivationOutcome(.expired)
+        case .nonceMismatch: return ActivationOutcome(.invalid)
+        case .notFound: return ActivationOutcome(.gone)
+        }
+    }
+
+    /// The token checked for signature and expiry, before the store is asked anything.
+    private func verifiedLink(_ token: String?) -> Result<ActivationToken, OutcomeError> {
+        guard let token, !token.isEmpty else { return .failure(OutcomeError(.invalid)) }
+        do {
+            return .success(try ActivationToken.verify(token, keys: keys, now: now()))
+        } catch {
+            return .failure(OutcomeError(error.code == .expired ? .expired : .invalid))
+        }
+    }
+
+    /// What the store says about the link's account now.
+    private func current(_ link: ActivationToken, token: String?) async throws -> ActivationOutcome {
+        guard let account = try await store.account(id: link.accountID) else { return ActivationOutcome(.gone) }
+        guard account.nonce == link.nonce else { return ActivationOutcome(.invalid) }
+        if account.state == .active { return ActivationOutcome(.alreadyActive, account: account) }
+        if account.isExpired(at: now()) { return ActivationOutcome(.expired) }
+        return ActivationOutcome(.ready, account: account, token: token)
+    }
+}
+
+/// An outcome decided before the store is reached, as an error so that `Result` can carry it.
+private struct OutcomeError: Error {
+    let outcome: ActivationOutcome
+    init(_ kind: ActivationOutcome.Kind) { outcome = ActivationOutcome(kind) }
+}
