@@ -6,7 +6,7 @@
 set -euo pipefail
 
 build_packages=(pkg-config libcurl4-openssl-dev libsqlite3-dev)
-test_packages=(python3)
+test_packages=(python3 chromium wrk curl)
 run_packages=()
 
 case "${1:-build}" in
