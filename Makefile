@@ -5,7 +5,7 @@ export PATH := /opt/swift/usr/bin:$(PATH)
 SWIFT ?= swift
 BIN := .build/debug/activationd
 
-.PHONY: run test build bootstrap bench clean
+.PHONY: run test build bootstrap bench bench-http clean
 
 ## run: install what is missing, build, and show the command line
 run:
@@ -31,6 +31,12 @@ bench:
 	@scripts/bootstrap.sh test
 	$(SWIFT) build -c release --product activationd-bench
 	scripts/bench.sh
+
+## bench-http: wrk against the activation page and a hello-world route of one release server
+bench-http:
+	@scripts/bootstrap.sh test
+	$(SWIFT) build -c release --product activationd-http-bench
+	scripts/bench-http.sh
 
 clean:
 	rm -rf .build
