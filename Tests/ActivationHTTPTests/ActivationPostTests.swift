@@ -51,6 +51,7 @@ struct ActivationPostTests {
             #expect(page.text.contains("locked for 15 minutes"))
         }
         #expect(try await fixture.store.account(id: account.id)?.state == .pending)
+        #expect(fixture.logs.all.filter { $0.contains("event=activation.locked") }.count == 1)
         fixture.clock.set(HTTPFixture.registeredAt.addingTimeInterval(15 * 60 + 1))
         // The lock is in memory: a new server would forget it, so it is checked on the same one above;
         // here the account still activates once the lock is over (a fresh server, a later clock).

@@ -40,6 +40,10 @@ struct BadInputTests {
             #expect(unknownAPI.status == .notFound)
             #expect(unknownAPI.json["error"] != nil)
 
+            let headUnknown = try await client.execute(uri: "/nothing", method: .head)
+            #expect(headUnknown.status == .notFound)
+            #expect(headUnknown.body.readableBytes == 0)
+
             let wrongMethod = try await client.execute(uri: "/activate", method: .delete)
             #expect(wrongMethod.status == .methodNotAllowed)
             #expect(wrongMethod.headers[.allow] == "GET, HEAD, POST")

@@ -43,7 +43,12 @@ struct ActivationController: Sendable {
         let account = outcome.account
         var response: Response
         switch outcome.kind {
-        case .ready, .wrongPassword, .missingPassword:
+        case .ready:
+            response = pages.landingResponse(
+                firstName: account?.firstName ?? "", phrase: account?.passwordPhrase.value ?? "",
+                token: outcome.token ?? "", lang: account?.locale ?? "en",
+                askPassword: options.activation.confirm == .password)
+        case .wrongPassword, .missingPassword:
             var values: [String: Any] = [
                 "firstName": account?.firstName ?? "", "phrase": account?.passwordPhrase.value ?? "",
                 "token": outcome.token ?? "", "askPassword": options.activation.confirm == .password,

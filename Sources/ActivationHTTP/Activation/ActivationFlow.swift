@@ -13,16 +13,25 @@ struct ActivationFlow: Sendable {
     let now: @Sendable () -> Date
 
     /// What the link shows (GET and HEAD). Reads only; never changes an account.
+    ///
+    /// The token is checked (signature, expiry) before the store is asked anything, and a locked
+    /// link stays locked whatever the store says.
     func inspect(token: String?) async throws -> ActivationOutcome {
         let link: ActivationToken
-        switch verifiedLink(token) {
-        case .failure(let refused): return refused.outcome
-        case .success(let verified): link = verified
+        do {
+            guard let token, !token.isEmpty else { return ActivationOutcome(.invalid) }
+            link = try ActivationToken.verify(token, keys: keys, now: now())
+        } catch {
+            return ActivationOutcome(error.code == .expired ? .expired : .invalid)
         }
         if let until = verifier.limiter.lockedUntil(link.accountID, now: now()) {
             return ActivationOutcome(.locked, lockedUntil: until)
         }
-        return try await current(link, token: token)
+        guard let account = try await store.account(id: link.accountID) else { return ActivationOutcome(.gone) }
+        guard account.nonce == link.nonce else { return ActivationOutcome(.invalid) }
+        if account.state == .active { return ActivationOutcome(.alreadyActive, account: account) }
+        if account.isExpired(at: now()) { return ActivationOutcome(.expired) }
+        return ActivationOutcome(.ready, account: account, token: token)
     }
 
     /// Activates the link's account if the password (or, in button mode, the press) allows.
@@ -42,15 +51,7 @@ struct ActivationFlow: Sendable {
     }
 
     private func attempt(token: String?, password: String?) async throws -> ActivationOutcome {
-        let link: ActivationToken
-        switch verifiedLink(token) {
-        case .failure(let refused): return refused.outcome
-        case .success(let verified): link = verified
-        }
-        if let until = verifier.limiter.lockedUntil(link.accountID, now: now()) {
-            return ActivationOutcome(.locked, lockedUntil: until)
-        }
-        let state = try await current(link, token: token)
+        let state = try await inspect(token: token)
         guard state.kind == .ready, let account = state.account else { return state }
 
         if confirm == .password {
@@ -63,12 +64,13 @@ struct ActivationFlow: Sendable {
                 break
             case .wrong(let left):
                 return ActivationOutcome(.wrongPassword, account: account, token: token, attemptsLeft: left)
-            case .locked(let until):
+            case .locked(let until, let justNow):
                 // attemptsLeft 0 marks the attempt that closed the lock, for the log.
-                return ActivationOutcome(.locked, account: account, attemptsLeft: 0, lockedUntil: until)
+                return ActivationOutcome(.locked, account: account, attemptsLeft: justNow ? 0 : nil, lockedUntil: until)
             }
         }
-        switch try await store.activate(accountID: link.accountID, nonce: link.nonce, now: now()) {
+        // The nonce is the token's: `inspect` found it equal to the account's.
+        switch try await store.activate(accountID: account.id, nonce: account.nonce, now: now()) {
         case .activated(let active): return ActivationOutcome(.activated, account: active)
         case .alreadyActive(let active): return ActivationOutcome(.alreadyActive, account: active)
         case .expired: return ActivationOutcome(.expired)
@@ -76,29 +78,4 @@ struct ActivationFlow: Sendable {
         case .notFound: return ActivationOutcome(.gone)
         }
     }
-
-    /// The token checked for signature and expiry, before the store is asked anything.
-    private func verifiedLink(_ token: String?) -> Result<ActivationToken, OutcomeError> {
-        guard let token, !token.isEmpty else { return .failure(OutcomeError(.invalid)) }
-        do {
-            return .success(try ActivationToken.verify(token, keys: keys, now: now()))
-        } catch {
-            return .failure(OutcomeError(error.code == .expired ? .expired : .invalid))
-        }
-    }
-
-    /// What the store says about the link's account now.
-    private func current(_ link: ActivationToken, token: String?) async throws -> ActivationOutcome {
-        guard let account = try await store.account(id: link.accountID) else { return ActivationOutcome(.gone) }
-        guard account.nonce == link.nonce else { return ActivationOutcome(.invalid) }
-        if account.state == .active { return ActivationOutcome(.alreadyActive, account: account) }
-        if account.isExpired(at: now()) { return ActivationOutcome(.expired) }
-        return ActivationOutcome(.ready, account: account, token: token)
-    }
-}
-
-/// An outcome decided before the store is reached, as an error so that `Result` can carry it.
-private struct OutcomeError: Error {
-    let outcome: ActivationOutcome
-    init(_ kind: ActivationOutcome.Kind) { outcome = ActivationOutcome(kind) }
 }

@@ -13,7 +13,8 @@ struct PasswordVerifier: Sendable {
     enum Verdict: Sendable {
         case correct
         case wrong(attemptsLeft: Int)
-        case locked(until: Date)
+        /// Locked; `justNow` when this very guess closed the lock.
+        case locked(until: Date, justNow: Bool)
     }
 
     /// Checks `password` for the link of `accountID`.
@@ -25,14 +26,14 @@ struct PasswordVerifier: Sendable {
                 now: @escaping @Sendable () -> Date) async throws -> Verdict
     {
         try await pool.runIfActive { [limiter] in
-            if let until = limiter.lockedUntil(accountID, now: now()) { return .locked(until: until) }
+            if let until = limiter.lockedUntil(accountID, now: now()) { return .locked(until: until, justNow: false) }
             if PasswordHasher.verify(password, against: hash) {
                 limiter.recordSuccess(accountID)
                 return .correct
             }
             switch limiter.recordFailure(accountID, now: now()) {
             case .success(let left): return .wrong(attemptsLeft: left)
-            case .failure(let locked): return .locked(until: locked.date)
+            case .failure(let locked): return .locked(until: locked.date, justNow: true)
             }
         }
     }

@@ -16,10 +16,7 @@ struct UsernameController: Sendable {
         let routes = RouteCollection(context: ActivationRequestContext.self)
         routes.get("api/v1/usernames/:name") { _, context in
             guard limiter.allow(context.clientKey, now: now()) else {
-                let limit = options.limits.usernameChecksPerAddress
-                throw APIError(.tooManyRequests, code: "usernames.rate_limited",
-                               message: "Too many checks from this address; try again later.",
-                               headers: [.retryAfter: "\(max(1, Int(limit.per.timeInterval) / max(1, limit.requests)))"])
+                throw options.limits.usernameChecksPerAddress.refusal(code: "usernames.rate_limited")
             }
             let raw = context.parameters.get("name") ?? ""
             let name = raw.removingPercentEncoding ?? raw

@@ -44,7 +44,8 @@ struct ErrorAnswerMiddleware: RouterMiddleware {
                                       status: error.status)
             response.headers.append(contentsOf: error.headers)
         }
-        return response
+        // A HEAD answer has no body, errors included.
+        return request.method == .head ? response.createHeadResponse() : response
     }
 
     /// The methods a known path answers, for 405's `Allow`; nil for an unknown path (404).

@@ -19,7 +19,10 @@ struct PageRenderer: Sendable {
         let description: String
     }
 
-    init(directory: String?) throws {
+    /// The landing page as it shows for a good link, compiled (nil if the template does not allow it).
+    private var landing: CompiledPage?
+
+    init(directory: String?, askPassword: Bool) throws {
         var sources = DefaultTemplates.all
         var style = DefaultStyle.css
         if let directory {
@@ -46,6 +49,32 @@ struct PageRenderer: Sendable {
         let hash = Data(SHA256.hash(data: Data(style.utf8))).base64EncodedString()
         self.contentSecurityPolicy = "default-src 'none'; style-src 'sha256-\(hash)'; form-action 'self'; "
             + "frame-ancestors 'none'; base-uri 'none'"
+        self.landing = nil
+        self.landing = CompiledPage(variables: 4) { markers in
+            html("activate", ["firstName": markers[0], "phrase": markers[1], "token": markers[2],
+                              "lang": markers[3], "askPassword": askPassword])
+        }
+    }
+
+    /// The landing page for a good link, as a response.
+    func landingResponse(firstName: String, phrase: String, token: String, lang: String, askPassword: Bool)
+        -> Response
+    {
+        Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
+                 body: ResponseBody(byteBuffer: landingHTML(firstName: firstName, phrase: phrase, token: token,
+                                                            lang: lang, askPassword: askPassword)))
+    }
+
+    /// The landing page's HTML: the compiled page when it can serve, the template otherwise.
+    func landingHTML(firstName: String, phrase: String, token: String, lang: String, askPassword: Bool)
+        -> ByteBuffer
+    {
+        let values = [firstName, phrase, token, lang]
+        guard let landing, !values.contains(where: \.isEmpty) else {
+            return ByteBuffer(string: html("activate", ["firstName": firstName, "phrase": phrase, "token": token,
+                                                         "askPassword": askPassword, "lang": lang]))
+        }
+        return landing.render(values)
     }
 
     /// The page `template` filled with `values` (plus the stylesheet and `lang`), as a response.
@@ -53,11 +82,16 @@ struct PageRenderer: Sendable {
                   lang: String = "en") -> Response
     {
         var values = values
-        values["style"] = style
         values["lang"] = values["lang"] ?? lang
-        let html = library.render(values, withTemplate: template) ?? ""
         return Response(
             status: status, headers: [.contentType: "text/html; charset=utf-8"],
-            body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
+            body: ResponseBody(byteBuffer: ByteBuffer(string: html(template, values))))
+    }
+
+    /// The text of page `template` with `values` and the stylesheet.
+    func html(_ template: String, _ values: [String: Any]) -> String {
+        var values = values
+        values["style"] = style
+        return library.render(values, withTemplate: template) ?? ""
     }
 }

@@ -24,11 +24,7 @@ struct ResendController: Sendable {
             let format = try request.bodyFormat(accepting: [.form, .json])
             guard limiter.allow(context.clientKey, now: now()) else {
                 metrics.resend("limited")
-                let seconds = Int(options.limits.resendPerAddress.per.timeInterval)
-                    / max(1, options.limits.resendPerAddress.requests)
-                throw APIError(.tooManyRequests, code: "resend.rate_limited",
-                               message: "Too many requests from this address; try again later.",
-                               headers: [.retryAfter: "\(max(1, seconds))"])
+                throw options.limits.resendPerAddress.refusal(code: "resend.rate_limited")
             }
             let input = try await request.decodeBody(Input.self, as: format, limit: options.limits.maximalBodySize)
             if let login = input.login, !queue.submit(login) { metrics.resend("dropped") }

@@ -41,7 +41,8 @@ public struct ActivationServer {
         metrics: PrometheusCollectorRegistry, readiness: [ReadinessCheck] = [],
         threadPool: NIOThreadPool = .singleton, now: @escaping @Sendable () -> Date = { Date() }
     ) throws {
-        let pages = try PageRenderer(directory: options.templatesDirectory)
+        let pages = try PageRenderer(directory: options.templatesDirectory,
+                                      askPassword: options.activation.confirm == .password)
         let counters = HTTPMetrics()
         let limiter = AttemptLimiter(attempts: options.limits.passwordAttempts, lockout: options.limits.lockout)
         let flow = ActivationFlow(

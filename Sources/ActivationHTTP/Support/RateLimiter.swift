@@ -1,5 +1,6 @@
 import ActivationCore
 import Foundation
+import HTTPTypes
 import Synchronization
 
 /// A token bucket per key (a client address): `limit.requests` at once, refilled evenly over
@@ -39,5 +40,16 @@ final class RateLimiter: Sendable {
             }
             return allowed
         }
+    }
+}
+
+extension RateLimit {
+    /// Seconds until a refused client has a token again: one bucket refill step, at least 1.
+    var retryAfterSeconds: Int { max(1, Int(per.timeInterval) / max(1, requests)) }
+
+    /// The 429 for a client over this limit.
+    func refusal(code: String) -> APIError {
+        APIError(.tooManyRequests, code: code, message: "Too many requests from this address; try again later.",
+                 headers: [.retryAfter: "\(retryAfterSeconds)"])
     }
 }
