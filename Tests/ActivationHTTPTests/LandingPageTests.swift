@@ -92,6 +92,22 @@ struct LandingPageTests {
         }
     }
 
+    @Test func supersededAccountsLinkIsGone() async throws {
+        let fixture = try await HTTPFixture()
+        defer { fixture.cleanUp() }
+        let (_, oldToken) = try await fixture.register("jdoe2026", email: "jane@example.org")
+        _ = try await fixture.register("jdoe2027", email: "jane@example.org")
+        try await fixture.withServer { client in
+            let page = try await client.execute(uri: "/activate?token=\(oldToken)", method: .get)
+            #expect(page.status == .gone)
+            #expect(page.text.contains("no longer exists"))
+            let api = try await client.postJSON("/api/v1/activations",
+                                                #"{"token":"\#(oldToken)","password":"\#(HTTPFixture.password)"}"#)
+            #expect(api.status == .gone)
+            #expect(api.json["outcome"] as? String == "gone")
+        }
+    }
+
     @Test func activeAccountSaysSo() async throws {
         let fixture = try await HTTPFixture()
         defer { fixture.cleanUp() }
