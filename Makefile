@@ -5,7 +5,7 @@ export PATH := /opt/swift/usr/bin:$(PATH)
 SWIFT ?= swift
 BIN := .build/debug/activationd
 
-.PHONY: run test build bootstrap bench clean bench-intake chaos
+.PHONY: run test build bootstrap bench clean bench-intake bench-http bench-courier bench-daemon chaos
 
 ## run: install what is missing, build, and start activationd with a local mail catcher (var/)
 run:
@@ -43,6 +43,12 @@ chaos:
 	@scripts/bootstrap.sh test
 	$(SWIFT) build --build-tests
 	INTAKE_CRASH_RECORDS=$${INTAKE_CRASH_RECORDS:-20000} $(SWIFT) test --skip-build --filter CrashSafetyTests
+
+## bench-http: wrk against the activation page and a hello-world route of one release server
+bench-http:
+	@scripts/bootstrap.sh test
+	$(SWIFT) build -c release --product activationd-http-bench
+	scripts/bench-http.sh
 
 clean:
 	rm -rf .build

@@ -25,6 +25,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.1.4"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // libcurl, seen through typed wrappers for its variadic functions. Only ActivationMail imports it.
@@ -64,6 +67,24 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The activation page and API, resend, username check, health and metrics, on Hummingbird.
+        // Sees only the AccountStore protocol, never a store implementation.
+        .target(
+            name: "ActivationHTTP",
+            dependencies: [
+                "ActivationCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // Configuration and the work behind each subcommand.
         .target(
             name: "ActivationDaemon",
@@ -71,6 +92,8 @@ let package = Package(
                 "ActivationCore",
                 "ActivationStoreSQLite",
                 "ActivationSpool",
+                "ActivationHTTP",
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -95,6 +118,21 @@ let package = Package(
             name: "activationd-bench",
             dependencies: ["ActivationCore"],
             path: "Benchmarks/activationd-bench",
+            swiftSettings: strictSettings
+        ),
+        // Load generator target for `make bench-http`: the HTTP app on an in-memory store, wrk outside.
+        .executableTarget(
+            name: "activationd-http-bench",
+            dependencies: [
+                "ActivationHTTP",
+                "ActivationCore",
+                "ActivationStoreSQLite",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            path: "Benchmarks/activationd-http-bench",
             swiftSettings: strictSettings
         ),
         // Intake benchmark: `make bench-intake` builds this in release mode (scripts/bench-intake.sh).
@@ -140,6 +178,19 @@ let package = Package(
                 "ActivationSpool", "ActivationStoreSQLite", "intake-harness",
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ActivationHTTPTests",
+            dependencies: [
+                "ActivationHTTP",
+                "ActivationStoreSQLite",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings
         ),

@@ -6,7 +6,7 @@
 set -euo pipefail
 
 build_packages=(pkg-config libcurl4-openssl-dev libsqlite3-dev)
-test_packages=(python3 systemd)
+test_packages=(python3 systemd chromium wrk curl)
 run_packages=(python3-aiosmtpd)
 
 case "${1:-build}" in

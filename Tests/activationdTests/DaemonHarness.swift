@@ -10,6 +10,8 @@ final class DaemonHarness: @unchecked Sendable {
     var configPath: String { directory.appendingPathComponent("activationd.yaml").path }
     var spoolDirectory: String { directory.appendingPathComponent("spool").path }
     var storePath: String { directory.appendingPathComponent("var/activationd.sqlite").path }
+    /// The daemon's HTTP port on 127.0.0.1.
+    let httpPort: Int
     private let notifySocket: Int32
     private let notifyPath: String
     private var process: Process?
@@ -29,6 +31,7 @@ final class DaemonHarness: @unchecked Sendable {
             for (index, byte) in notifyPath.utf8.enumerated() { buffer[index] = byte }
         }
         self.notifySocket = notifySocket
+        httpPort = Self.freePort()
         _ = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                 bind(notifySocket, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
@@ -44,7 +47,9 @@ final class DaemonHarness: @unchecked Sendable {
         try keys.write(toFile: keysPath, atomically: true, encoding: .utf8)
         chmod(keysPath, 0o600)
         try """
-            public_url: "http://127.0.0.1:18080"
+            public_url: "http://127.0.0.1:\(httpPort)"
+            http:
+              listen: "127.0.0.1:\(httpPort)"
             spool:
               directory: "\(spoolDirectory)"
             store:
@@ -56,6 +61,24 @@ final class DaemonHarness: @unchecked Sendable {
             \(extraYAML)
             """.write(toFile: configPath, atomically: true, encoding: .utf8)
 
+    }
+
+    /// A TCP port nobody listens on right now.
+    static func freePort() -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                bind(fd, pointer, length)
+                return getsockname(fd, pointer, &length)
+            }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     /// Starts `activationd serve`.

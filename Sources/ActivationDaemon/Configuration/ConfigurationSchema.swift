@@ -7,6 +7,8 @@ enum ConfigurationSchema {
         case duration
         case integer(ClosedRange<Int>)
         case choice([String])
+        /// `N/duration`: at most N events in any window of that duration.
+        case rate
     }
 
     /// One key.
@@ -21,6 +23,11 @@ enum ConfigurationSchema {
     static let entries: [Entry] = [
         Entry(key: "public_url", kind: .string, defaultValue: "http://127.0.0.1:8080"),
         Entry(key: "http.listen", kind: .string, defaultValue: "127.0.0.1:8080"),
+        Entry(key: "http.maximal_body_size", kind: .integer(1024...1_048_576), defaultValue: "8192"),
+        Entry(key: "http.password_attempts", kind: .integer(1...100), defaultValue: "5"),
+        Entry(key: "http.lockout", kind: .duration, defaultValue: "15m"),
+        Entry(key: "http.resend_rate", kind: .rate, defaultValue: "10/10m"),
+        Entry(key: "http.username_check_rate", kind: .rate, defaultValue: "60/1m"),
         Entry(key: "spool.directory", kind: .string, defaultValue: "/var/spool/activationd"),
         Entry(key: "spool.rescan_interval", kind: .duration, defaultValue: "30s"),
         Entry(key: "store.url", kind: .string, defaultValue: "sqlite:///var/lib/activationd/activationd.sqlite"),

@@ -25,6 +25,16 @@ struct ConfigurationValues {
         return value
     }
 
+    func rate(_ key: String) throws(ConfigurationError) -> (requests: Int, per: Duration) {
+        let parts = text(key).split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, let requests = Int(parts[0]), requests > 0,
+              let per = DurationText.parse(String(parts[1])), per > .zero
+        else {
+            throw ConfigurationError(key: key, problem: "expected requests/duration such as 10/10m, got \"\(text(key))\"")
+        }
+        return (requests, per)
+    }
+
     func choice(_ key: String) throws(ConfigurationError) -> String {
         guard case .choice(let choices) = ConfigurationSchema.byKey[key]?.kind else { preconditionFailure(key) }
         guard choices.contains(text(key)) else {
@@ -108,7 +118,9 @@ struct ConfigurationValues {
         }
         return DaemonConfiguration(
             publicURL: publicURL,
-            http: .init(host: host, port: port),
+            http: .init(host: host, port: port, maximalBodySize: try integer("http.maximal_body_size"),
+                        passwordAttempts: try integer("http.password_attempts"), lockout: try duration("http.lockout"),
+                        resendRate: try rate("http.resend_rate"), usernameCheckRate: try rate("http.username_check_rate")),
             spool: .init(directory: spoolDirectory, rescanInterval: try duration("spool.rescan_interval")),
             store: try Self.store(text("store.url")),
             smtp: .init(url: smtpURL, starttls: try choice("smtp.starttls"), username: username, password: password,

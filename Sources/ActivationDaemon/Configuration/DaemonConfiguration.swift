@@ -1,5 +1,6 @@
 public import ActivationCore
 public import ActivationSpool
+public import ActivationHTTP
 public import Foundation
 
 /// Everything `activationd serve` and its subcommands are configured with: one YAML file, every
@@ -34,11 +35,21 @@ public struct DaemonConfiguration: Sendable {
     public var templatesDirectory: String?
 
     /// `http.*`.
-    public struct HTTP: Sendable, Equatable {
+    public struct HTTP: Sendable {
         /// Address to listen on.
         public var host: String
         /// Port to listen on.
         public var port: Int
+        /// Larger request bodies get 413.
+        public var maximalBodySize: Int
+        /// Wrong passwords per link before it locks.
+        public var passwordAttempts: Int
+        /// How long a locked link stays locked.
+        public var lockout: Duration
+        /// `POST /resend` requests per client address and window.
+        public var resendRate: (requests: Int, per: Duration)
+        /// Username checks per client address and window.
+        public var usernameCheckRate: (requests: Int, per: Duration)
     }
 
     /// `spool.*`.
@@ -137,5 +148,22 @@ extension DaemonConfiguration {
     public var intakeOptions: IntakeOptions {
         IntakeOptions(directory: spool.directory, rescanInterval: spool.rescanInterval,
                       activationLifetime: activation.lifetime, passwordHash: passwordHash)
+    }
+}
+
+extension DaemonConfiguration {
+    /// The HTTP server's options from this configuration.
+    public var httpOptions: HTTPOptions {
+        HTTPOptions(
+            listen: ListenAddress(host: http.host, port: http.port), publicURL: publicURL.absoluteString,
+            activation: ActivationOptions(
+                lifetime: activation.lifetime, confirm: ConfirmMode(rawValue: activation.confirm) ?? .password,
+                resendCooldown: activation.resendCooldown, resendDailyLimit: activation.resendDailyLimit),
+            templatesDirectory: templatesDirectory,
+            limits: HTTPLimits(
+                maximalBodySize: http.maximalBodySize, passwordAttempts: http.passwordAttempts, lockout: http.lockout,
+                resendPerAddress: RateLimit(requests: http.resendRate.requests, per: http.resendRate.per),
+                usernameChecksPerAddress: RateLimit(requests: http.usernameCheckRate.requests,
+                                                    per: http.usernameCheckRate.per)))
     }
 }

@@ -1,7 +1,10 @@
 import ActivationCore
+import ActivationHTTP
 import ActivationSpool
 import Foundation
 import Logging
+import Metrics
+import Prometheus
 import ServiceLifecycle
 import UnixSignals
 
@@ -20,6 +23,8 @@ public enum Daemon {
             return .config
         }
         DaemonLogging.bootstrap(configuration)
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let logger = Logger(label: "activationd")
         let notifier = SystemdNotifier()
         let store: any AccountStore
@@ -33,17 +38,30 @@ public enum Daemon {
             return .software
         }
 
-        let gate = ReadinessGate(parts: ["store", "signals", "spool"], notifier: notifier, logger: logger)
+        let gate = ReadinessGate(parts: ["store", "signals", "spool", "http"], notifier: notifier, logger: logger)
         let sweeper = Sweeper(store: store, options: configuration.sweeperOptions,
                               logger: Logger(label: "activationd.sweeper"))
         let intake = IntakeService(
             options: configuration.intakeOptions, store: store, logger: Logger(label: "activationd.intake"),
             clock: ContinuousClock(), started: { await gate.ready("spool") })
+        let server: ActivationServer
+        do {
+            server = try ActivationServer(
+                options: configuration.httpOptions, store: store, keys: configuration.keys,
+                logger: Logger(label: "activationd.http"), metrics: registry,
+                readiness: [ReadinessCheck(name: "spool") { SpoolProbe.isWritable(configuration.spool.directory) }])
+        } catch {
+            LineLogHandler.standardError("activationd: configuration: templates.directory: \(error)")
+            return .config
+        }
+        // Start order is this order; graceful shutdown runs in reverse: HTTP stops taking
+        // requests first, then intake, sweeper; the courier finishes its in-flight mail last.
         let services: [any Service] = [
             intake,
             sweeper,
             WatchdogService(store: store, notifier: notifier, gate: gate, logger: logger),
             ReloadService(configPath: configPath, logger: logger, gate: gate, apply: { _ in }),
+            server.application(listening: { await gate.ready("http") }),
         ]
         let group = ServiceGroup(configuration: .init(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

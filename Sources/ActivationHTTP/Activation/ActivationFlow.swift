@@ -1,0 +1,81 @@
+import ActivationCore
+import Foundation
+import Logging
+
+/// The activation rules, apart from HTTP: what a link shows, and what an attempt does.
+struct ActivationFlow: Sendable {
+    let store: any AccountStore
+    let keys: KeyRing
+    let confirm: ConfirmMode
+    let verifier: PasswordVerifier
+    let metrics: HTTPMetrics
+    let logger: Logger
+    let now: @Sendable () -> Date
+
+    /// What the link shows (GET and HEAD). Reads only; never changes an account.
+    ///
+    /// The token is checked (signature, expiry) before the store is asked anything, and a locked
+    /// link stays locked whatever the store says.
+    func inspect(token: String?) async throws -> ActivationOutcome {
+        let link: ActivationToken
+        do {
+            guard let token, !token.isEmpty else { return ActivationOutcome(.invalid) }
+            link = try ActivationToken.verify(token, keys: keys, now: now())
+        } catch {
+            return ActivationOutcome(error.code == .expired ? .expired : .invalid)
+        }
+        if let until = verifier.limiter.lockedUntil(link.accountID, now: now()) {
+            return ActivationOutcome(.locked, lockedUntil: until)
+        }
+        guard let account = try await store.account(id: link.accountID) else { return ActivationOutcome(.gone) }
+        guard account.nonce == link.nonce else { return ActivationOutcome(.invalid) }
+        if account.state == .active { return ActivationOutcome(.alreadyActive, account: account) }
+        if account.isExpired(at: now()) { return ActivationOutcome(.expired) }
+        return ActivationOutcome(.ready, account: account, token: token)
+    }
+
+    /// Activates the link's account if the password (or, in button mode, the press) allows.
+    func activate(token: String?, password: String?) async throws -> ActivationOutcome {
+        let outcome = try await attempt(token: token, password: password)
+        metrics.activation(outcome.kind)
+        if outcome.kind == .activated, let account = outcome.account {
+            logger.info("account activated", metadata: [
+                LogKey.event: "\(EventName.accountActivated)", LogKey.account: "\(account.id)",
+            ])
+        } else if outcome.kind == .locked, outcome.attemptsLeft == 0, let account = outcome.account {
+            logger.notice("activation link locked", metadata: [
+                LogKey.event: "\(EventName.activationLocked)", LogKey.account: "\(account.id)",
+            ])
+        }
+        return outcome
+    }
+
+    private func attempt(token: String?, password: String?) async throws -> ActivationOutcome {
+        let state = try await inspect(token: token)
+        guard state.kind == .ready, let account = state.account else { return state }
+
+        if confirm == .password {
+            guard let password, !password.isEmpty else {
+                return ActivationOutcome(.missingPassword, account: account, token: token)
+            }
+            switch try await verifier.verify(Secret(password), against: account.passwordHash,
+                                             link: account.id, now: now) {
+            case .correct:
+                break
+            case .wrong(let left):
+                return ActivationOutcome(.wrongPassword, account: account, token: token, attemptsLeft: left)
+            case .locked(let until, let justNow):
+                // attemptsLeft 0 marks the attempt that closed the lock, for the log.
+                return ActivationOutcome(.locked, account: account, attemptsLeft: justNow ? 0 : nil, lockedUntil: until)
+            }
+        }
+        // The nonce is the token's: `inspect` found it equal to the account's.
+        switch try await store.activate(accountID: account.id, nonce: account.nonce, now: now()) {
+        case .activated(let active): return ActivationOutcome(.activated, account: active)
+        case .alreadyActive(let active): return ActivationOutcome(.alreadyActive, account: active)
+        case .expired: return ActivationOutcome(.expired)
+        case .nonceMismatch: return ActivationOutcome(.invalid)
+        case .notFound: return ActivationOutcome(.gone)
+        }
+    }
+}

@@ -1,0 +1,25 @@
+import HTTPTypes
+import Hummingbird
+
+/// The headers every answer carries: no referrer (the page's URL holds a token), never cached
+/// (pages show a phrase and hold a token), a strict CSP, and no content sniffing.
+struct SecurityHeadersMiddleware: RouterMiddleware {
+    typealias Context = ActivationRequestContext
+    let contentSecurityPolicy: String
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
+        var response = try await next(request, context)
+        response.headers[.referrerPolicy] = "no-referrer"
+        response.headers[.cacheControl] = "no-store"
+        response.headers[.contentSecurityPolicy] = contentSecurityPolicy
+        response.headers[.xContentTypeOptions] = "nosniff"
+        return response
+    }
+}
+
+extension HTTPField.Name {
+    /// `Referrer-Policy`, missing from HTTPTypes' list.
+    static var referrerPolicy: Self { Self("Referrer-Policy")! }
+}

@@ -1,0 +1,69 @@
+/// The options of the HTTP side, with the defaults of DESIGN.md's configuration keys.
+///
+/// The configuration loader builds this from `http.*`, `public_url` and `activation.*`; every
+/// property below names the key it comes from.
+public struct HTTPOptions: Sendable {
+    /// `http.listen`: where the server listens. Default `127.0.0.1:8080`.
+    public var listen: ListenAddress
+    /// `public_url`: the address people reach the service at, e.g. `https://accounts.example.org`.
+    /// Pages link to `<public_url>/register` for a fresh registration.
+    public var publicURL: String
+    /// `activation.*`: how activation and resend behave.
+    public var activation: ActivationOptions
+    /// `http.templates_directory`: a directory of `*.mustache` files that replace the shipped
+    /// pages by name (`activate.mustache`, `style.mustache`, …); nil uses the shipped ones.
+    public var templatesDirectory: String?
+    /// `http.*` limits against abuse.
+    public var limits: HTTPLimits
+
+    /// Options with DESIGN.md's defaults, changed where given.
+    public init(
+        listen: ListenAddress = .default, publicURL: String = "https://accounts.example.org",
+        activation: ActivationOptions = ActivationOptions(), templatesDirectory: String? = nil,
+        limits: HTTPLimits = HTTPLimits()
+    ) {
+        self.listen = listen
+        self.publicURL = publicURL
+        self.activation = activation
+        self.templatesDirectory = templatesDirectory
+        self.limits = limits
+    }
+
+    /// Where the expired page sends a person to register again: `<public_url>/register`.
+    public var registrationURL: String {
+        (publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL) + "/register"
+    }
+}
+
+/// The `activation.*` keys the HTTP side uses.
+public struct ActivationOptions: Sendable {
+    /// `activation.lifetime`: how long a link lives (default 30 days); the expired page says so.
+    public var lifetime: Duration
+    /// `activation.confirm`: `password` (default) or `button`.
+    public var confirm: ConfirmMode
+    /// `activation.resend_cooldown`: the least time between two activation mails of one account
+    /// (default 5 minutes).
+    public var resendCooldown: Duration
+    /// `activation.resend_daily_limit`: most activation mails of one account in 24 hours, the
+    /// first one included (default 5).
+    public var resendDailyLimit: Int
+
+    /// Options with DESIGN.md's defaults, changed where given.
+    public init(
+        lifetime: Duration = .seconds(30 * 24 * 3600), confirm: ConfirmMode = .password,
+        resendCooldown: Duration = .seconds(5 * 60), resendDailyLimit: Int = 5
+    ) {
+        self.lifetime = lifetime
+        self.confirm = confirm
+        self.resendCooldown = resendCooldown
+        self.resendDailyLimit = resendDailyLimit
+    }
+}
+
+/// What proves a person at `POST /activate`.
+public enum ConfirmMode: String, Sendable, CaseIterable {
+    /// The password chosen at registration (default): mail scanners cannot know it.
+    case password
+    /// A bare button: the operator's opt-out, for when scanners are not a concern.
+    case button
+}

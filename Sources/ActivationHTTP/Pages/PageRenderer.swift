@@ -1,0 +1,97 @@
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import Mustache
+
+/// Renders the pages from the shipped templates, or the operator's where a file replaces one,
+/// and knows the Content-Security-Policy that lets exactly their inline stylesheet apply.
+struct PageRenderer: Sendable {
+    private let library: MustacheLibrary
+    private let style: String
+    /// The CSP of every response: nothing from anywhere, the one stylesheet by hash, forms only
+    /// to this origin, never in a frame.
+    let contentSecurityPolicy: String
+
+    /// Why a template directory was refused at start-up (better than a broken page later).
+    struct TemplateError: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// The landing page as it shows for a good link, compiled (nil if the template does not allow it).
+    private var landing: CompiledPage?
+
+    init(directory: String?, askPassword: Bool) throws {
+        var sources = DefaultTemplates.all
+        var style = DefaultStyle.css
+        if let directory {
+            let files = try FileManager.default.contentsOfDirectory(atPath: directory)
+            for file in files where file.hasSuffix(".mustache") {
+                let path = (directory as NSString).appendingPathComponent(file)
+                sources[String(file.dropLast(".mustache".count))] = try String(contentsOfFile: path, encoding: .utf8)
+            }
+            if files.contains("style.css") {
+                style = try String(contentsOfFile: (directory as NSString).appendingPathComponent("style.css"),
+                                   encoding: .utf8)
+            }
+        }
+        var library = MustacheLibrary()
+        for (name, source) in sources {
+            do {
+                try library.register(source, named: name)
+            } catch {
+                throw TemplateError(description: "template \(name) does not parse: \(error)")
+            }
+        }
+        self.library = library
+        self.style = style
+        let hash = Data(SHA256.hash(data: Data(style.utf8))).base64EncodedString()
+        self.contentSecurityPolicy = "default-src 'none'; style-src 'sha256-\(hash)'; form-action 'self'; "
+            + "frame-ancestors 'none'; base-uri 'none'"
+        self.landing = nil
+        self.landing = CompiledPage(variables: 4) { markers in
+            html("activate", ["firstName": markers[0], "phrase": markers[1], "token": markers[2],
+                              "lang": markers[3], "askPassword": askPassword])
+        }
+    }
+
+    /// The landing page for a good link, as a response.
+    func landingResponse(firstName: String, phrase: String, token: String, lang: String, askPassword: Bool)
+        -> Response
+    {
+        Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
+                 body: ResponseBody(byteBuffer: landingHTML(firstName: firstName, phrase: phrase, token: token,
+                                                            lang: lang, askPassword: askPassword)))
+    }
+
+    /// The landing page's HTML: the compiled page when it can serve, the template otherwise.
+    func landingHTML(firstName: String, phrase: String, token: String, lang: String, askPassword: Bool)
+        -> ByteBuffer
+    {
+        let values = [firstName, phrase, token, lang]
+        guard let landing, !values.contains(where: \.isEmpty) else {
+            return ByteBuffer(string: html("activate", ["firstName": firstName, "phrase": phrase, "token": token,
+                                                         "askPassword": askPassword, "lang": lang]))
+        }
+        return landing.render(values)
+    }
+
+    /// The page `template` filled with `values` (plus the stylesheet and `lang`), as a response.
+    func response(_ template: String, _ values: [String: Any], status: HTTPResponse.Status = .ok,
+                  lang: String = "en") -> Response
+    {
+        var values = values
+        values["lang"] = values["lang"] ?? lang
+        return Response(
+            status: status, headers: [.contentType: "text/html; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: html(template, values))))
+    }
+
+    /// The text of page `template` with `values` and the stylesheet.
+    func html(_ template: String, _ values: [String: Any]) -> String {
+        var values = values
+        values["style"] = style
+        return library.render(values, withTemplate: template) ?? ""
+    }
+}

@@ -1,0 +1,89 @@
+public import ActivationCore
+public import Foundation
+public import Hummingbird
+public import Logging
+public import NIOPosix
+public import Prometheus
+public import ServiceLifecycle
+
+/// The HTTP side, assembled: its router (to which a benchmark or the daemon may add routes), the
+/// services it needs running beside the server, and the Hummingbird application made of both.
+///
+/// ```swift
+/// let http = try ActivationServer(options: options, store: store, keys: keys, logger: logger,
+///                                 metrics: registry, readiness: [spoolCheck])
+/// let group = ServiceGroup(services: [..., http.application()], logger: logger)
+/// ```
+public struct ActivationServer {
+    /// The routes; add more before calling `application()`.
+    public var router: Router<ActivationRequestContext>
+    /// Services that must run while the server runs (the resend queue).
+    public let services: [any Service]
+    /// The options the server was built with.
+    public let options: HTTPOptions
+    private let logger: Logger
+
+    /// Builds the routes and their dependencies.
+    ///
+    /// - Parameters:
+    ///   - options: listen address, public URL, activation options, templates, limits.
+    ///   - store: where accounts are; only read, activated, and asked to queue a resend.
+    ///   - keys: the signing keys that verify activation tokens.
+    ///   - logger: the daemon's logger (this library never creates or bootstraps one).
+    ///   - metrics: the registry behind the daemon's `PrometheusMetricsFactory`, served at
+    ///     `/metrics`. The daemon bootstraps `MetricsSystem`; the counters here go through it.
+    ///   - readiness: checks for `/readyz` besides the store (the daemon's spool check).
+    ///   - threadPool: where scrypt runs; `.singleton` (NIO's blocking pool) by default.
+    ///   - now: the clock, for tests.
+    /// - Throws: if the templates directory cannot be read or a template does not parse.
+    public init(
+        options: HTTPOptions, store: any AccountStore, keys: KeyRing, logger: Logger,
+        metrics: PrometheusCollectorRegistry, readiness: [ReadinessCheck] = [],
+        threadPool: NIOThreadPool = .singleton, now: @escaping @Sendable () -> Date = { Date() }
+    ) throws {
+        let pages = try PageRenderer(directory: options.templatesDirectory,
+                                      askPassword: options.activation.confirm == .password)
+        let counters = HTTPMetrics()
+        let limiter = AttemptLimiter(attempts: options.limits.passwordAttempts, lockout: options.limits.lockout)
+        let flow = ActivationFlow(
+            store: store, keys: keys, confirm: options.activation.confirm,
+            verifier: PasswordVerifier(pool: threadPool, limiter: limiter), metrics: counters,
+            logger: logger, now: now)
+        let queue = ResendQueue(store: store, options: options.activation, metrics: counters, logger: logger, now: now)
+
+        // HEAD is derived from each GET handler (same status and headers, no body), so a HEAD of
+        // an activation link runs the same read-only path as its GET.
+        let router = Router(context: ActivationRequestContext.self, options: .autoGenerateHeadEndpoints)
+        router.add(middleware: RequestLogMiddleware())
+        router.add(middleware: SecurityHeadersMiddleware(contentSecurityPolicy: pages.contentSecurityPolicy))
+        router.add(middleware: ErrorAnswerMiddleware(pages: pages))
+        router.add(middleware: MetricsMiddleware())
+        router.addRoutes(ActivationController(flow: flow, pages: pages, options: options).endpoints)
+        router.addRoutes(ResendController(
+            queue: queue, limiter: RateLimiter(options.limits.resendPerAddress), pages: pages, metrics: counters,
+            options: options, now: now).endpoints)
+        router.addRoutes(UsernameController(
+            store: store, limiter: RateLimiter(options.limits.usernameChecksPerAddress), options: options,
+            now: now).endpoints)
+        router.addRoutes(HealthController(store: store, checks: readiness, registry: metrics).endpoints)
+
+        self.router = router
+        self.services = [queue]
+        self.options = options
+        self.logger = logger
+    }
+
+    /// The Hummingbird application serving the routes on `options.listen`, with the services
+    /// attached: put it into the daemon's ServiceGroup (or `runService()` it alone).
+    ///
+    /// - Parameter listening: called once the server listens (the daemon's readiness).
+    public func application(listening: @escaping @Sendable () async -> Void = {}) -> some ApplicationProtocol {
+        Application(
+            router: router,
+            configuration: ApplicationConfiguration(
+                address: .hostname(options.listen.host, port: options.listen.port), serverName: nil),
+            services: services,
+            onServerRunning: { _ in await listening() },
+            logger: logger)
+    }
+}

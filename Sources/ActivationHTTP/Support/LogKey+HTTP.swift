@@ -1,0 +1,23 @@
+public import ActivationCore
+
+extension LogKey {
+    /// An HTTP request method.
+    public static let httpMethod = "method"
+    /// An HTTP request path, never its query string (which carries tokens).
+    public static let httpPath = "path"
+    /// An HTTP response status code.
+    public static let httpStatus = "status"
+    /// An activation attempt's outcome, as in the `outcome` label of the metrics.
+    public static let outcome = "outcome"
+}
+
+extension EventName {
+    /// One line per HTTP request (at debug level: every mail scanner makes requests).
+    public static let httpRequest = "http.request"
+    /// A link locked after too many wrong passwords.
+    public static let activationLocked = "activation.locked"
+    /// A resend request queued the activation mail again.
+    public static let activationResent = "activation.resent"
+    /// A resend request failed in the store.
+    public static let activationResendFailed = "activation.resend_failed"
+}

@@ -1,0 +1,55 @@
+import ActivationCore
+import ActivationHTTP
+import Foundation
+import Prometheus
+import ActivationStoreSQLite
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+@Suite("Bad input gets a clear answer")
+struct BadInputTests {
+    @Test func oversizedWrongTypeMalformedUnknown() async throws {
+        let fixture = try await HTTPFixture()
+        defer { fixture.cleanUp() }
+        try await fixture.withServer { client in
+            let big = try await client.postJSON("/api/v1/activations",
+                                                #"{"token":"\#(String(repeating: "a", count: 100_000))"}"#)
+            #expect(big.status == .contentTooLarge)
+            #expect(big.json["error"] != nil)
+
+            let text = try await client.execute(uri: "/api/v1/activations", method: .post,
+                                                headers: [.contentType: "text/plain"], body: ByteBuffer(string: "x"))
+            #expect(text.status == .unsupportedMediaType)
+            let noType = try await client.execute(uri: "/activate", method: .post, body: ByteBuffer(string: "x"))
+            #expect(noType.status == .unsupportedMediaType)
+            #expect(noType.headers[.contentType] == "text/html; charset=utf-8")
+
+            for body in ["{", "[]", #"{"token": 5}"#, "\u{FF}"] {
+                let malformed = try await client.postJSON("/api/v1/activations", body)
+                #expect(malformed.status == .badRequest)
+                let error = malformed.json["error"] as? [String: String]
+                #expect(error?["code"] == "request.malformed_json")
+            }
+
+            let unknown = try await client.execute(uri: "/wp-admin.php", method: .get)
+            #expect(unknown.status == .notFound)
+            #expect(unknown.text.contains("Page not found"))
+            let unknownAPI = try await client.execute(uri: "/api/v1/nothing", method: .get)
+            #expect(unknownAPI.status == .notFound)
+            #expect(unknownAPI.json["error"] != nil)
+
+            let headUnknown = try await client.execute(uri: "/nothing", method: .head)
+            #expect(headUnknown.status == .notFound)
+            #expect(headUnknown.body.readableBytes == 0)
+
+            let wrongMethod = try await client.execute(uri: "/activate", method: .delete)
+            #expect(wrongMethod.status == .methodNotAllowed)
+            #expect(wrongMethod.headers[.allow] == "GET, HEAD, POST")
+            let getOnPost = try await client.execute(uri: "/api/v1/activations", method: .get)
+            #expect(getOnPost.status == .methodNotAllowed)
+            #expect(getOnPost.headers[.contentSecurityPolicy] != nil)
+        }
+    }
+}

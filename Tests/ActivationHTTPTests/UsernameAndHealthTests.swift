@@ -1,0 +1,73 @@
+import ActivationCore
+import ActivationHTTP
+import Foundation
+import Prometheus
+import NIOCore
+import ActivationStoreSQLite
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+
+@Suite("Username check, health, readiness, metrics")
+struct UsernameAndHealthTests {
+    @Test func usernameAnswers() async throws {
+        let fixture = try await HTTPFixture()
+        defer { fixture.cleanUp() }
+        _ = try await fixture.register("jdoe2026")
+        try await fixture.withServer { client in
+            let free = try await client.execute(uri: "/api/v1/usernames/jsmith77", method: .get)
+            #expect(free.status == .ok)
+            #expect(free.json["available"] as? Bool == true)
+            #expect(free.json["problems"] as? [String] == [])
+            let taken = try await client.execute(uri: "/api/v1/usernames/JDoe2026", method: .get)
+            #expect(taken.json["available"] as? Bool == false)
+            #expect(taken.json["problems"] as? [String] == ["username.taken"])
+            let short = try await client.execute(uri: "/api/v1/usernames/ab", method: .get)
+            #expect(short.json["problems"] as? [String] == ["username.length"])
+            let spaced = try await client.execute(uri: "/api/v1/usernames/jane%20doe", method: .get)
+            #expect(spaced.json["problems"] as? [String] == ["username.characters"])
+        }
+    }
+
+    @Test func usernameChecksAreLimitedPerAddress() async throws {
+        let fixture = try await HTTPFixture()
+        defer { fixture.cleanUp() }
+        var options = HTTPOptions()
+        options.limits.usernameChecksPerAddress = RateLimit(requests: 2, per: .seconds(60))
+        try await fixture.withServer(options) { client in
+            #expect(try await client.execute(uri: "/api/v1/usernames/abcdef", method: .get).status == .ok)
+            #expect(try await client.execute(uri: "/api/v1/usernames/abcdef", method: .get).status == .ok)
+            let limited = try await client.execute(uri: "/api/v1/usernames/abcdef", method: .get)
+            #expect(limited.status == .tooManyRequests)
+            #expect(limited.json["error"] != nil)
+        }
+    }
+
+    @Test func healthReadinessAndMetrics() async throws {
+        let fixture = try await HTTPFixture()
+        defer { fixture.cleanUp() }
+        let spoolOK = ReadinessCheck(name: "spool") { true }
+        try await fixture.withServer(readiness: [spoolOK]) { client in
+            #expect(try await client.execute(uri: "/healthz", method: .get).status == .ok)
+            let ready = try await client.execute(uri: "/readyz", method: .get)
+            #expect(ready.status == .ok)
+            #expect(ready.json["checks"] as? [String: String] == ["store": "ok", "spool": "ok"])
+            _ = try await client.postJSON("/api/v1/activations", #"{"token":"bad","password":"x"}"#)
+            let metrics = try await client.execute(uri: "/metrics", method: .get)
+            #expect(metrics.status == .ok)
+            #expect(metrics.headers[.contentType]?.hasPrefix("text/plain; version=0.0.4") == true)
+            #expect(metrics.text.contains(#"activationd_activations_total{outcome="invalid"}"#))
+        }
+        let spoolFull = ReadinessCheck(name: "spool") { false }
+        try await fixture.withServer(readiness: [spoolFull]) { client in
+            let ready = try await client.execute(uri: "/readyz", method: .get)
+            #expect(ready.status == .serviceUnavailable)
+            #expect(ready.json["checks"] as? [String: String] == ["store": "ok", "spool": "failed"])
+        }
+        try fixture.store.close()
+        try await fixture.withServer { client in
+            let ready = try await client.execute(uri: "/readyz", method: .get)
+            #expect(ready.status == .serviceUnavailable)
+        }
+    }
+}

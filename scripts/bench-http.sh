@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# HTTP benchmark: wrk (64 connections) against GET /activate landing pages for valid tokens and
+# against a hello-world route of the same server, alternating, several rounds in one run; prints
+# each round and the medians and ratio. Needs the release build of activationd-http-bench.
+#   scripts/bench-http.sh [rounds] [seconds]
+set -euo pipefail
+rounds=${1:-3}
+seconds=${2:-10}
+bin=.build/release/activationd-http-bench
+port=${BENCH_HTTP_PORT:-18089}
+work=$(mktemp -d)
+trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
+
+"$bin" "$work/tokens" "$port" &
+server=$!
+for _ in $(seq 1 100); do
+  curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+
+# wrk picks a token per request from the file, round robin.
+cat > "$work/tokens.lua" <<LUA
+local tokens = {}
+for line in io.lines("$work/tokens") do tokens[#tokens + 1] = line end
+local i = 0
+request = function()
+  i = i % #tokens + 1
+  return wrk.format("GET", "/activate?token=" .. tokens[i])
+end
+LUA
+
+# one wrk run: prints "<requests/s> <p99 ms>"
+measure() {
+  local out
+  out=$(wrk -t2 -c64 -d"${seconds}s" --latency "$@")
+  local rps p99
+  rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
+  p99=$(awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us$/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v=v*1000}; print v}' <<<"$out")
+  echo "$rps $p99"
+}
+
+curl -sf "http://127.0.0.1:$port/activate?token=$(head -1 "$work/tokens")" | grep -q "Activate my account"
+: > "$work/hello"; : > "$work/activate"
+for round in $(seq 1 "$rounds"); do
+  read -r h_rps h_p99 < <(measure "http://127.0.0.1:$port/hello")
+  read -r a_rps a_p99 < <(measure -s "$work/tokens.lua" "http://127.0.0.1:$port/activate")
+  echo "round $round: hello ${h_rps} req/s p99 ${h_p99} ms | activate ${a_rps} req/s p99 ${a_p99} ms"
+  echo "$h_rps $h_p99" >> "$work/hello"; echo "$a_rps $a_p99" >> "$work/activate"
+done
+
+median() { sort -g | awk '{v[NR]=$1} END {print (NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2)}'; }
+h_rps=$(cut -d' ' -f1 "$work/hello" | median); h_p99=$(cut -d' ' -f2 "$work/hello" | median)
+a_rps=$(cut -d' ' -f1 "$work/activate" | median); a_p99=$(cut -d' ' -f2 "$work/activate" | median)
+ratio=$(awk -v a="$a_rps" -v h="$h_rps" 'BEGIN {printf "%.2f", a / h}')
+echo "median: hello ${h_rps} req/s p99 ${h_p99} ms | activate ${a_rps} req/s p99 ${a_p99} ms | ratio ${ratio}"
