@@ -5,7 +5,7 @@ export PATH := /opt/swift/usr/bin:$(PATH)
 SWIFT ?= swift
 BIN := .build/debug/activationd
 
-.PHONY: run test build bootstrap bench clean
+.PHONY: run test build bootstrap bench bench-courier clean
 
 ## run: install what is missing, build, and show the command line
 run:
@@ -31,6 +31,12 @@ bench:
 	@scripts/bootstrap.sh test
 	$(SWIFT) build -c release --product activationd-bench
 	scripts/bench.sh
+
+## bench-courier: 20,000 activation mails to smtp-sink with 4 and 1 connections, against smtp-source
+bench-courier:
+	@scripts/bootstrap.sh test
+	$(SWIFT) build -c release --product courier-bench
+	scripts/bench-courier.sh
 
 clean:
 	rm -rf .build

@@ -17,6 +17,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         // libcurl, seen through typed wrappers for its variadic functions. Only ActivationMail imports it.
@@ -43,10 +47,23 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Activation mail: MIME composition, templates, the libcurl SMTP transport, the Courier service.
+        .target(
+            name: "ActivationMail",
+            dependencies: [
+                "ActivationCore",
+                "CCurl",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // Configuration and the work behind each subcommand.
         .target(
             name: "ActivationDaemon",
-            dependencies: ["ActivationCore", "ActivationStoreSQLite"],
+            dependencies: ["ActivationCore", "ActivationStoreSQLite", "ActivationMail"],
             swiftSettings: strictSettings
         ),
         .executableTarget(
@@ -55,6 +72,18 @@ let package = Package(
                 "ActivationDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            swiftSettings: strictSettings
+        ),
+        // The courier benchmark: `make bench-courier` builds this in release mode.
+        .executableTarget(
+            name: "courier-bench",
+            dependencies: [
+                "ActivationCore",
+                "ActivationMail",
+                "ActivationStoreSQLite",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/courier-bench",
             swiftSettings: strictSettings
         ),
         // Benchmarks: `make bench` builds this in release mode.
@@ -76,6 +105,19 @@ let package = Package(
         .testTarget(
             name: "ActivationStoreSQLiteTests",
             dependencies: ["ActivationStoreSQLite", "AccountStoreContract"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ActivationMailTests",
+            dependencies: [
+                "ActivationMail",
+                "ActivationStoreSQLite",
+                "ActivationDaemon",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(name: "activationdTests", dependencies: ["activationd"], swiftSettings: strictSettings),

@@ -28,6 +28,7 @@ public enum AccountStoreContract: String, CaseIterable, Sendable, CustomStringCo
     case enqueueResendAndReminder
     case expiryRunsInBatchesAndFreesTheUsername
     case countsByStateAndStatus
+    case failedMailIsRequeued
 
     /// The case name.
     public var description: String { rawValue }
@@ -52,6 +53,7 @@ public enum AccountStoreContract: String, CaseIterable, Sendable, CustomStringCo
         case .enqueueResendAndReminder: try await Self.enqueue(store, fixtures)
         case .expiryRunsInBatchesAndFreesTheUsername: try await Self.batchExpiry(store, fixtures)
         case .countsByStateAndStatus: try await Self.counts(store, fixtures)
+        case .failedMailIsRequeued: try await Self.requeueFailed(store, fixtures)
         }
     }
 

@@ -31,6 +31,10 @@ public enum LogKey {
     public static let error = "error"
     /// A count.
     public static let count = "count"
+    /// `false` when a delivery's outcome could not be recorded (the lease was lost or the store failed).
+    public static let recorded = "recorded"
+    /// Seconds until a deferred mail's next attempt.
+    public static let retryIn = "retry_in"
 }
 
 /// Event names for `LogKey.event`.
@@ -42,6 +46,10 @@ public enum LogEvent {
     public static let mailSent = "mail.sent"
     public static let mailDeferred = "mail.deferred"
     public static let mailFailed = "mail.failed"
+    public static let mailCancelled = "mail.cancelled"
+    public static let mailRequeued = "mail.requeued"
+    public static let courierStopped = "courier.stopped"
+    public static let courierStoreError = "courier.store_error"
     public static let accountActivated = "account.activated"
     public static let accountExpired = "account.expired"
 }
