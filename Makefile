@@ -49,6 +49,11 @@ bench-http:
 	@scripts/bootstrap.sh test
 	$(SWIFT) build -c release --product activationd-http-bench
 	scripts/bench-http.sh
+## bench-courier: 20,000 activation mails to smtp-sink with 4 and 1 connections, against smtp-source
+bench-courier:
+	@scripts/bootstrap.sh test
+	$(SWIFT) build -c release --product courier-bench
+	scripts/bench-courier.sh
 
 clean:
 	rm -rf .build

@@ -85,6 +85,19 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Activation mail: MIME composition, templates, the libcurl SMTP transport, the Courier service.
+        .target(
+            name: "ActivationMail",
+            dependencies: [
+                "ActivationCore",
+                "CCurl",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // Configuration and the work behind each subcommand.
         .target(
             name: "ActivationDaemon",
@@ -93,6 +106,7 @@ let package = Package(
                 "ActivationStoreSQLite",
                 "ActivationSpool",
                 "ActivationHTTP",
+                "ActivationMail",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Yams", package: "Yams"),
@@ -133,6 +147,18 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             path: "Benchmarks/activationd-http-bench",
+            swiftSettings: strictSettings
+        ),
+        // The courier benchmark: `make bench-courier` builds this in release mode.
+        .executableTarget(
+            name: "courier-bench",
+            dependencies: [
+                "ActivationCore",
+                "ActivationMail",
+                "ActivationStoreSQLite",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/courier-bench",
             swiftSettings: strictSettings
         ),
         // Intake benchmark: `make bench-intake` builds this in release mode (scripts/bench-intake.sh).
@@ -191,6 +217,19 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ActivationMailTests",
+            dependencies: [
+                "ActivationMail",
+                "ActivationStoreSQLite",
+                "ActivationDaemon",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),

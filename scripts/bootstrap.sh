@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages activationd needs, only those missing; quiet when all are there.
 #   scripts/bootstrap.sh build   what building needs (libcurl and SQLite headers)
-#   scripts/bootstrap.sh test    that plus the test peers (Python for interop checks, …)
+#   scripts/bootstrap.sh test    that plus the test peers (Python for interop checks, Postfix's
+#                                smtp-sink/smtp-source, aiosmtpd and openssl for the courier, …)
 #   scripts/bootstrap.sh run     that plus the local mail catcher of `make run`
 set -euo pipefail
 
 build_packages=(pkg-config libcurl4-openssl-dev libsqlite3-dev)
-test_packages=(python3 systemd chromium wrk curl)
+test_packages=(python3 systemd chromium wrk curl postfix python3-aiosmtpd openssl)
 run_packages=(python3-aiosmtpd)
 
 case "${1:-build}" in
@@ -29,5 +30,8 @@ else
   sudo=()
 fi
 echo "bootstrap: installing ${missing[*]}" >&2
+# Postfix is installed for its smtp-sink and smtp-source only: answer its debconf question with
+# "No configuration" so that no system MTA is set up.
+echo "postfix postfix/main_mailer_type select No configuration" | "${sudo[@]}" debconf-set-selections
 "${sudo[@]}" apt-get update -qq
 DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

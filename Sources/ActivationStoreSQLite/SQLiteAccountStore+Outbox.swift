@@ -74,6 +74,20 @@ extension SQLiteAccountStore {
         }
     }
 
+    /// Requeues failed mail of existing accounts; see `AccountStore.requeueFailed`.
+    public func requeueFailed(now: Date) async throws -> Int {
+        try await transaction { db in
+            let nowMillis = SQLiteValue.millis(now)
+            try db.execute(
+                sql: """
+                    UPDATE outbox SET status = 'queued', created_at = ?, next_attempt_at = ?
+                    WHERE status = 'failed' AND account_id IN (SELECT id FROM account)
+                    """,
+                arguments: [nowMillis, nowMillis])
+            return db.changesCount
+        }
+    }
+
     /// The outbox rows of one account, oldest first.
     public func outbox(accountID: UUID) async throws -> [OutboxMessage] {
         try await pool.read { db in

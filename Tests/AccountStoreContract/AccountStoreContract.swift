@@ -30,6 +30,7 @@ public enum AccountStoreContract: String, CaseIterable, Sendable, CustomStringCo
     case countsByStateAndStatus
     case remindersAreQueuedOncePerAccount
     case purgeRemovesOnlyFinishedMail
+    case failedMailIsRequeued
 
     /// The case name.
     public var description: String { rawValue }
@@ -56,6 +57,7 @@ public enum AccountStoreContract: String, CaseIterable, Sendable, CustomStringCo
         case .countsByStateAndStatus: try await Self.counts(store, fixtures)
         case .remindersAreQueuedOncePerAccount: try await Self.reminders(store, fixtures)
         case .purgeRemovesOnlyFinishedMail: try await Self.purge(store, fixtures)
+        case .failedMailIsRequeued: try await Self.requeueFailed(store, fixtures)
         }
     }
 

@@ -31,6 +31,10 @@ public enum LogKey {
     public static let error = "error"
     /// A count.
     public static let count = "count"
+    /// `false` when a delivery's outcome could not be recorded (the lease was lost or the store failed).
+    public static let recorded = "recorded"
+    /// Seconds until a deferred mail's next attempt.
+    public static let retryIn = "retry_in"
 }
 
 /// Event names for `LogKey.event`. (Not `LogEvent`: swift-log has a type of that name.)
@@ -49,6 +53,14 @@ public enum EventName {
     public static let mailDeferred = "mail.deferred"
     /// A mail was given up.
     public static let mailFailed = "mail.failed"
+    /// A mail was no longer wanted (its account is gone or active).
+    public static let mailCancelled = "mail.cancelled"
+    /// Failed mail was queued again by `outbox retry`.
+    public static let mailRequeued = "mail.requeued"
+    /// The courier stopped.
+    public static let courierStopped = "courier.stopped"
+    /// The courier could not reach the store.
+    public static let courierStoreError = "courier.store_error"
     /// A person activated their account.
     public static let accountActivated = "account.activated"
     /// A pending account passed its expiry and was removed.

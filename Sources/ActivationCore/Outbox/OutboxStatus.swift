@@ -38,6 +38,9 @@ public enum DeliveryOutcome: Sendable, Equatable {
     case deferred(reply: String, retryAt: Date)
     /// Give up; the reply or the reason.
     case failed(reply: String)
+    /// Not sent and no longer wanted: the account is gone, already active, or its link expired
+    /// while the row was queued. Not a delivery failure, so `outbox retry` leaves it alone.
+    case cancelled(reason: String)
 
     /// The status the row takes.
     public var status: OutboxStatus {
@@ -45,13 +48,14 @@ public enum DeliveryOutcome: Sendable, Equatable {
         case .sent: .sent
         case .deferred: .queued
         case .failed: .failed
+        case .cancelled: .cancelled
         }
     }
 
     /// The reply recorded with the row.
     public var reply: String {
         switch self {
-        case .sent(let reply), .deferred(let reply, _), .failed(let reply): reply
+        case .sent(let reply), .deferred(let reply, _), .failed(let reply), .cancelled(let reply): reply
         }
     }
 }

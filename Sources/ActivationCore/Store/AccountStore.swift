@@ -51,6 +51,11 @@ public protocol AccountStore: Sendable {
     /// Returns the rows `owner` still leases to the queue, due at once (graceful shutdown).
     func releaseLeases(owner: String) async throws -> Int
 
+    /// Returns every failed row whose account still exists to the queue, due at `now`
+    /// (`activationd outbox retry`). The row's queue lifetime starts again at `now`: its
+    /// `createdAt` becomes `now`, its attempts and last reply are kept. Returns how many.
+    func requeueFailed(now: Date) async throws -> Int
+
     /// The outbox rows of one account, oldest first.
     func outbox(accountID: UUID) async throws -> [OutboxMessage]
 

@@ -1,0 +1,78 @@
+// courier-bench — drains N queued activation mails from a fresh SQLite store to an SMTP sink and
+// prints one JSON line: messages per second, the message size, and RSS samples over the run.
+//
+// Usage: courier-bench PORT CONNECTIONS MESSAGES
+// scripts/bench-courier.sh starts smtp-sink, runs smtp-source as the ceiling, and runs this.
+import ActivationCore
+import ActivationMail
+import ActivationStoreSQLite
+import Foundation
+import Logging
+import ServiceLifecycle
+
+let arguments = CommandLine.arguments
+guard arguments.count == 4, let port = Int(arguments[1]), let connections = Int(arguments[2]),
+      let count = Int(arguments[3])
+else {
+    FileHandle.standardError.write(Data("usage: courier-bench PORT CONNECTIONS MESSAGES\n".utf8))
+    exit(64)
+}
+
+/// Resident set size in KiB, from /proc/self/status.
+func residentKiB() -> Int {
+    let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+    let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+    return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+}
+
+let directory = FileManager.default.temporaryDirectory.appendingPathComponent("courier-bench-\(UUID().uuidString)")
+try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+defer { try? FileManager.default.removeItem(at: directory) }
+let store = try SQLiteAccountStore(path: directory.appendingPathComponent("bench.sqlite").path)
+try await store.migrate()
+let now = Date()
+for index in 0..<count {
+    let email = "person\(index)@example.net"
+    let registration = Registration(
+        id: UUID(), submittedAt: now, username: "bench\(index)", firstName: "Jane", lastName: "Doe", email: email,
+        confirmEmail: email, password: Secret("Secr3tPass"), confirmPassword: Secret("Secr3tPass"),
+        passwordPhrase: Secret("blue heron at dawn"), acceptedConditions: true)
+    let account = Account.pending(from: registration, passwordHash: "$scrypt$ln=17,r=8,p=1$c2FsdA$aGFzaA", now: now,
+                                  lifetime: .seconds(30 * 86_400))
+    _ = try await store.register(registration, as: account, now: now)
+}
+
+let keys = try KeyRing(keys: [SigningKey(id: "bench", secret: Array(repeating: 9, count: 32))!])
+let sender = try Mailbox(parsing: "Accounts <no-reply@example.org>")
+let factory = MailFactory(sender: sender, templates: try MailTemplates(), keys: keys,
+                          publicURL: "https://accounts.example.org")
+let sample = try await store.claimOutbox(owner: "probe", limit: 1, lease: .seconds(0), now: now).first!
+let messageBytes = try factory.mail(for: sample.message, account: sample.account!, now: now).bytes.count
+
+let transport = try CurlSMTPTransport(options: SMTPOptions(url: "smtp://127.0.0.1:\(port)", connections: connections))
+// One info line per mail goes to standard error, as in the daemon; the script discards it.
+let logger = Logger(label: "courier-bench") { StreamLogHandler.standardError(label: $0) }
+let courier = Courier(store: store, transport: transport, factory: factory,
+                      options: CourierOptions(pollInterval: .milliseconds(20), window: 8 * connections), logger: logger)
+let group = ServiceGroup(configuration: .init(services: [courier], logger: Logger(label: "group") { _ in SwiftLogNoOpLogHandler() }))
+
+var rss: [Int] = [residentKiB()]
+let started = ContinuousClock.now
+var elapsed = Duration.zero
+try await withThrowingTaskGroup(of: Void.self) { tasks in
+    tasks.addTask { try await group.run() }
+    while true {
+        try await Task.sleep(for: .milliseconds(100))
+        rss.append(residentKiB())
+        if try await store.counts().outbox[.sent] == count { break }
+    }
+    elapsed = started.duration(to: .now)
+    await group.triggerGracefulShutdown()
+    try await tasks.waitForAll()
+}
+await transport.shutdown()
+let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+print("{\"connections\":\(connections),\"messages\":\(count),\"seconds\":\(String(format: "%.3f", seconds)),"
+    + "\"rate\":\(String(format: "%.0f", Double(count) / seconds)),\"message_bytes\":\(messageBytes),"
+    + "\"rss_kib_start\":\(rss.first!),\"rss_kib_mid\":\(rss[rss.count / 2]),\"rss_kib_max\":\(rss.max()!),"
+    + "\"rss_kib_end\":\(rss.last!)}")

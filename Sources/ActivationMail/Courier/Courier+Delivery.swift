@@ -1,0 +1,98 @@
+import ActivationCore
+import Foundation
+import CoreMetrics
+import Logging
+
+extension Courier {
+    /// One attempt at one claimed row: send it (or cancel it), record the outcome, log one line.
+    func deliver(_ claim: OutboxClaim) async {
+        let message = claim.message
+        let domain = claim.account.map { EmailAddress.domain(of: $0.email) } ?? ""
+        let started = now()
+        let outcome: DeliveryOutcome
+        var messageID = factory.composer.messageID(for: message.id)
+        if let reason = Self.reasonNotToSend(claim, now: started) {
+            outcome = .cancelled(reason: reason)
+        } else if let account = claim.account {
+            do {
+                let mail = try factory.mail(for: message, account: account, now: started)
+                messageID = mail.messageID
+                let clockStart = ContinuousClock.now
+                let result = await transport.send(mail.bytes, envelope: mail.envelope)
+                metrics.sendDuration.recordNanoseconds(Self.nanoseconds(clockStart.duration(to: .now)))
+                outcome = schedule.outcome(of: result, attempts: message.attempts + 1, queuedAt: message.createdAt,
+                                           now: now(), jitter: Double.random(in: 0...1))
+            } catch {
+                // Nothing an attempt later would change: the row's data cannot make a safe message.
+                outcome = .failed(reply: error.description)
+            }
+        } else {
+            preconditionFailure("reasonNotToSend covers a missing account")
+        }
+        let recorded: Bool
+        do {
+            recorded = try await store.recordDelivery(outcome, messageID: message.id, owner: owner, now: now())
+        } catch {
+            recorded = false
+            logger.error("cannot record delivery", metadata: [
+                LogKey.event: "\(EventName.courierStoreError)", LogKey.messageID: "\(messageID)",
+                LogKey.error: "\(error)",
+            ])
+        }
+        count(outcome)
+        log(outcome, message: message, messageID: messageID, domain: domain, recorded: recorded)
+    }
+
+    /// Why a claimed row must not be sent: its account is gone, already active, or its link expired.
+    static func reasonNotToSend(_ claim: OutboxClaim, now: Date) -> String? {
+        guard let account = claim.account else { return "account removed" }
+        if account.state == .active { return "account already active" }
+        if account.isExpired(at: now) { return "activation link expired" }
+        return nil
+    }
+
+    private func count(_ outcome: DeliveryOutcome) {
+        switch outcome {
+        case .sent: metrics.sent.increment()
+        case .deferred: metrics.deferred.increment()
+        case .failed: metrics.failed.increment()
+        case .cancelled: break
+        }
+    }
+
+    /// The one line per attempt, the way Postfix logs a delivery.
+    private func log(_ outcome: DeliveryOutcome, message: OutboxMessage, messageID: String, domain: String,
+                     recorded: Bool) {
+        let delay = max(0, now().timeIntervalSince(message.createdAt))
+        var metadata: Logger.Metadata = [
+            LogKey.account: "\(message.accountID.uuidString.lowercased())",
+            LogKey.messageID: "\(messageID)",
+            LogKey.recipientDomain: "\(domain)",
+            LogKey.relay: "\(transport.relay)",
+            LogKey.attempts: "\(message.attempts + 1)",
+            LogKey.delay: "\(String(format: "%.2f", delay))",
+            LogKey.reply: "\(outcome.reply)",
+        ]
+        if !recorded { metadata[LogKey.recorded] = "false" }
+        switch outcome {
+        case .sent:
+            metadata[LogKey.event] = "\(EventName.mailSent)"
+            logger.info("mail sent", metadata: metadata)
+        case .deferred(_, let retryAt):
+            metadata[LogKey.event] = "\(EventName.mailDeferred)"
+            metadata[LogKey.retryIn] = "\(String(format: "%.0f", max(0, retryAt.timeIntervalSince(now()))))"
+            logger.warning("mail deferred", metadata: metadata)
+        case .failed:
+            metadata[LogKey.event] = "\(EventName.mailFailed)"
+            logger.error("mail failed", metadata: metadata)
+        case .cancelled:
+            metadata[LogKey.event] = "\(EventName.mailCancelled)"
+            logger.info("mail cancelled", metadata: metadata)
+        }
+    }
+
+    private static func nanoseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}

@@ -1,0 +1,109 @@
+public import ActivationCore
+public import CoreMetrics
+public import Foundation
+public import Logging
+public import ServiceLifecycle
+
+/// Drains the outbox: claims due rows under a lease, sends them through an `SMTPTransport`, and
+/// records each attempt as sent, deferred (with backoff), failed or cancelled.
+///
+/// Sends are pipelined: up to `options.window` rows are in flight, and the next batch is claimed
+/// as soon as half of them finished, so the transport's workers never wait for the store. On
+/// graceful shutdown the courier claims nothing more, lets the sends in flight finish and record,
+/// and returns its remaining leases to the queue.
+public struct Courier: Service {
+    /// The lease owner name of this courier, unique per process.
+    public let owner: String
+    let store: any AccountStore
+    let transport: any SMTPTransport
+    let factory: MailFactory
+    let schedule: RetrySchedule
+    let options: CourierOptions
+    let logger: Logger
+    let metrics: CourierMetrics
+    let clock: any Clock<Duration>
+    let now: @Sendable () -> Date
+
+    /// Creates a courier.
+    ///
+    /// - Parameters:
+    ///   - metricsFactory: where metrics go; the global `MetricsSystem` by default.
+    ///   - clock: what the idle wait between polls sleeps on.
+    ///   - now: the wall clock that leases, backoffs and the queue lifetime are measured on.
+    ///   - owner: the lease owner name; unique per process by default.
+    public init(
+        store: any AccountStore, transport: any SMTPTransport, factory: MailFactory, options: CourierOptions,
+        logger: Logger, metricsFactory: (any MetricsFactory)? = nil, clock: any Clock<Duration> = ContinuousClock(),
+        now: @escaping @Sendable () -> Date = { Date() }, owner: String? = nil
+    ) {
+        self.store = store
+        self.transport = transport
+        self.factory = factory
+        self.schedule = RetrySchedule(options)
+        self.options = options
+        self.logger = logger
+        self.metrics = CourierMetrics(factory: metricsFactory ?? MetricsSystem.factory)
+        self.clock = clock
+        self.now = now
+        self.owner = owner ?? "courier-\(ProcessInfo.processInfo.hostName)-\(getpid())-\(UUID().uuidString.prefix(8))"
+    }
+
+    /// Runs until graceful shutdown (or cancellation), then releases this courier's leases.
+    public func run() async throws {
+        let window = max(1, options.window)
+        var lastGauges: ContinuousClock.Instant? = nil
+        await withTaskGroup(of: Void.self) { group in
+            var inFlight = 0
+            while !Task.isShuttingDownGracefully && !Task.isCancelled {
+                if inFlight > window / 2 {
+                    await group.next()
+                    inFlight -= 1
+                    continue
+                }
+                if lastGauges.map({ $0.duration(to: .now) >= options.pollInterval }) ?? true {
+                    await refreshGauges()
+                    lastGauges = .now
+                }
+                let claims = await claim(limit: window - inFlight)
+                if claims.isEmpty {
+                    if inFlight > 0 {
+                        await group.next()
+                        inFlight -= 1
+                    } else {
+                        try? await cancelWhenGracefulShutdown { try await clock.sleep(for: options.pollInterval) }
+                    }
+                    continue
+                }
+                for claim in claims {
+                    group.addTask { await deliver(claim) }
+                    inFlight += 1
+                }
+            }
+        }
+        let released = (try? await store.releaseLeases(owner: owner)) ?? 0
+        logger.info("courier stopped", metadata: [
+            LogKey.event: "\(EventName.courierStopped)", LogKey.count: "\(released)",
+        ])
+    }
+
+    /// Claims due rows; a store error is logged and treated as "nothing due" so that a busy or
+    /// briefly unreachable database slows the courier down instead of stopping the daemon.
+    private func claim(limit: Int) async -> [OutboxClaim] {
+        do {
+            return try await store.claimOutbox(owner: owner, limit: limit, lease: options.lease, now: now())
+        } catch {
+            logger.error("cannot claim outbox rows", metadata: [
+                LogKey.event: "\(EventName.courierStoreError)", LogKey.error: "\(error)",
+            ])
+            return []
+        }
+    }
+
+    /// Sets the queue gauges from the store's counts.
+    func refreshGauges() async {
+        guard let counts = try? await store.counts() else { return }
+        metrics.queueDepth.record((counts.outbox[.queued] ?? 0) + (counts.outbox[.sending] ?? 0))
+        let age = counts.oldestUnsentAt.map { max(0, now().timeIntervalSince($0)) } ?? 0
+        metrics.oldestQueuedAge.record(age)
+    }
+}

@@ -1,0 +1,32 @@
+/// The `courier.*` settings, after Postfix's queue settings of similar names.
+public struct CourierOptions: Sendable {
+    /// `courier.minimal_backoff`: the shortest wait before retrying a deferred mail. Default 30 s.
+    public var minimalBackoff: Duration
+    /// `courier.maximal_backoff`: the longest wait between attempts. Default 1 h.
+    public var maximalBackoff: Duration
+    /// `courier.maximal_queue_lifetime`: a mail still deferred this long after it was queued
+    /// fails. Default 2 d.
+    public var maximalQueueLifetime: Duration
+    /// How long a claimed row stays leased to this courier; after a crash the row is due again
+    /// once the lease runs out. Must be longer than a send can take (3 × `smtp.timeout`). Default 5 min.
+    public var lease: Duration
+    /// How often an idle courier looks for due mail, and refreshes the queue gauges. Default 1 s.
+    public var pollInterval: Duration
+    /// Sends kept in flight at once; a few per connection so that no worker waits for the store.
+    /// Default 16.
+    public var window: Int
+
+    /// Creates options; every parameter defaults to the documented default.
+    public init(
+        minimalBackoff: Duration = .seconds(30), maximalBackoff: Duration = .seconds(3600),
+        maximalQueueLifetime: Duration = .seconds(2 * 86_400), lease: Duration = .seconds(300),
+        pollInterval: Duration = .seconds(1), window: Int = 16
+    ) {
+        self.minimalBackoff = minimalBackoff
+        self.maximalBackoff = maximalBackoff
+        self.maximalQueueLifetime = maximalQueueLifetime
+        self.lease = lease
+        self.pollInterval = pollInterval
+        self.window = window
+    }
+}

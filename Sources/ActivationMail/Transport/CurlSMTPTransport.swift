@@ -1,0 +1,128 @@
+public import Foundation
+import CCurl
+import Glibc
+
+/// SMTP through libcurl: `smtp.connections` dedicated threads, each with one reused easy handle
+/// (and so one reused connection). libcurl blocks, so sends never run on Swift concurrency's
+/// cooperative pool; an async caller waits on a continuation while a worker thread sends.
+///
+/// This is the only type in activationd that calls `curl_*`.
+public final class CurlSMTPTransport: SMTPTransport {
+    /// `host:port` of the relay.
+    public let relay: String
+    private let queue: SendQueue
+
+    /// Starts the worker threads.
+    ///
+    /// - Throws: `MailError.configuration` when the URL is not `smtp://` or `smtps://` with a host,
+    ///   or `connections` is not positive.
+    public init(options: SMTPOptions) throws(MailError) {
+        guard let relay = options.relay else { throw MailError(.configuration, "smtp.url must be smtp:// or smtps://") }
+        guard options.connections > 0 else { throw MailError(.configuration, "smtp.connections must be positive") }
+        Self.globalSetUp
+        self.relay = relay
+        queue = SendQueue(workers: options.connections)
+        for index in 0..<options.connections {
+            let queue = self.queue
+            let thread = Thread {
+                let worker = CurlWorker(options: options)
+                while let job = queue.next() {
+                    let result = worker?.send(job.message, envelope: job.envelope)
+                        ?? SMTPResult(status: .temporaryFailure, reply: "libcurl could not create a handle")
+                    job.continuation.resume(returning: result)
+                }
+                queue.workerExited()
+            }
+            thread.name = "activationd-smtp-\(index)"
+            thread.start()
+        }
+    }
+
+    /// Once per process: libcurl's global initialisation, and ignoring SIGPIPE, which libcurl
+    /// with `CURLOPT_NOSIGNAL` no longer suppresses for us.
+    private static let globalSetUp: Void = {
+        curl_global_init(ccurl_global_all)
+        signal(SIGPIPE, SIG_IGN)
+    }()
+
+    /// Queues the send for the next free worker thread and waits for its result.
+    public func send(_ message: [UInt8], envelope: SMTPEnvelope) async -> SMTPResult {
+        await withCheckedContinuation { continuation in
+            let job = SendQueue.Job(message: message, envelope: envelope, continuation: continuation)
+            if !queue.push(job) {
+                continuation.resume(returning: SMTPResult(status: .temporaryFailure, reply: "the transport is shut down"))
+            }
+        }
+    }
+
+    /// Lets the workers finish what is queued, then waits until every thread has exited.
+    public func shutdown() async {
+        await withCheckedContinuation { continuation in queue.close(then: continuation) }
+    }
+}
+
+/// The jobs waiting for a worker thread. The threads block in `next()`.
+///
+/// `@unchecked Sendable`: every stored property is read and written only with `condition` locked.
+final class SendQueue: @unchecked Sendable {
+    struct Job: Sendable {
+        let message: [UInt8]
+        let envelope: SMTPEnvelope
+        let continuation: CheckedContinuation<SMTPResult, Never>
+    }
+
+    private let condition = NSCondition()
+    private var jobs: [Job] = []
+    private var head = 0
+    private var closed = false
+    private var running: Int
+    private var whenStopped: CheckedContinuation<Void, Never>?
+
+    init(workers: Int) { running = workers }
+
+    /// Adds a job; false once the queue is closed.
+    func push(_ job: Job) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !closed else { return false }
+        jobs.append(job)
+        condition.signal()
+        return true
+    }
+
+    /// The next job, waiting for one; nil when the queue is closed and empty.
+    func next() -> Job? {
+        condition.lock()
+        defer { condition.unlock() }
+        while head == jobs.count && !closed { condition.wait() }
+        guard head < jobs.count else { return nil }
+        let job = jobs[head]
+        head += 1
+        if head == jobs.count {
+            jobs.removeAll(keepingCapacity: true)
+            head = 0
+        }
+        return job
+    }
+
+    /// Refuses new jobs; `continuation` resumes once every worker has exited.
+    func close(then continuation: CheckedContinuation<Void, Never>) {
+        condition.lock()
+        closed = true
+        let done = running == 0
+        if !done { whenStopped = continuation }
+        condition.broadcast()
+        condition.unlock()
+        if done { continuation.resume() }
+    }
+
+    /// Called by each worker thread as it ends.
+    func workerExited() {
+        condition.lock()
+        running -= 1
+        let continuation = running == 0 ? whenStopped : nil
+        if continuation != nil { whenStopped = nil }
+        condition.unlock()
+        continuation?.resume()
+    }
+}

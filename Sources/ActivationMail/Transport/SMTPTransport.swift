@@ -1,0 +1,65 @@
+public import ActivationCore
+
+/// Hands composed messages to an SMTP relay. `CurlSMTPTransport` is the implementation; tests and
+/// benchmarks may substitute their own.
+public protocol SMTPTransport: Sendable {
+    /// The relay as `host:port`, for log lines.
+    var relay: String { get }
+    /// Sends `message` (CRLF line endings) to `envelope`'s recipients. Never throws: every failure
+    /// is a classified `SMTPResult`.
+    func send(_ message: [UInt8], envelope: SMTPEnvelope) async -> SMTPResult
+    /// Finishes queued sends, then stops the transport's threads and closes its connections.
+    func shutdown() async
+}
+
+/// MAIL FROM and RCPT TO, checked: an address that could carry CR, LF or NUL into an SMTP
+/// command (or is otherwise not an address) is refused here, because libcurl sends it verbatim.
+public struct SMTPEnvelope: Sendable, Equatable {
+    /// The envelope sender; never empty (libcurl would silently send the null sender `<>`).
+    public let sender: String
+    /// The recipients, at least one.
+    public let recipients: [String]
+
+    /// Creates a checked envelope.
+    public init(sender: String, recipients: [String]) throws(MailError) {
+        guard EmailAddress.isValid(sender) else { throw MailError(.invalidAddress, "envelope sender") }
+        guard !recipients.isEmpty else { throw MailError(.invalidAddress, "no recipient") }
+        for recipient in recipients where !EmailAddress.isValid(recipient) {
+            throw MailError(.invalidAddress, "envelope recipient")
+        }
+        self.sender = sender
+        self.recipients = recipients
+    }
+}
+
+/// The outcome of one send, classified.
+public struct SMTPResult: Sendable, Equatable {
+    /// What the courier should do about it.
+    public enum Status: String, Sendable {
+        /// The relay accepted the message.
+        case sent
+        /// Try again later: a 4xx reply, a transport error, a timeout, a TLS or AUTH problem.
+        case temporaryFailure
+        /// Do not try again: a 5xx reply to the message.
+        case permanentFailure
+    }
+
+    /// The classification.
+    public var status: Status
+    /// The server's last reply (control characters removed), or a description of the transport
+    /// error. Never contains a password.
+    public var reply: String
+    /// The SMTP reply code the classification used, when there was one.
+    public var replyCode: Int?
+    /// True when the connection broke after the server accepted DATA (its last reply was 354):
+    /// the relay may have delivered, so a retry may duplicate (with the same Message-ID).
+    public var mayHaveBeenDelivered: Bool
+
+    /// Creates a result.
+    public init(status: Status, reply: String, replyCode: Int? = nil, mayHaveBeenDelivered: Bool = false) {
+        self.status = status
+        self.reply = reply
+        self.replyCode = replyCode
+        self.mayHaveBeenDelivered = mayHaveBeenDelivered
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+
+/// An aiosmtpd server (Debian's python3-aiosmtpd, run with /usr/bin/python3) for what smtp-sink
+/// cannot do: STARTTLS, AUTH and implicit TLS. Mail it accepts is written to `<dir>/mail-N.eml`.
+enum AioSMTPServer {
+    /// - Parameters:
+    ///   - mode: `plain` (no STARTTLS), `starttls` (offers it) or `smtps` (TLS from the first byte).
+    ///   - auth: require AUTH with user `courier`, password `s3cret`.
+    static func start(mode: String, auth: Bool, directory: TemporaryDirectory) throws -> ServerProcess {
+        let port = try freePort()
+        if mode != "plain" { try makeCertificate(directory) }
+        let script = directory.path("server.py")
+        try source.write(toFile: script, atomically: true, encoding: .utf8)
+        return try ServerProcess("/usr/bin/python3", [script, "\(port)", mode, auth ? "auth" : "noauth", directory.url.path],
+                                 port: port, directory: directory)
+    }
+
+    /// A self-signed certificate for 127.0.0.1 in `cert.pem` / `key.pem`; `cert.pem` is also the CA file.
+    static func makeCertificate(_ directory: TemporaryDirectory) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        process.arguments = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                             "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", directory.path("key.pem"),
+                             "-out", directory.path("cert.pem")]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw ServerError(description: "openssl failed") }
+    }
+
+    static let source = #"""
+    import asyncio, ssl, sys, time
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult
+
+    port, mode, auth, directory = int(sys.argv[1]), sys.argv[2], sys.argv[3] == "auth", sys.argv[4]
+    count = 0
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):
+            global count
+            count += 1
+            with open(f"{directory}/mail-{count}.eml", "wb") as f:
+                f.write(envelope.original_content or envelope.content)
+            return "250 2.0.0 Ok: queued as AIO%d" % count
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        ok = auth_data.login == b"courier" and auth_data.password == b"s3cret"
+        return AuthResult(success=ok)
+
+    context = None
+    if mode != "plain":
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(f"{directory}/cert.pem", f"{directory}/key.pem")
+    kwargs = dict(hostname="127.0.0.1", port=port)
+    if mode == "starttls":
+        kwargs.update(tls_context=context, require_starttls=False)
+    # aiosmtpd counts only STARTTLS as TLS for auth_require_tls, so smtps must not require it.
+    if mode == "smtps":
+        kwargs.update(ssl_context=context)
+    if auth:
+        kwargs.update(authenticator=authenticator, auth_required=True, auth_require_tls=(mode == "starttls"))
+    controller = Controller(Handler(), **kwargs)
+    controller.start()
+    while True:
+        time.sleep(3600)
+    """#
+}

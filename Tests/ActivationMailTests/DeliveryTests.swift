@@ -1,0 +1,118 @@
+import ActivationCore
+import ActivationMail
+import Foundation
+import Testing
+
+/// Parses a message with Python's email package under policy=email.policy.strict and prints what
+/// the test checks, as JSON. smtp-sink's own X-* records at the top of a dump are set aside.
+let parseScript = #"""
+import sys, json, email, email.policy
+raw = open(sys.argv[1], "rb").read()
+lines = raw.split(b"\n")
+envelope = [l.decode() for l in lines if l.startswith((b"X-Mail-Args:", b"X-Rcpt-Args:"))]
+while lines and lines[0].startswith((b"X-Client-", b"X-Helo-Args:", b"X-Mail-Args:", b"X-Rcpt-Args:")):
+    lines.pop(0)
+message = email.message_from_bytes(b"\n".join(lines), policy=email.policy.strict)
+text = message.get_body(("plain",))
+html = message.get_body(("html",))
+print(json.dumps({
+    "envelope": envelope,
+    "headers": {k: str(v) for k, v in message.items()},
+    "to_name": message["To"].addresses[0].display_name,
+    "to_address": message["To"].addresses[0].addr_spec,
+    "from_address": message["From"].addresses[0].addr_spec,
+    "content_type": message.get_content_type(),
+    "defects": [str(d) for d in message.defects] + [str(d) for p in message.walk() for d in p.defects],
+    "parts": [p.get_content_type() for p in message.iter_parts()],
+    "text": text.get_content(), "html": html.get_content(),
+    "charsets": [p.get_content_charset() for p in message.iter_parts()],
+}))
+"""#
+
+struct ParsedMessage: Decodable {
+    let envelope: [String]
+    let headers: [String: String]
+    let to_name: String
+    let to_address: String
+    let from_address: String
+    let content_type: String
+    let defects: [String]
+    let parts: [String]
+    let text: String
+    let html: String
+    let charsets: [String]
+
+    init(file: String) throws {
+        let (status, output) = try runPython(parseScript, arguments: [file])
+        guard status == 0 else { throw ServerError(description: "python: \(output)") }
+        self = try JSONDecoder().decode(ParsedMessage.self, from: Data(output.utf8))
+    }
+}
+
+@Suite("Delivery to smtp-sink, parsed back")
+struct DeliveryTests {
+    @Test("a delivered activation mail has every header, both parts, the exact link and a non-ASCII name")
+    func delivered() async throws {
+        let directory = try TemporaryDirectory()
+        let port = try freePort()
+        let sink = try ServerProcess.smtpSink(port: port, options: ["-d", directory.path("dump.")], directory: directory)
+        defer { sink.stop() }
+        let transport = try CurlSMTPTransport(options: SMTPOptions(url: "smtp://127.0.0.1:\(port)", connections: 1,
+                                                                   timeout: .seconds(5)))
+        let account = MailFixtures.account(first: "Zoë", last: "Ångström", email: "zoe@example.net")
+        let message = OutboxMessage.queued(.activation, for: account.id, now: MailFixtures.now)
+        let factory = MailFixtures.factory()
+        let mail = try factory.mail(for: message, account: account, now: MailFixtures.now)
+        let result = await transport.send(mail.bytes, envelope: mail.envelope)
+        await transport.shutdown()
+        #expect(result.status == .sent, "\(result.reply)")
+        #expect(result.reply.hasPrefix("250 "))
+
+        let dumps = try FileManager.default.contentsOfDirectory(atPath: directory.url.path).filter { $0.hasPrefix("dump.") }
+        let dump = try #require(dumps.first)
+        let parsed = try ParsedMessage(file: directory.path(dump))
+        #expect(parsed.defects.isEmpty, "\(parsed.defects)")
+        #expect(parsed.envelope.contains { $0.contains("no-reply@example.org") })
+        #expect(parsed.envelope.contains { $0.contains("zoe@example.net") })
+        let link = try factory.link(for: account)
+        #expect(parsed.headers["Date"] == "Fri, 15 Jan 2027 08:00:00 +0000")
+        #expect(parsed.headers["Message-ID"] == mail.messageID)
+        #expect(parsed.headers["Subject"] == "Activate your account jdoe2026")
+        #expect(parsed.headers["MIME-Version"] == "1.0")
+        #expect(parsed.headers["Auto-Submitted"] == "auto-generated")
+        #expect(parsed.from_address == "no-reply@example.org")
+        #expect(parsed.to_name == "Zoë Ångström")
+        #expect(parsed.to_address == "zoe@example.net")
+        #expect(parsed.content_type == "multipart/alternative")
+        #expect(parsed.parts == ["text/plain", "text/html"])
+        #expect(parsed.charsets == ["utf-8", "utf-8"])
+        #expect(parsed.text.hasPrefix("Hello Zoë,\n"))
+        #expect(parsed.text.components(separatedBy: "\n").contains(link), "the link alone on its own line")
+        #expect(parsed.text.contains("14 February 2027"), "the expiry date")
+        #expect(parsed.text.contains("If you did not register"))
+        #expect(parsed.html.contains("href=\"\(link)\""))
+        #expect(parsed.html.contains("Hello Zoë,"))
+    }
+
+    @Test("a line of dots and a bare LF in a template reach the recipient intact")
+    func dotsAndLineEnds() async throws {
+        let directory = try TemporaryDirectory()
+        let port = try freePort()
+        let sink = try ServerProcess.smtpSink(port: port, options: ["-d", directory.path("dump.")], directory: directory)
+        defer { sink.stop() }
+        let transport = try CurlSMTPTransport(options: SMTPOptions(url: "smtp://127.0.0.1:\(port)", connections: 1))
+        let composer = MessageComposer(sender: MailFixtures.sender)
+        let to = try Mailbox(displayName: "", address: "jane@example.net")
+        let text = "first\n.\nlast line\r\n..\rend"
+        let bytes = try composer.compose(id: UUID(), to: to, content: RenderedMail(subject: "dots", text: text, html: "<p>.</p>"),
+                                         date: MailFixtures.now)
+        let result = await transport.send(bytes, envelope: try SMTPEnvelope(sender: "no-reply@example.org",
+                                                                             recipients: ["jane@example.net"]))
+        await transport.shutdown()
+        #expect(result.status == .sent)
+        let dump = try #require(try FileManager.default.contentsOfDirectory(atPath: directory.url.path)
+            .first { $0.hasPrefix("dump.") })
+        let parsed = try ParsedMessage(file: directory.path(dump))
+        #expect(parsed.text.trimmingCharacters(in: .newlines) == "first\n.\nlast line\n..\nend")
+    }
+}

@@ -1,0 +1,27 @@
+import ActivationDaemon
+import ActivationMail
+import Foundation
+import Testing
+
+@Suite("activationd send-test")
+struct SendTestCommandTests {
+    @Test("prints the server's reply on success, and the refusal on a 5xx")
+    func sendTest() async throws {
+        let directory = try TemporaryDirectory()
+        let port = try freePort()
+        let sink = try ServerProcess.smtpSink(port: port, directory: directory)
+        let transport = try CurlSMTPTransport(options: SMTPOptions(url: "smtp://127.0.0.1:\(port)", connections: 1))
+        var out: [String] = []
+        let ok = await SendTestCommand.run(to: "ops@example.net", from: MailFixtures.sender, transport: transport) { out.append($0) }
+        sink.stop()
+        let refusing = try ServerProcess.smtpSink(port: port, options: ["-f", "RCPT"], directory: directory)
+        defer { refusing.stop() }
+        let refused = await SendTestCommand.run(to: "ops@example.net", from: MailFixtures.sender, transport: transport) { out.append($0) }
+        let bad = await SendTestCommand.run(to: "ops@example.net\r\nRCPT TO:<x@y.org>", from: MailFixtures.sender,
+                                            transport: transport) { out.append($0) }
+        await transport.shutdown()
+        #expect(ok == 0 && out[0].hasPrefix("sent: 250 2.0.0 Ok"), "\(out)")
+        #expect(refused == 69 && out[1].hasPrefix("failed: 5"), "\(out)")
+        #expect(bad == 65 && out[2].hasPrefix("failed: mail refused"), "\(out)")
+    }
+}

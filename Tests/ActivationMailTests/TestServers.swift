@@ -1,0 +1,111 @@
+import Foundation
+import Testing
+
+/// A free loopback TCP port: bound to port 0, read back, closed.
+func freePort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) { pointer in
+        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+    }
+    guard bound else { throw ServerError(description: "cannot bind a loopback port") }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
+
+/// Whether something accepts TCP connections on the loopback `port`.
+func isListening(_ port: Int) -> Bool {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = UInt16(port).bigEndian
+    return withUnsafePointer(to: &address) { pointer in
+        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+        }
+    }
+}
+
+struct ServerError: Error, CustomStringConvertible {
+    let description: String
+}
+
+/// A test's temporary directory, world-writable so that smtp-sink (which drops root for
+/// `postfix`) can write its dumps there.
+final class TemporaryDirectory: Sendable {
+    let url: URL
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("activationd-mail-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        chmod(url.path, 0o777)
+    }
+    deinit { try? FileManager.default.removeItem(at: url) }
+    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+}
+
+/// A server process started by a test, stopped when the test ends.
+final class ServerProcess: @unchecked Sendable {
+    // `process` is set once in init and only terminated afterwards.
+    let process: Process
+    let port: Int
+
+    init(_ executable: String, _ arguments: [String], port: Int, directory: TemporaryDirectory) throws {
+        self.port = port
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let log = FileHandle(forWritingAtPath: directory.path("server.log"))
+            ?? { FileManager.default.createFile(atPath: directory.path("server.log"), contents: nil)
+                 return FileHandle(forWritingAtPath: directory.path("server.log"))! }()
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+        for _ in 0..<200 where !isListening(port) {
+            guard process.isRunning else { throw ServerError(description: "\(executable) exited at start") }
+            usleep(20_000)
+        }
+        guard isListening(port) else { throw ServerError(description: "\(executable) does not listen on \(port)") }
+    }
+
+    /// smtp-sink on `port` with extra options (faults, delays, `-d` dumps).
+    static func smtpSink(port: Int, options: [String] = [], directory: TemporaryDirectory) throws -> ServerProcess {
+        try ServerProcess("/usr/sbin/smtp-sink", ["-u", "postfix"] + options + ["127.0.0.1:\(port)", "64"],
+                          port: port, directory: directory)
+    }
+
+    /// Kills the server: smtp-sink, once it has dropped root, does not stop on SIGTERM.
+    func stop() {
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+
+    deinit { stop() }
+}
+
+/// Runs Debian's Python (where python3-aiosmtpd lives) on a script, returning its standard output.
+func runPython(_ script: String, arguments: [String] = []) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+    process.arguments = ["-c", script] + arguments
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+}
+
+/// The message files smtp-sink dumped into `directory` (`-d DIR/%H%M%S.`), oldest first.
+func dumpedMessages(in directory: String) -> [String] {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+    return names.sorted().compactMap { try? String(contentsOfFile: directory + "/" + $0, encoding: .utf8) }
+}
