@@ -18,8 +18,12 @@ public enum ExitStatus: Int32, Sendable {
     case noUser = 67
     /// EX_SOFTWARE: an internal error.
     case software = 70
+    /// EX_UNAVAILABLE: a service refused (the relay answered 5xx).
+    case unavailable = 69
     /// EX_IOERR: an error while doing I/O.
     case ioError = 74
+    /// EX_TEMPFAIL: try again later (the relay answered 4xx or could not be reached).
+    case temporaryFailure = 75
     /// EX_CONFIG: the configuration is wrong.
     case config = 78
 }

@@ -59,6 +59,9 @@ extension SQLiteAccountStore {
                 CREATE INDEX outbox_account ON outbox(account_id);
                 """)
         }
+        migrator.registerMigration("v2: index expired leases") { db in
+            try db.execute(sql: "CREATE INDEX outbox_lease ON outbox(status, lease_expires_at)")
+        }
         return migrator
     }
 }

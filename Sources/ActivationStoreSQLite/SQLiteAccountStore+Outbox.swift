@@ -21,13 +21,16 @@ extension SQLiteAccountStore {
     public func claimOutbox(owner: String, limit: Int, lease: Duration, now: Date) async throws -> [OutboxClaim] {
         try await transaction { db in
             let nowMillis = SQLiteValue.millis(now)
-            let due = try OutboxMessage.fetchAll(
-                db,
-                where: """
-                    (status = 'queued' AND next_attempt_at <= ?) OR (status = 'sending' AND lease_expires_at <= ?)
-                    ORDER BY next_attempt_at LIMIT ?
-                    """,
-                [nowMillis, nowMillis, limit])
+            // Two indexed queries rather than one with OR, which would scan the whole outbox
+            // (sent rows included) on every claim.
+            var due = try OutboxMessage.fetchAll(
+                db, where: "status = 'queued' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?",
+                [nowMillis, limit])
+            if due.count < limit {
+                due += try OutboxMessage.fetchAll(
+                    db, where: "status = 'sending' AND lease_expires_at <= ? ORDER BY lease_expires_at LIMIT ?",
+                    [nowMillis, limit - due.count])
+            }
             let leaseEnd = now.addingTimeInterval(lease.timeInterval)
             return try due.map { row in
                 try db.execute(

@@ -13,7 +13,8 @@ struct Activationd: AsyncParsableCommand {
             """,
         subcommands: [
             ServeSubcommand.self, SubmitSubcommand.self, ValidateSubcommand.self, StatusSubcommand.self, AccountSubcommand.self, ResendSubcommand.self,
-            SweepSubcommand.self, CheckConfigSubcommand.self, KeysSubcommand.self,
+            SweepSubcommand.self, SendTestSubcommand.self, OutboxSubcommand.self, CheckConfigSubcommand.self,
+            KeysSubcommand.self,
         ]
     )
 }

@@ -1,4 +1,5 @@
 import ActivationCore
+import ActivationMail
 import Foundation
 
 /// The operator's subcommands that read or change the store, given a loaded configuration.
@@ -39,5 +40,34 @@ public enum OperatorCommands {
                               logger: DaemonLogging.logger(for: configuration, label: "activationd.sweep"))
         if dryRun { return CommandOutcome(output: "would do: \(try await sweeper.preview())") }
         return CommandOutcome(output: "done: \(try await sweeper.sweep())")
+    }
+}
+
+extension OperatorCommands {
+    /// `send-test --to ADDRESS`: one test mail through the configured relay; prints the outcome and
+    /// the server's reply. Exits 0 sent, 75 deferred (EX_TEMPFAIL), 69 refused (EX_UNAVAILABLE).
+    public static func sendTest(to address: String, _ configuration: DaemonConfiguration) async throws -> CommandOutcome {
+        let transport: CurlSMTPTransport
+        let sender: Mailbox
+        do {
+            transport = try CurlSMTPTransport(options: configuration.smtpOptions)
+            sender = try Mailbox(parsing: configuration.smtp.from)
+        } catch {
+            return CommandOutcome(status: .config, error: "configuration: smtp: \(error)")
+        }
+        var lines: [String] = []
+        let status = await SendTestCommand.run(to: address, from: sender, transport: transport) { lines.append($0) }
+        await transport.shutdown()
+        return CommandOutcome(output: lines.joined(separator: "\n"), status: ExitStatus(rawValue: status) ?? .software)
+    }
+
+    /// `outbox retry`: queues every failed mail again.
+    public static func retryFailed(_ configuration: DaemonConfiguration) async throws -> CommandOutcome {
+        let store = try await StoreOpener.open(configuration.store)
+        var output: [String] = []
+        var errors: [String] = []
+        let status = await OutboxRetryCommand.run(store: store, output: { output.append($0) }, errors: { errors.append($0) })
+        return CommandOutcome(output: output.joined(separator: "\n"), status: status,
+                              error: errors.isEmpty ? nil : errors.joined(separator: "\n"))
     }
 }

@@ -1,6 +1,7 @@
 public import ActivationCore
 public import ActivationSpool
 public import ActivationHTTP
+public import ActivationMail
 public import Foundation
 
 /// Everything `activationd serve` and its subcommands are configured with: one YAML file, every
@@ -165,5 +166,28 @@ extension DaemonConfiguration {
                 resendPerAddress: RateLimit(requests: http.resendRate.requests, per: http.resendRate.per),
                 usernameChecksPerAddress: RateLimit(requests: http.usernameCheckRate.requests,
                                                     per: http.usernameCheckRate.per)))
+    }
+}
+
+extension DaemonConfiguration {
+    /// The SMTP transport's options from this configuration.
+    public var smtpOptions: SMTPOptions {
+        SMTPOptions(
+            url: smtp.url.absoluteString, startTLS: SMTPOptions.StartTLS(rawValue: smtp.starttls) ?? .opportunistic,
+            username: smtp.username, password: smtp.password?.value ?? "", from: smtp.from,
+            connections: smtp.connections, timeout: smtp.timeout, caFile: smtp.caFile)
+    }
+
+    /// The courier's options from this configuration.
+    public var courierOptions: CourierOptions {
+        CourierOptions(minimalBackoff: courier.minimalBackoff, maximalBackoff: courier.maximalBackoff,
+                       maximalQueueLifetime: courier.maximalQueueLifetime,
+                       window: max(16, 4 * smtp.connections))
+    }
+
+    /// What the courier renders mail with: sender, templates, signing keys, public URL.
+    public func mailFactory() throws(MailError) -> MailFactory {
+        MailFactory(sender: try Mailbox(parsing: smtp.from), templates: try MailTemplates(directory: templatesDirectory),
+                    keys: keys, publicURL: publicURL.absoluteString)
     }
 }

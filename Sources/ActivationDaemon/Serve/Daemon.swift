@@ -1,5 +1,6 @@
 import ActivationCore
 import ActivationHTTP
+import ActivationMail
 import ActivationSpool
 import Foundation
 import Logging
@@ -54,9 +55,20 @@ public enum Daemon {
             LineLogHandler.standardError("activationd: configuration: templates.directory: \(error)")
             return .config
         }
+        let transport: CurlSMTPTransport
+        let courier: Courier
+        do {
+            transport = try CurlSMTPTransport(options: configuration.smtpOptions)
+            courier = Courier(store: store, transport: transport, factory: try configuration.mailFactory(),
+                              options: configuration.courierOptions, logger: Logger(label: "activationd.courier"))
+        } catch {
+            LineLogHandler.standardError("activationd: configuration: smtp: \(error)")
+            return .config
+        }
         // Start order is this order; graceful shutdown runs in reverse: HTTP stops taking
         // requests first, then intake, sweeper; the courier finishes its in-flight mail last.
         let services: [any Service] = [
+            courier,
             intake,
             sweeper,
             WatchdogService(store: store, notifier: notifier, gate: gate, logger: logger),
@@ -71,9 +83,11 @@ public enum Daemon {
         } catch {
             logger.critical("stopped on an error", metadata: [LogKey.event: "daemon.failed", LogKey.error: "\(error)"])
             notifier.notify("STOPPING=1")
+            await transport.shutdown()
             return .software
         }
         notifier.notify("STOPPING=1")
+        await transport.shutdown()
         logger.info("stopped", metadata: [LogKey.event: "daemon.stopped"])
         return .ok
     }
