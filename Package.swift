@@ -190,6 +190,8 @@ let package = Package(
             path: "Tests/AccountStoreContract",
             swiftSettings: strictSettings
         ),
+        // Test peers shared by the test targets (smtp-sink, free ports, temporary directories).
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSettings),
         .testTarget(name: "CCurlTests", dependencies: ["CCurl"]),
         .testTarget(name: "ActivationCoreTests", dependencies: ["ActivationCore"], swiftSettings: strictSettings),
         .testTarget(
@@ -226,6 +228,7 @@ let package = Package(
                 "ActivationMail",
                 "ActivationStoreSQLite",
                 "ActivationDaemon",
+                "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -233,7 +236,7 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "activationdTests", dependencies: ["activationd"], swiftSettings: strictSettings),
+        .testTarget(name: "activationdTests", dependencies: ["activationd", "TestSupport"], swiftSettings: strictSettings),
     ],
     swiftLanguageModes: [.v6]
 )

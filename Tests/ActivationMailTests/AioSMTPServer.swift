@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 
 /// An aiosmtpd server (Debian's python3-aiosmtpd, run with /usr/bin/python3) for what smtp-sink

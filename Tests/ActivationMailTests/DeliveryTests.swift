@@ -1,3 +1,4 @@
+import TestSupport
 import ActivationCore
 import ActivationMail
 import Foundation

@@ -1,3 +1,4 @@
+import TestSupport
 import ActivationDaemon
 import ActivationMail
 import Foundation

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TestSupport
 import Testing
 
 /// A daemon under test: a temporary directory with a configuration, signing keys, a spool and a
@@ -12,11 +13,39 @@ final class DaemonHarness: @unchecked Sendable {
     var storePath: String { directory.appendingPathComponent("var/activationd.sqlite").path }
     /// The daemon's HTTP port on 127.0.0.1.
     let httpPort: Int
+    private let ownsDirectory: Bool
     private let notifySocket: Int32
     private let notifyPath: String
     private var process: Process?
     private let logLines = LockedLines()
     private let notifications = LockedLines()
+
+    /// A second daemon on the first one's directory, configuration, spool and store (a restart).
+    /// Only the first harness removes the directory.
+    init(reusing other: DaemonHarness) throws {
+        directory = other.directory
+        httpPort = other.httpPort
+        ownsDirectory = false
+        let notifyPath = directory.appendingPathComponent("notify-\(UUID().uuidString.prefix(6)).sock").path
+        self.notifyPath = notifyPath
+        notifySocket = Self.bindNotifySocket(notifyPath)
+    }
+
+    /// A datagram socket bound at `path`, with a short receive timeout.
+    static func bindNotifySocket(_ path: String) -> Int32 {
+        let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+            for (index, byte) in path.utf8.enumerated() { buffer[index] = byte }
+        }
+        _ = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        var timeout = timeval(tv_sec: 0, tv_usec: 200_000)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        return fd
+    }
 
     /// Creates the directory and writes `extraYAML` into the configuration beside the essentials.
     init(extraYAML: String = "") throws {
@@ -24,21 +53,9 @@ final class DaemonHarness: @unchecked Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let notifyPath = directory.appendingPathComponent("notify.sock").path
         self.notifyPath = notifyPath
-        let notifySocket = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
-            for (index, byte) in notifyPath.utf8.enumerated() { buffer[index] = byte }
-        }
-        self.notifySocket = notifySocket
-        httpPort = Self.freePort()
-        _ = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(notifySocket, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-            }
-        }
-        var timeout = timeval(tv_sec: 0, tv_usec: 200_000)
-        setsockopt(notifySocket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        notifySocket = Self.bindNotifySocket(notifyPath)
+        httpPort = try freePort()
+        ownsDirectory = true
         for sub in ["tmp", "new", "rejected"] {
             try FileManager.default.createDirectory(atPath: spoolDirectory + "/" + sub, withIntermediateDirectories: true)
         }
@@ -61,24 +78,6 @@ final class DaemonHarness: @unchecked Sendable {
             \(extraYAML)
             """.write(toFile: configPath, atomically: true, encoding: .utf8)
 
-    }
-
-    /// A TCP port nobody listens on right now.
-    static func freePort() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                bind(fd, pointer, length)
-                return getsockname(fd, pointer, &length)
-            }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     /// Starts `activationd serve`.
@@ -148,7 +147,7 @@ final class DaemonHarness: @unchecked Sendable {
     func cleanUp() {
         if let process, process.isRunning { process.terminate(); process.waitUntilExit() }
         close(notifySocket)
-        try? FileManager.default.removeItem(at: directory)
+        if ownsDirectory { try? FileManager.default.removeItem(at: directory) }
     }
 }
 

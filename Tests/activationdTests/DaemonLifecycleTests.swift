@@ -19,6 +19,17 @@ struct DaemonLifecycleTests {
         #expect(daemon.logs.contains { $0.contains("event=daemon.stopped") })
     }
 
+    @Test("without systemd (no NOTIFY_SOCKET) the daemon runs and stops the same")
+    func withoutSystemd() throws {
+        let daemon = try DaemonHarness()
+        defer { daemon.cleanUp() }
+        try daemon.start(environment: ["NOTIFY_SOCKET": "", "WATCHDOG_USEC": ""])
+        #expect(daemon.waitForLog("event=daemon.ready"))
+        #expect(daemon.waitForExit(timeout: .seconds(2)) == nil, "still running")
+        daemon.signal(SIGTERM)
+        #expect(daemon.waitForExit() == 0)
+    }
+
     @Test("a bad configuration exits 78 naming the key", arguments: [
         ("smtp:\n  timeout: forever\n", "smtp.timeout"),
         ("colour: blue\n", "colour"),

@@ -16,7 +16,11 @@ struct WatchdogService: Service {
     let logger: Logger
 
     func run() async throws {
-        guard notifier.isEnabled else { return }
+        // Not run by systemd: nothing to pet, but a service that returns early stops the group.
+        guard notifier.isEnabled else {
+            try? await gracefulShutdown()
+            return
+        }
         await gate.wait()
         let interval = notifier.watchdogInterval ?? .seconds(10)
         for await _ in AsyncTimerSequence(interval: min(interval, Duration.seconds(10)), clock: .continuous)

@@ -1,8 +1,9 @@
-import Foundation
-import Testing
+// Test peers shared by the test targets: free ports, temporary directories, smtp-sink and
+// other server processes, Debian's Python.
+public import Foundation
 
 /// A free loopback TCP port: bound to port 0, read back, closed.
-func freePort() throws -> Int {
+public func freePort() throws -> Int {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(fd) }
     var address = sockaddr_in()
@@ -18,7 +19,7 @@ func freePort() throws -> Int {
 }
 
 /// Whether something accepts TCP connections on the loopback `port`.
-func isListening(_ port: Int) -> Bool {
+public func isListening(_ port: Int) -> Bool {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(fd) }
     var address = sockaddr_in()
@@ -32,30 +33,34 @@ func isListening(_ port: Int) -> Bool {
     }
 }
 
-struct ServerError: Error, CustomStringConvertible {
-    let description: String
+/// A test server that would not start.
+public struct ServerError: Error, CustomStringConvertible {
+    /// What went wrong.
+    public let description: String
+    /// Creates an error.
+    public init(description: String) { self.description = description }
 }
 
 /// A test's temporary directory, world-writable so that smtp-sink (which drops root for
 /// `postfix`) can write its dumps there.
-final class TemporaryDirectory: Sendable {
-    let url: URL
-    init() throws {
+public final class TemporaryDirectory: Sendable {
+    public let url: URL
+    public init() throws {
         url = FileManager.default.temporaryDirectory.appendingPathComponent("activationd-mail-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         chmod(url.path, 0o777)
     }
     deinit { try? FileManager.default.removeItem(at: url) }
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+    public func path(_ name: String) -> String { url.appendingPathComponent(name).path }
 }
 
 /// A server process started by a test, stopped when the test ends.
-final class ServerProcess: @unchecked Sendable {
+public final class ServerProcess: @unchecked Sendable {
     // `process` is set once in init and only terminated afterwards.
-    let process: Process
-    let port: Int
+    public let process: Process
+    public let port: Int
 
-    init(_ executable: String, _ arguments: [String], port: Int, directory: TemporaryDirectory) throws {
+    public init(_ executable: String, _ arguments: [String], port: Int, directory: TemporaryDirectory) throws {
         self.port = port
         process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
@@ -74,13 +79,13 @@ final class ServerProcess: @unchecked Sendable {
     }
 
     /// smtp-sink on `port` with extra options (faults, delays, `-d` dumps).
-    static func smtpSink(port: Int, options: [String] = [], directory: TemporaryDirectory) throws -> ServerProcess {
+    public static func smtpSink(port: Int, options: [String] = [], directory: TemporaryDirectory) throws -> ServerProcess {
         try ServerProcess("/usr/sbin/smtp-sink", ["-u", "postfix"] + options + ["127.0.0.1:\(port)", "64"],
                           port: port, directory: directory)
     }
 
     /// Kills the server: smtp-sink, once it has dropped root, does not stop on SIGTERM.
-    func stop() {
+    public func stop() {
         if process.isRunning {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
@@ -91,7 +96,7 @@ final class ServerProcess: @unchecked Sendable {
 }
 
 /// Runs Debian's Python (where python3-aiosmtpd lives) on a script, returning its standard output.
-func runPython(_ script: String, arguments: [String] = []) throws -> (status: Int32, output: String) {
+public func runPython(_ script: String, arguments: [String] = []) throws -> (status: Int32, output: String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
     process.arguments = ["-c", script] + arguments
@@ -105,7 +110,8 @@ func runPython(_ script: String, arguments: [String] = []) throws -> (status: In
 }
 
 /// The message files smtp-sink dumped into `directory` (`-d DIR/%H%M%S.`), oldest first.
-func dumpedMessages(in directory: String) -> [String] {
+public func dumpedMessages(in directory: String) -> [String] {
     let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-    return names.sorted().compactMap { try? String(contentsOfFile: directory + "/" + $0, encoding: .utf8) }
+    return names.filter { $0 != "server.log" }.sorted()
+        .compactMap { try? String(contentsOfFile: directory + "/" + $0, encoding: .utf8) }
 }

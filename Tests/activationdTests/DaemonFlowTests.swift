@@ -1,0 +1,142 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import TestSupport
+import Testing
+
+/// The daemon end to end: spool → account → mail at a real SMTP server → link → activation over HTTP.
+@Suite("activationd serve end to end", .serialized)
+struct DaemonFlowTests {
+    /// A daemon relaying to smtp-sink, which dumps every message into `mailDirectory`.
+    static func daemonWithSink(sinkOptions: [String] = []) throws -> (DaemonHarness, ServerProcess, TemporaryDirectory) {
+        let mail = try TemporaryDirectory()
+        let port = try freePort()
+        let sink = try ServerProcess.smtpSink(port: port, options: ["-d", mail.path("%H%M%S.")] + sinkOptions,
+                                              directory: mail)
+        let daemon = try DaemonHarness(extraYAML: """
+            smtp:
+              url: "smtp://127.0.0.1:\(port)"
+              starttls: "never"
+              from: "Accounts <no-reply@example.org>"
+            """)
+        return (daemon, sink, mail)
+    }
+
+    /// The activation link in a dumped message, its quoted-printable text part decoded.
+    static func link(in message: String) -> String? {
+        let decoded = message.replacingOccurrences(of: "=\r\n", with: "").replacingOccurrences(of: "=\n", with: "")
+            .replacingOccurrences(of: "=3D", with: "=")
+        guard let range = decoded.range(of: #"http://127\.0\.0\.1:[0-9]+/activate\?token=[A-Za-z0-9_-]+"#,
+                                        options: .regularExpression)
+        else { return nil }
+        return String(decoded[range])
+    }
+
+    static func request(_ url: String, method: String = "GET", form: [String: String]? = nil) async throws
+        -> (status: Int, body: String)
+    {
+        var request = URLRequest(url: URL(string: url)!)
+        request.httpMethod = method
+        if let form {
+            request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
+            var allowed = CharacterSet.alphanumerics
+            allowed.insert(charactersIn: "-_.~")
+            request.httpBody = Data(form.map { key, value in
+                "\(key)=\(value.addingPercentEncoding(withAllowedCharacters: allowed)!)"
+            }.joined(separator: "&").utf8)
+        }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test("a registration dropped in the spool is mailed, and the link activates it with the password")
+    func registrationToActivation() async throws {
+        let (daemon, sink, mail) = try Self.daemonWithSink()
+        defer { daemon.cleanUp(); sink.stop(); _ = mail }
+        try daemon.start()
+        #expect(daemon.waitForNotification("READY=1"))
+        #expect(try CommandRunner.run(["submit", "--config", daemon.configPath, "Config/examples/registration.json"])
+            .status == 0)
+        #expect(daemon.waitForLog("event=mail.sent", timeout: .seconds(30)))
+        let messages = dumpedMessages(in: mail.url.path)
+        #expect(messages.count == 1)
+        let link = try #require(messages.first.flatMap(Self.link(in:)), "the mail carries the link")
+        #expect(link.hasPrefix("http://127.0.0.1:\(daemon.httpPort)/activate?token="))
+
+        let landing = try await Self.request(link)
+        #expect(landing.status == 200)
+        #expect(landing.body.contains("blue heron at dawn"), "the landing page shows the phrase")
+        #expect(landing.body.contains("Activate my account"))
+
+        let token = String(link.split(separator: "=", maxSplits: 1)[1])
+        let wrong = try await Self.request("http://127.0.0.1:\(daemon.httpPort)/activate", method: "POST",
+                                           form: ["token": token, "password": "Wr0ngPassword"])
+        #expect(wrong.status == 403)
+        let activated = try await Self.request("http://127.0.0.1:\(daemon.httpPort)/activate", method: "POST",
+                                               form: ["token": token, "password": "Secr3tPass"])
+        #expect(activated.status == 200)
+        #expect(daemon.waitForLog("event=account.activated", timeout: .seconds(5)))
+        let shown = try CommandRunner.run(["account", "show", "jdoe2026", "--config", daemon.configPath])
+        #expect(shown.stdout.contains("state:      active"))
+        #expect(shown.stdout.contains("activation") && shown.stdout.contains(" sent,"))
+
+        let ready = try await Self.request("http://127.0.0.1:\(daemon.httpPort)/readyz")
+        #expect(ready.status == 200)
+        let metrics = try await Self.request("http://127.0.0.1:\(daemon.httpPort)/metrics")
+        #expect(metrics.body.contains("activationd_registrations_total"))
+
+        let logs = daemon.logs.joined(separator: "\n")
+        for secret in ["Secr3tPass", "blue heron at dawn", "jane@example.org", token] {
+            #expect(!logs.contains(secret), "the log does not show \(secret.prefix(6))…")
+        }
+        daemon.signal(SIGTERM)
+        #expect(daemon.waitForExit() == 0)
+    }
+
+    @Test("SIGTERM during a burst of mail exits 0 in time, and after a restart every mail goes out")
+    func shutdownDuringBurst() async throws {
+        // smtp-sink answers each RCPT after 100 ms, so mail is in flight when SIGTERM arrives.
+        let (daemon, sink, mail) = try Self.daemonWithSink(sinkOptions: ["-w", "1"])
+        defer { daemon.cleanUp(); sink.stop(); _ = mail }
+        try daemon.start()
+        #expect(daemon.waitForNotification("READY=1"))
+        let total = 40
+        for index in 0..<total {
+            let record = """
+                {"version":1,"id":"\(UUID().uuidString)","submittedAt":"2026-11-28T10:00:00Z",
+                 "username":"burst\(index)user","firstName":"Jane","lastName":"Doe",
+                 "email":"burst\(index)@example.org","confirmEmail":"burst\(index)@example.org",
+                 "password":"Secr3tPass","confirmPassword":"Secr3tPass","passwordPhrase":"heron",
+                 "acceptedConditions":true}
+                """
+            #expect(try CommandRunner.run(["submit", "--config", daemon.configPath, "-"], input: Data(record.utf8))
+                .status == 0)
+        }
+        #expect(daemon.waitForLog("event=mail.sent", timeout: .seconds(30)))
+        let stopping = ContinuousClock.now
+        daemon.signal(SIGTERM)
+        #expect(daemon.waitForExit(timeout: .seconds(45)) == 0)
+        #expect(ContinuousClock.now - stopping < .seconds(45))
+
+        let restarted = try DaemonHarness(reusing: daemon)
+        defer { restarted.cleanUp() }
+        try restarted.start()
+        #expect(restarted.waitForNotification("READY=1"))
+        var sent = 0
+        let deadline = ContinuousClock.now + .seconds(90)
+        while ContinuousClock.now < deadline {
+            let status = try CommandRunner.run(["status", "--json", "--config", daemon.configPath])
+            let object = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
+            let outbox = object?["outbox"] as? [String: Int] ?? [:]
+            sent = outbox["sent"] ?? 0
+            #expect(outbox["failed"] == 0)
+            if sent == total { break }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        #expect(sent == total, "every registration's mail went out once the daemon came back")
+        #expect(Set(dumpedMessages(in: mail.url.path).compactMap(Self.link(in:))).count == total)
+        restarted.signal(SIGTERM)
+        #expect(restarted.waitForExit() == 0)
+    }
+}
