@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=.build/debug/activationd
 var=$PWD/var
-mkdir -p "$var/spool/tmp" "$var/spool/new" "$var/spool/rejected" "$var/Maildir"
+mkdir -p "$var/spool/tmp" "$var/spool/new" "$var/spool/rejected" "$var/Maildir/tmp" "$var/Maildir/new" "$var/Maildir/cur"
 if [[ ! -s $var/signing.keys ]]; then
   (umask 077; "$bin" keys generate > "$var/signing.keys")
 fi
