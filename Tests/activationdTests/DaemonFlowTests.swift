@@ -140,3 +140,30 @@ struct DaemonFlowTests {
         #expect(restarted.waitForExit() == 0)
     }
 }
+
+@Suite("activationd serve reloads", .serialized)
+struct DaemonReloadTests {
+    @Test("SIGHUP reloads the page templates and the log level without a restart")
+    func reloadTemplates() async throws {
+        let templates = try TemporaryDirectory()
+        let daemon = try DaemonHarness(extraYAML: "templates:\n  directory: \"\(templates.url.path)\"\n")
+        defer { daemon.cleanUp() }
+        try daemon.start()
+        #expect(daemon.waitForNotification("READY=1"))
+        let invalidLink = "http://127.0.0.1:\(daemon.httpPort)/activate?token=garbage"
+        let before = try await DaemonFlowTests.request(invalidLink)
+        #expect(before.status == 400 && !before.body.contains("Operator's own page"))
+
+        try "<!DOCTYPE html><html lang=\"en\"><title>x</title><p>Operator's own page</p></html>\n"
+            .write(toFile: templates.path("invalid.mustache"), atomically: true, encoding: .utf8)
+        let configuration = try String(contentsOfFile: daemon.configPath, encoding: .utf8)
+        try (configuration + "\nlog:\n  level: debug\n").write(toFile: daemon.configPath, atomically: true, encoding: .utf8)
+        daemon.signal(SIGHUP)
+        #expect(daemon.waitForLog("event=daemon.reloaded", timeout: .seconds(10)))
+        let after = try await DaemonFlowTests.request(invalidLink)
+        #expect(after.status == 400 && after.body.contains("Operator's own page"))
+        #expect(daemon.waitForLog("level=debug", timeout: .seconds(10)), "the new log level is in force")
+        daemon.signal(SIGTERM)
+        #expect(daemon.waitForExit() == 0)
+    }
+}

@@ -72,7 +72,9 @@ public enum Daemon {
             intake,
             sweeper,
             WatchdogService(store: store, notifier: notifier, gate: gate, logger: logger),
-            ReloadService(configPath: configPath, logger: logger, gate: gate, apply: { _ in }),
+            ReloadService(configPath: configPath, logger: logger, gate: gate, apply: { [reloader = server.reloader] reloaded in
+                try reloader.reload(templatesDirectory: reloaded.templatesDirectory, limits: reloaded.httpOptions.limits)
+            }),
             server.application(listening: { await gate.ready("http") }),
         ]
         let group = ServiceGroup(configuration: .init(

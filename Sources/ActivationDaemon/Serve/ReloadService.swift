@@ -10,7 +10,7 @@ struct ReloadService: Service {
     let configPath: String
     let logger: Logger
     let gate: ReadinessGate
-    let apply: @Sendable (DaemonConfiguration) async -> Void
+    let apply: @Sendable (DaemonConfiguration) async throws -> Void
 
     func run() async throws {
         let hangups = await UnixSignalsSequence(trapping: .sighup)
@@ -19,8 +19,8 @@ struct ReloadService: Service {
         for await _ in hangups.cancelOnGracefulShutdown() {
             do {
                 let configuration = try await DaemonConfiguration.load(path: configPath)
+                try await apply(configuration)
                 DaemonLogging.apply(configuration)
-                await apply(configuration)
                 logger.notice("configuration reloaded", metadata: ["event": "daemon.reloaded"])
             } catch {
                 logger.error("reload refused; keeping the running configuration",

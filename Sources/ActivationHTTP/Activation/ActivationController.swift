@@ -7,7 +7,7 @@ import NIOCore
 /// `GET`/`HEAD /activate`, `POST /activate` (form) and `POST /api/v1/activations` (JSON).
 struct ActivationController: Sendable {
     let flow: ActivationFlow
-    let pages: PageRenderer
+    let pages: PageLibrary
     let options: HTTPOptions
 
     /// The token and password of an activation attempt, from a form or JSON.
@@ -44,7 +44,7 @@ struct ActivationController: Sendable {
         var response: Response
         switch outcome.kind {
         case .ready:
-            response = pages.landingResponse(
+            response = pages.current.landingResponse(
                 firstName: account?.firstName ?? "", phrase: account?.passwordPhrase.value ?? "",
                 token: outcome.token ?? "", lang: account?.locale ?? "en",
                 askPassword: options.activation.confirm == .password)
@@ -59,27 +59,27 @@ struct ActivationController: Sendable {
             } else if outcome.kind == .missingPassword {
                 values["error"] = "Enter your password to activate your account."
             }
-            response = pages.response("activate", values, status: status, lang: account?.locale ?? "en")
+            response = pages.current.response("activate", values, status: status, lang: account?.locale ?? "en")
         case .activated:
-            response = pages.response("activated", [
+            response = pages.current.response("activated", [
                 "firstName": account?.firstName ?? "", "username": account?.username ?? "",
                 "publicURL": options.publicURL,
             ], status: status, lang: account?.locale ?? "en")
         case .alreadyActive:
-            response = pages.response("already-active", ["publicURL": options.publicURL], status: status,
+            response = pages.current.response("already-active", ["publicURL": options.publicURL], status: status,
                                       lang: account?.locale ?? "en")
         case .expired:
-            response = pages.response("expired", [
+            response = pages.current.response("expired", [
                 "lifetimeDays": Int((options.activation.lifetime.timeInterval / 86_400).rounded()),
                 "registrationURL": options.registrationURL,
             ], status: status)
         case .invalid, .gone:
-            response = pages.response("invalid", [
+            response = pages.current.response("invalid", [
                 "gone": outcome.kind == .gone, "registrationURL": options.registrationURL,
             ], status: status)
         case .locked:
             let seconds = retryAfter(outcome)
-            response = pages.response("locked", ["minutes": (seconds + 59) / 60], status: status)
+            response = pages.current.response("locked", ["minutes": (seconds + 59) / 60], status: status)
             response.headers[.retryAfter] = "\(seconds)"
         }
         return response

@@ -14,13 +14,18 @@ final class AttemptLimiter: Sendable {
         var lockedUntil: Date?
     }
 
-    private let attempts: Int
-    private let lockout: TimeInterval
+    private let settings: Mutex<(attempts: Int, lockout: TimeInterval)>
     private let records = Mutex<[UUID: Record]>([:])
+    private var attempts: Int { settings.withLock { $0.attempts } }
+    private var lockout: TimeInterval { settings.withLock { $0.lockout } }
 
     init(attempts: Int, lockout: Duration) {
-        self.attempts = max(1, attempts)
-        self.lockout = lockout.timeInterval
+        settings = Mutex((max(1, attempts), lockout.timeInterval))
+    }
+
+    /// Changes the limits (a reload); counts already made stay.
+    func update(attempts: Int, lockout: Duration) {
+        settings.withLock { $0 = (max(1, attempts), lockout.timeInterval) }
     }
 
     /// Until when `link` is locked at `now`, if it is.

@@ -8,7 +8,7 @@ import NIOCore
 /// anything unexpected (logged by type only). Never a stack trace, never the request's content.
 struct ErrorAnswerMiddleware: RouterMiddleware {
     typealias Context = ActivationRequestContext
-    let pages: PageRenderer
+    let pages: PageLibrary
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response
@@ -40,7 +40,7 @@ struct ErrorAnswerMiddleware: RouterMiddleware {
         if wantsJSON, let json = try? error.response(from: request, context: context) {
             response = json
         } else {
-            response = pages.response("error", ["heading": Self.heading(for: error.status), "message": error.message],
+            response = pages.current.response("error", ["heading": Self.heading(for: error.status), "message": error.message],
                                       status: error.status)
             response.headers.append(contentsOf: error.headers)
         }

@@ -5,7 +5,7 @@ import Hummingbird
 /// (pages show a phrase and hold a token), a strict CSP, and no content sniffing.
 struct SecurityHeadersMiddleware: RouterMiddleware {
     typealias Context = ActivationRequestContext
-    let contentSecurityPolicy: String
+    let pages: PageLibrary
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response
@@ -13,7 +13,7 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
         var response = try await next(request, context)
         response.headers[.referrerPolicy] = "no-referrer"
         response.headers[.cacheControl] = "no-store"
-        response.headers[.contentSecurityPolicy] = contentSecurityPolicy
+        response.headers[.contentSecurityPolicy] = pages.current.contentSecurityPolicy
         response.headers[.xContentTypeOptions] = "nosniff"
         return response
     }

@@ -8,7 +8,7 @@ import NIOCore
 struct ResendController: Sendable {
     let queue: ResendQueue
     let limiter: RateLimiter
-    let pages: PageRenderer
+    let pages: PageLibrary
     let metrics: HTTPMetrics
     let options: HTTPOptions
     let now: @Sendable () -> Date
@@ -29,7 +29,7 @@ struct ResendController: Sendable {
             let input = try await request.decodeBody(Input.self, as: format, limit: options.limits.maximalBodySize)
             if let login = input.login, !queue.submit(login) { metrics.resend("dropped") }
             switch format {
-            case .form: return pages.response("resend-sent", [:], status: .accepted)
+            case .form: return pages.current.response("resend-sent", [:], status: .accepted)
             case .json: return JSONBody.response(["status": "accepted"], status: .accepted)
             }
         }

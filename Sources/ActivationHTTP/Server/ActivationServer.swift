@@ -22,6 +22,8 @@ public struct ActivationServer {
     /// The options the server was built with.
     public let options: HTTPOptions
     private let logger: Logger
+    /// Changes templates and limits while the server runs (the daemon's SIGHUP).
+    public let reloader: HTTPReloader
 
     /// Builds the routes and their dependencies.
     ///
@@ -41,33 +43,37 @@ public struct ActivationServer {
         metrics: PrometheusCollectorRegistry, readiness: [ReadinessCheck] = [],
         threadPool: NIOThreadPool = .singleton, now: @escaping @Sendable () -> Date = { Date() }
     ) throws {
-        let pages = try PageRenderer(directory: options.templatesDirectory,
-                                      askPassword: options.activation.confirm == .password)
+        let pages = PageLibrary(try PageRenderer(directory: options.templatesDirectory,
+                                                  askPassword: options.activation.confirm == .password))
         let counters = HTTPMetrics()
         let limiter = AttemptLimiter(attempts: options.limits.passwordAttempts, lockout: options.limits.lockout)
         let flow = ActivationFlow(
             store: store, keys: keys, confirm: options.activation.confirm,
             verifier: PasswordVerifier(pool: threadPool, limiter: limiter), metrics: counters,
             logger: logger, now: now)
+        let resendLimiter = RateLimiter(options.limits.resendPerAddress)
+        let usernameLimiter = RateLimiter(options.limits.usernameChecksPerAddress)
         let queue = ResendQueue(store: store, options: options.activation, metrics: counters, logger: logger, now: now)
 
         // HEAD is derived from each GET handler (same status and headers, no body), so a HEAD of
         // an activation link runs the same read-only path as its GET.
         let router = Router(context: ActivationRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: RequestLogMiddleware())
-        router.add(middleware: SecurityHeadersMiddleware(contentSecurityPolicy: pages.contentSecurityPolicy))
+        router.add(middleware: SecurityHeadersMiddleware(pages: pages))
         router.add(middleware: ErrorAnswerMiddleware(pages: pages))
         router.add(middleware: MetricsMiddleware())
         router.addRoutes(ActivationController(flow: flow, pages: pages, options: options).endpoints)
         router.addRoutes(ResendController(
-            queue: queue, limiter: RateLimiter(options.limits.resendPerAddress), pages: pages, metrics: counters,
+            queue: queue, limiter: resendLimiter, pages: pages, metrics: counters,
             options: options, now: now).endpoints)
         router.addRoutes(UsernameController(
-            store: store, limiter: RateLimiter(options.limits.usernameChecksPerAddress), options: options,
+            store: store, limiter: usernameLimiter, options: options,
             now: now).endpoints)
         router.addRoutes(HealthController(store: store, checks: readiness, registry: metrics).endpoints)
 
         self.router = router
+        self.reloader = HTTPReloader(pages: pages, attempts: limiter, resend: resendLimiter, usernames: usernameLimiter,
+                                     askPassword: options.activation.confirm == .password)
         self.services = [queue]
         self.options = options
         self.logger = logger
@@ -85,5 +91,24 @@ public struct ActivationServer {
             services: services,
             onServerRunning: { _ in await listening() },
             logger: logger)
+    }
+}
+
+/// What a reload can change in place: the pages and the abuse limits.
+public struct HTTPReloader: Sendable {
+    let pages: PageLibrary
+    let attempts: AttemptLimiter
+    let resend: RateLimiter
+    let usernames: RateLimiter
+    let askPassword: Bool
+
+    /// Reloads the templates from `templatesDirectory` and applies `limits`. The listen address,
+    /// the body size limit and `activation.confirm` need a restart. A template that does not parse
+    /// throws, and the pages in use stay.
+    public func reload(templatesDirectory: String?, limits: HTTPLimits) throws {
+        pages.replace(with: try PageRenderer(directory: templatesDirectory, askPassword: askPassword))
+        attempts.update(attempts: limits.passwordAttempts, lockout: limits.lockout)
+        resend.update(limits.resendPerAddress)
+        usernames.update(limits.usernameChecksPerAddress)
     }
 }

@@ -12,18 +12,25 @@ final class RateLimiter: Sendable {
         var updatedAt: Date
     }
 
-    private let limit: RateLimit
+    private let settings: Mutex<RateLimit>
+    private var limit: RateLimit { settings.withLock { $0 } }
     private let buckets = Mutex<[String: Bucket]>([:])
     /// Buckets kept before full ones are dropped, so that a scan of many addresses cannot grow
     /// memory without bound (a full bucket carries no information).
     private let maximalKeys = 100_000
 
     init(_ limit: RateLimit) {
-        self.limit = limit
+        settings = Mutex(limit)
+    }
+
+    /// Changes the limit (a reload).
+    func update(_ limit: RateLimit) {
+        settings.withLock { $0 = limit }
     }
 
     /// Takes one token for `key`; false when the bucket is empty (the request is refused).
     func allow(_ key: String, now: Date) -> Bool {
+        let limit = limit
         let capacity = Double(limit.requests)
         let perSecond = capacity / max(limit.per.timeInterval, 0.001)
         return buckets.withLock { buckets in
