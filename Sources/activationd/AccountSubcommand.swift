@@ -5,6 +5,10 @@ struct AccountSubcommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "account",
         abstract: "Look at one account.",
+        discussion: """
+            Example:
+              activationd account show jdoe2026
+            """,
         subcommands: [Show.self]
     )
 

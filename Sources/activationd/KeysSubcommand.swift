@@ -5,6 +5,10 @@ struct KeysSubcommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keys",
         abstract: "Manage the activation-link signing keys.",
+        discussion: """
+            Example:
+              activationd keys generate
+            """,
         subcommands: [Generate.self]
     )
 

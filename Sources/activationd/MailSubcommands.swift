@@ -26,6 +26,10 @@ struct OutboxSubcommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "outbox",
         abstract: "Manage outgoing mail.",
+        discussion: """
+            Example:
+              activationd outbox retry
+            """,
         subcommands: [Retry.self]
     )
 

@@ -45,6 +45,10 @@ struct ConfigurationValues {
 
     func build(environment: [String: String]) throws(ConfigurationError) -> DaemonConfiguration {
         let publicURL = try Self.url("public_url", text("public_url"), schemes: ["http", "https"])
+        let registrationURL = text("registration_url")
+        if !registrationURL.isEmpty {
+            _ = try Self.url("registration_url", registrationURL, schemes: ["http", "https"])
+        }
         let (host, port) = try Self.hostPort("http.listen", text("http.listen"))
         let spoolDirectory = text("spool.directory")
         guard spoolDirectory.hasPrefix("/") else {
@@ -118,6 +122,7 @@ struct ConfigurationValues {
         }
         return DaemonConfiguration(
             publicURL: publicURL,
+            registrationURL: registrationURL,
             http: .init(host: host, port: port, maximalBodySize: try integer("http.maximal_body_size"),
                         passwordAttempts: try integer("http.password_attempts"), lockout: try duration("http.lockout"),
                         resendRate: try rate("http.resend_rate"), usernameCheckRate: try rate("http.username_check_rate")),

@@ -10,6 +10,8 @@ public import Foundation
 public struct DaemonConfiguration: Sendable {
     /// Links are `<publicURL>/activate?token=…`.
     public var publicURL: URL
+    /// The web front's registration page, for "register again" links; empty for `<public_url>/register`.
+    public var registrationURL: String
     /// The HTTP listener.
     public var http: HTTP
     /// The spool directory.
@@ -155,7 +157,7 @@ extension DaemonConfiguration {
 extension DaemonConfiguration {
     /// The HTTP server's options from this configuration.
     public var httpOptions: HTTPOptions {
-        HTTPOptions(
+        var options = HTTPOptions(
             listen: ListenAddress(host: http.host, port: http.port), publicURL: publicURL.absoluteString,
             activation: ActivationOptions(
                 lifetime: activation.lifetime, confirm: ConfirmMode(rawValue: activation.confirm) ?? .password,
@@ -166,6 +168,8 @@ extension DaemonConfiguration {
                 resendPerAddress: RateLimit(requests: http.resendRate.requests, per: http.resendRate.per),
                 usernameChecksPerAddress: RateLimit(requests: http.usernameCheckRate.requests,
                                                     per: http.usernameCheckRate.per)))
+        options.registrationPage = registrationURL
+        return options
     }
 }
 

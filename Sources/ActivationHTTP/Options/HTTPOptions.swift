@@ -29,9 +29,14 @@ public struct HTTPOptions: Sendable {
         self.limits = limits
     }
 
-    /// Where the expired page sends a person to register again: `<public_url>/register`.
+    /// `registration_url`: where the expired and invalid pages send a person to register again (the
+    /// web front's registration page); empty means `<public_url>/register`.
+    public var registrationPage: String = ""
+
+    /// Where the expired page sends a person to register again.
     public var registrationURL: String {
-        (publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL) + "/register"
+        if !registrationPage.isEmpty { return registrationPage }
+        return (publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL) + "/register"
     }
 }
 
