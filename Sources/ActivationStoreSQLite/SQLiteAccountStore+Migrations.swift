@@ -62,6 +62,11 @@ extension SQLiteAccountStore {
         migrator.registerMigration("v2: index expired leases") { db in
             try db.execute(sql: "CREATE INDEX outbox_lease ON outbox(status, lease_expires_at)")
         }
+        migrator.registerMigration("v3: index account states") { db in
+            // counts() groups accounts by state; without this index every call (the courier's
+            // gauges, `activationd status`) read and sorted the whole account table.
+            try db.execute(sql: "CREATE INDEX account_state ON account(state)")
+        }
         return migrator
     }
 }

@@ -32,10 +32,10 @@ extension SQLiteAccountStore {
                     [nowMillis, limit - due.count])
             }
             let leaseEnd = now.addingTimeInterval(lease.timeInterval)
+            let lease = try db.cachedStatement(
+                sql: "UPDATE outbox SET status = 'sending', lease_owner = ?, lease_expires_at = ? WHERE id = ?")
             return try due.map { row in
-                try db.execute(
-                    sql: "UPDATE outbox SET status = 'sending', lease_owner = ?, lease_expires_at = ? WHERE id = ?",
-                    arguments: [owner, SQLiteValue.millis(leaseEnd), SQLiteValue.id(row.id)])
+                try lease.execute(arguments: [owner, SQLiteValue.millis(leaseEnd), SQLiteValue.id(row.id)])
                 var message = row
                 message.status = .sending
                 message.leaseOwner = owner
@@ -49,18 +49,27 @@ extension SQLiteAccountStore {
     public func recordDelivery(_ outcome: DeliveryOutcome, messageID: UUID, owner: String, now: Date)
         async throws -> Bool
     {
-        try await transaction { db in
-            var nextAttempt: Int64? = nil
-            if case .deferred(_, let retryAt) = outcome { nextAttempt = SQLiteValue.millis(retryAt) }
-            try db.execute(
-                sql: """
-                    UPDATE outbox SET status = ?, attempts = attempts + 1, last_attempt_at = ?, last_reply = ?,
-                        next_attempt_at = COALESCE(?, next_attempt_at), lease_owner = NULL, lease_expires_at = NULL
-                    WHERE id = ? AND status = 'sending' AND lease_owner = ?
-                    """,
-                arguments: [outcome.status.rawValue, SQLiteValue.millis(now), outcome.reply, nextAttempt,
-                            SQLiteValue.id(messageID), owner])
-            return db.changesCount == 1
+        try await recordDeliveries([DeliveryRecord(outcome, messageID: messageID, now: now)], owner: owner)[0]
+    }
+
+    /// Records several outcomes in one transaction; see `AccountStore.recordDeliveries`.
+    public func recordDeliveries(_ records: [DeliveryRecord], owner: String) async throws -> [Bool] {
+        guard !records.isEmpty else { return [] }
+        return try await transaction { db in
+            let statement = try db.cachedStatement(sql: """
+                UPDATE outbox SET status = ?, attempts = attempts + 1, last_attempt_at = ?, last_reply = ?,
+                    next_attempt_at = COALESCE(?, next_attempt_at), lease_owner = NULL, lease_expires_at = NULL
+                WHERE id = ? AND status = 'sending' AND lease_owner = ?
+                """)
+            return try records.map { record in
+                var nextAttempt: Int64? = nil
+                if case .deferred(_, let retryAt) = record.outcome { nextAttempt = SQLiteValue.millis(retryAt) }
+                try statement.execute(arguments: [
+                    record.outcome.status.rawValue, SQLiteValue.millis(record.now), record.outcome.reply, nextAttempt,
+                    SQLiteValue.id(record.messageID), owner,
+                ])
+                return db.changesCount == 1
+            }
         }
     }
 

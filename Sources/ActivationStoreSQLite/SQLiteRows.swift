@@ -50,7 +50,9 @@ extension Account {
     static func fetchAll(_ db: Database, where condition: String, _ arguments: StatementArguments) throws
         -> [Account]
     {
-        try Row.fetchAll(db, sql: "SELECT \(sqliteColumns) FROM account WHERE \(condition)", arguments: arguments)
+        // Cached: the courier runs the same few lookups for every row it claims.
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT \(sqliteColumns) FROM account WHERE \(condition)"),
+                         arguments: arguments)
             .map(Account.init(row:))
     }
 
@@ -92,7 +94,8 @@ extension OutboxMessage {
     static func fetchAll(_ db: Database, where condition: String, _ arguments: StatementArguments) throws
         -> [OutboxMessage]
     {
-        try Row.fetchAll(db, sql: "SELECT \(sqliteColumns) FROM outbox WHERE \(condition)", arguments: arguments)
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT \(sqliteColumns) FROM outbox WHERE \(condition)"),
+                         arguments: arguments)
             .map(OutboxMessage.init(row:))
     }
 }

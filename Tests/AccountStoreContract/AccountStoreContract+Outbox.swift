@@ -77,6 +77,49 @@ extension AccountStoreContract {
         #expect(try await store.counts().outbox[.failed] == 1)
     }
 
+    static func batchedDeliveryOutcomes(_ store: any AccountStore, _ f: ContractFixtures) async throws {
+        var rows: [(account: Account, activation: OutboxMessage)] = []
+        for index in 0..<4 {
+            let (account, activation, _) = try await store.mustRegister(
+                f.registration(username: "batch\(index)x", email: "batch\(index)@example.org"), f)
+            rows.append((account, activation))
+        }
+        #expect(try await store.recordDeliveries([], owner: "w") == [])
+        // Three rows leased to w, the fourth to someone else.
+        let mine = try await store.claimOutbox(owner: "w", limit: 3, lease: .seconds(60), now: f.now)
+        let theirs = try #require(try await store.claimOutbox(owner: "other", limit: 3, lease: .seconds(60),
+                                                             now: f.now).first)
+        #expect(mine.count == 3)
+        let retryAt = f.now.addingTimeInterval(300)
+        let later = f.now.addingTimeInterval(5)
+        let results = try await store.recordDeliveries([
+            DeliveryRecord(.sent(reply: "250 ok"), messageID: mine[0].message.id, now: later),
+            DeliveryRecord(.deferred(reply: "451 later", retryAt: retryAt), messageID: mine[1].message.id, now: later),
+            DeliveryRecord(.failed(reply: "550 no"), messageID: mine[2].message.id, now: later),
+            // Recorded twice in one batch: the second changes nothing.
+            DeliveryRecord(.failed(reply: "554 again"), messageID: mine[0].message.id, now: later),
+            // Not leased to w.
+            DeliveryRecord(.sent(reply: "250 ok"), messageID: theirs.message.id, now: later),
+        ], owner: "w")
+        #expect(results == [true, true, true, false, false])
+        func row(_ id: UUID) async throws -> OutboxMessage {
+            let accountID = try #require(rows.first { $0.activation.id == id }).account.id
+            return try #require(try await store.outbox(accountID: accountID).first)
+        }
+        let sent = try await row(mine[0].message.id)
+        #expect(sent.status == .sent && sent.attempts == 1 && sent.lastReply == "250 ok" && sent.leaseOwner == nil)
+        #expect(sent.lastAttemptAt == later)
+        let deferred = try await row(mine[1].message.id)
+        #expect(deferred.status == .queued && deferred.attempts == 1 && deferred.nextAttemptAt == retryAt)
+        let failed = try await row(mine[2].message.id)
+        #expect(failed.status == .failed && failed.lastReply == "550 no")
+        let other = try await row(theirs.message.id)
+        #expect(other.status == .sending && other.leaseOwner == "other" && other.attempts == 0)
+        let counts = try await store.counts()
+        #expect(counts.outbox[.sent] == 1 && counts.outbox[.failed] == 1 && counts.outbox[.queued] == 1)
+        #expect(counts.outbox[.sending] == 1)
+    }
+
     static func releaseLeases(_ store: any AccountStore, _ f: ContractFixtures) async throws {
         for index in 0..<3 {
             _ = try await store.mustRegister(f.registration(username: "rel\(index)user", email: "rel\(index)@example.org"), f)

@@ -24,6 +24,7 @@ public enum AccountStoreContract: String, CaseIterable, Sendable, CustomStringCo
     case claimedRowIsClaimableAgainAfterItsLease
     case concurrentClaimsAreDisjoint
     case deliveryOutcomesMoveTheRow
+    case batchedDeliveryOutcomesMoveEachRowOnce
     case releasedLeasesAreDueAtOnce
     case enqueueResendAndReminder
     case expiryRunsInBatchesAndFreesTheUsername
@@ -51,6 +52,7 @@ public enum AccountStoreContract: String, CaseIterable, Sendable, CustomStringCo
         case .claimedRowIsClaimableAgainAfterItsLease: try await Self.leaseExpiry(store, fixtures)
         case .concurrentClaimsAreDisjoint: try await Self.concurrentClaims(store, fixtures)
         case .deliveryOutcomesMoveTheRow: try await Self.deliveryOutcomes(store, fixtures)
+        case .batchedDeliveryOutcomesMoveEachRowOnce: try await Self.batchedDeliveryOutcomes(store, fixtures)
         case .releasedLeasesAreDueAtOnce: try await Self.releaseLeases(store, fixtures)
         case .enqueueResendAndReminder: try await Self.enqueue(store, fixtures)
         case .expiryRunsInBatchesAndFreesTheUsername: try await Self.batchExpiry(store, fixtures)

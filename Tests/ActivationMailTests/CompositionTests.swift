@@ -1,6 +1,6 @@
 import TestSupport
 import ActivationCore
-import ActivationMail
+@testable import ActivationMail
 import Foundation
 import Testing
 
@@ -89,6 +89,19 @@ struct CompositionTests {
         #expect(rendered.subject == "Your activation link expires in 3 days")
         #expect(rendered.text.contains("3 days left"))
         #expect(rendered.text.contains("\nhttps://x/activate?token=t\n"))
+    }
+
+    @Test("the HTML part escapes every value as mustache's HTML content type does; text and subject do not")
+    func htmlEscaping() throws {
+        let values = MailValues(firstName: "Jo<b>&\"é'", lastName: "D'Oe", username: "jdoe2026",
+                                link: "https://x/activate?token=t&x=<y>", expiresAt: MailFixtures.now, daysLeft: 3)
+        let rendered = try MailTemplates().render(.activation, values)
+        #expect(rendered.html.contains("Jo&lt;b&gt;&amp;&quot;é&#39;"))
+        #expect(rendered.html.contains("https://x/activate?token=t&amp;x=&lt;y&gt;"))
+        #expect(!rendered.html.contains("<b>"))
+        #expect(rendered.text.contains("Jo<b>&\"é'"))
+        #expect(FastHTMLContentType().escapeText("plain ünïcode") == "plain ünïcode")
+        #expect(FastHTMLContentType().escapeText("e\u{301}&'") == "e\u{301}&amp;&#39;")
     }
 
     @Test("a template file in the operator's directory replaces the shipped one; others stay")

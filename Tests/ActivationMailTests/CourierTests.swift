@@ -181,3 +181,16 @@ final class ServerBox: @unchecked Sendable {
     // Only touched from the one polling loop of `runCourier`, one call at a time.
     var server: ServerProcess?
 }
+
+@Suite("Courier log formatting")
+struct CourierLogFormattingTests {
+    @Test("delay has two decimals, as %.2f had")
+    func twoDecimals() {
+        #expect(Courier.twoDecimals(0) == "0.00")
+        #expect(Courier.twoDecimals(0.05) == "0.05")
+        #expect(Courier.twoDecimals(0.126) == "0.13")
+        #expect(Courier.twoDecimals(12.5) == "12.50")
+        #expect(Courier.twoDecimals(86_400.999) == "86401.00")
+        #expect(Courier.twoDecimals(-1) == "0.00")
+    }
+}

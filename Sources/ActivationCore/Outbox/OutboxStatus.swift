@@ -59,3 +59,20 @@ public enum DeliveryOutcome: Sendable, Equatable {
         }
     }
 }
+
+/// One attempt's outcome on one row, for `AccountStore.recordDeliveries`.
+public struct DeliveryRecord: Sendable, Equatable {
+    /// What became of the attempt.
+    public var outcome: DeliveryOutcome
+    /// The outbox row.
+    public var messageID: UUID
+    /// When the attempt ended.
+    public var now: Date
+
+    /// Creates a record.
+    public init(_ outcome: DeliveryOutcome, messageID: UUID, now: Date) {
+        self.outcome = outcome
+        self.messageID = messageID
+        self.now = now
+    }
+}

@@ -48,6 +48,12 @@ public protocol AccountStore: Sendable {
     func recordDelivery(_ outcome: DeliveryOutcome, messageID: UUID, owner: String, now: Date) async throws
         -> Bool
 
+    /// Records several attempts' outcomes on rows `owner` claimed, in one transaction: the same
+    /// effect as calling `recordDelivery` for each record in order, and the same result for each
+    /// (false, changing nothing, for a row no longer leased to `owner`, or a second record of the
+    /// same row). The courier batches the outcomes of sends that finish close together.
+    func recordDeliveries(_ records: [DeliveryRecord], owner: String) async throws -> [Bool]
+
     /// Returns the rows `owner` still leases to the queue, due at once (graceful shutdown).
     func releaseLeases(owner: String) async throws -> Int
 

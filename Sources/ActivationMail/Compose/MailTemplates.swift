@@ -24,6 +24,7 @@ public struct MailTemplates: Sendable {
     ///
     /// - Throws: `MailError.template` naming the file that cannot be read or parsed.
     public init(directory: String? = nil) throws(MailError) {
+        FastHTMLContentType.registerOnce
         var sets: [MailKind: Set] = [:]
         for kind in MailKind.allCases {
             let defaults = DefaultTemplates.texts(for: kind)
@@ -41,6 +42,9 @@ public struct MailTemplates: Sendable {
                 }
                 // Text is not HTML: without this pragma "&" in a name would arrive as "&amp;".
                 if !escaped { source = "{{% CONTENT_TYPE: TEXT}}" + source }
+                // The same escaping as mustache's HTML content type, done on bytes: the library's
+                // per-Character dictionary lookup was a tenth of the courier's CPU time.
+                if escaped { source = "{{% CONTENT_TYPE: \(FastHTMLContentType.name)}}" + source }
                 do {
                     return try MustacheTemplate(string: source)
                 } catch {
@@ -95,5 +99,33 @@ public struct MailValues: Sendable, Equatable {
         ["firstName": firstName, "lastName": lastName, "username": username, "link": link,
          "expires": RFC5322Date.human(expiresAt), "daysLeft": daysLeft,
          "daysLeftText": daysLeft == 1 ? "1 day" : "\(daysLeft) days"]
+    }
+}
+
+/// HTML escaping of `{{value}}`: `<`, `>`, `&`, `"` and `'` as mustache's own HTML content type
+/// escapes them, scanning UTF-8 bytes instead of Characters (every other byte is copied as is).
+struct FastHTMLContentType: MustacheContentType {
+    static let name = "ACTIVATIOND_HTML"
+    static let registerOnce: Void = MustacheContentTypes.register(FastHTMLContentType(), named: name)
+
+    func escapeText(_ text: String) -> String {
+        let utf8 = text.utf8
+        // Most values (names, the link) need no escaping at all.
+        guard utf8.contains(where: { $0 == 0x3C || $0 == 0x3E || $0 == 0x26 || $0 == 0x22 || $0 == 0x27 }) else {
+            return text
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(utf8.count + 16)
+        for byte in utf8 {
+            switch byte {
+            case 0x3C: out += Array("&lt;".utf8)
+            case 0x3E: out += Array("&gt;".utf8)
+            case 0x26: out += Array("&amp;".utf8)
+            case 0x22: out += Array("&quot;".utf8)
+            case 0x27: out += Array("&#39;".utf8)
+            default: out.append(byte)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -30,9 +30,10 @@ extension Courier {
             preconditionFailure("reasonNotToSend covers a missing account")
         }
         let recorded: Bool
-        do {
-            recorded = try await store.recordDelivery(outcome, messageID: message.id, owner: owner, now: now())
-        } catch {
+        switch await recorder.record(DeliveryRecord(outcome, messageID: message.id, now: now())) {
+        case .success(let done):
+            recorded = done
+        case .failure(let error):
             recorded = false
             logger.error("cannot record delivery", metadata: [
                 LogKey.event: "\(EventName.courierStoreError)", LogKey.messageID: "\(messageID)",
@@ -70,7 +71,7 @@ extension Courier {
             LogKey.recipientDomain: "\(domain)",
             LogKey.relay: "\(transport.relay)",
             LogKey.attempts: "\(message.attempts + 1)",
-            LogKey.delay: "\(String(format: "%.2f", delay))",
+            LogKey.delay: "\(Self.twoDecimals(delay))",
             LogKey.reply: "\(outcome.reply)",
         ]
         if !recorded { metadata[LogKey.recorded] = "false" }
@@ -89,6 +90,14 @@ extension Courier {
             metadata[LogKey.event] = "\(EventName.mailCancelled)"
             logger.info("mail cancelled", metadata: metadata)
         }
+    }
+
+    /// `delay` with two decimals, like `%.2f` but without Foundation's `String(format:)`, which
+    /// showed in the courier's profile (one call per mail).
+    static func twoDecimals(_ value: Double) -> String {
+        let hundredths = Int64((max(0, value) * 100).rounded())
+        let fraction = hundredths % 100
+        return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
     }
 
     private static func nanoseconds(_ duration: Duration) -> Int64 {

@@ -23,6 +23,8 @@ public struct Courier: Service {
     let metrics: CourierMetrics
     let clock: any Clock<Duration>
     let now: @Sendable () -> Date
+    /// Writes outcomes of sends that finish close together in one transaction.
+    let recorder: DeliveryRecorder
 
     /// Creates a courier.
     ///
@@ -46,12 +48,17 @@ public struct Courier: Service {
         self.clock = clock
         self.now = now
         self.owner = owner ?? "courier-\(ProcessInfo.processInfo.hostName)-\(getpid())-\(UUID().uuidString.prefix(8))"
+        self.recorder = DeliveryRecorder(store: store, owner: self.owner)
     }
 
     /// Runs until graceful shutdown (or cancellation), then releases this courier's leases.
     public func run() async throws {
         let window = max(1, options.window)
         var lastGauges: ContinuousClock.Instant? = nil
+        // The gauges come from `counts()`, which reads the whole outbox index: at most once a
+        // second, however short the poll interval, so that a busy courier does not spend its
+        // time counting.
+        let gaugeInterval = max(options.pollInterval, Self.minimalGaugeInterval)
         await withTaskGroup(of: Void.self) { group in
             var inFlight = 0
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
@@ -60,7 +67,7 @@ public struct Courier: Service {
                     inFlight -= 1
                     continue
                 }
-                if lastGauges.map({ $0.duration(to: .now) >= options.pollInterval }) ?? true {
+                if lastGauges.map({ $0.duration(to: .now) >= gaugeInterval }) ?? true {
                     await refreshGauges()
                     lastGauges = .now
                 }
@@ -85,6 +92,9 @@ public struct Courier: Service {
             LogKey.event: "\(EventName.courierStopped)", LogKey.count: "\(released)",
         ])
     }
+
+    /// The shortest time between two refreshes of the queue gauges.
+    static let minimalGaugeInterval: Duration = .seconds(1)
 
     /// Claims due rows; a store error is logged and treated as "nothing due" so that a busy or
     /// briefly unreachable database slows the courier down instead of stopping the daemon.

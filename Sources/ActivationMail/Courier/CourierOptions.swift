@@ -10,7 +10,8 @@ public struct CourierOptions: Sendable {
     /// How long a claimed row stays leased to this courier; after a crash the row is due again
     /// once the lease runs out. Must be longer than a send can take (3 × `smtp.timeout`). Default 5 min.
     public var lease: Duration
-    /// How often an idle courier looks for due mail, and refreshes the queue gauges. Default 1 s.
+    /// How often an idle courier looks for due mail, and refreshes the queue gauges (at most once
+    /// a second, however short this is). Default 1 s.
     public var pollInterval: Duration
     /// Sends kept in flight at once; a few per connection so that no worker waits for the store.
     /// Default 16.
