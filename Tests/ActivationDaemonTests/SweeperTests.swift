@@ -147,6 +147,11 @@ struct SystemdNotifierTests {
         let received = recv(fd, &buffer, buffer.count, 0)
         #expect(String(decoding: buffer.prefix(max(0, received)), as: UTF8.self) == "READY=1\nSTATUS=ready")
         #expect(SystemdNotifier(environment: [:]).notify("READY=1") == false)
+        // Nobody reads: the socket's queue fills, and notify drops instead of blocking the daemon.
+        let started = ContinuousClock.now
+        let results = (0..<5_000).map { _ in notifier.notify("STATUS=busy") }
+        #expect(results.contains(false), "the queue filled up")
+        #expect(ContinuousClock.now - started < .seconds(5))
         #expect(SystemdNotifier(environment: ["WATCHDOG_USEC": "100", "WATCHDOG_PID": "1"]).watchdogInterval == nil)
     }
 }

@@ -72,8 +72,8 @@ struct FaultTests {
         #expect(result.status == .temporaryFailure, "\(result.reply)")
         // libcurl 7.88 waits for the QUIT reply after the timeout (trap 6), and smtp-sink answers
         // it only after its delay: 7 s alone here, up to 21 s with the whole suite running in
-        // parallel on 2 cores. The bound only proves that the send ends.
-        #expect(took < .seconds(30), "\(took)")
+        // parallel on 2 cores, over 30 s on a loaded machine. The bound only proves that the send ends.
+        #expect(took < .seconds(60), "\(took)")
     }
 
     @Test("a relay that is not listening is a temporary failure")

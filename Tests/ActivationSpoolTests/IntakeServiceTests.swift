@@ -122,7 +122,9 @@ struct IntakeServiceTests {
         defer { sandbox.remove() }
         let started = ContinuousClock.now
         try await withRunningIntake(sandbox) { _ in }
-        #expect(ContinuousClock.now - started < .seconds(10))
+        // Alone this takes milliseconds; beside the whole suite on a loaded 2-core machine it was
+        // seen to take 46 s. The bound tells a hang (which never returns) from slowness.
+        #expect(ContinuousClock.now - started < .seconds(90))
         #expect(sandbox.names(in: sandbox.spool.new).isEmpty)
     }
 }

@@ -23,8 +23,15 @@ struct CommandRunner {
         return packageRoot.appendingPathComponent(".build/debug/activationd")
     }()
 
-    /// Runs `activationd arguments…` with `input` on standard input.
-    static func run(_ arguments: [String], input: Data = Data()) throws -> Result {
+    /// Runs `activationd arguments…` with `input` on standard input, on a thread of its own: the
+    /// wait must not hold one of Swift concurrency's few threads while other tests need them.
+    static func run(_ arguments: [String], input: Data = Data()) async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Swift.Result { try runBlocking(arguments, input: input) }) }.start()
+        }
+    }
+
+    private static func runBlocking(_ arguments: [String], input: Data) throws -> Result {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments

@@ -9,12 +9,12 @@ import Testing
 @Suite("activationd serve end to end", .serialized)
 struct DaemonFlowTests {
     /// A daemon relaying to smtp-sink, which dumps every message into `mailDirectory`.
-    static func daemonWithSink(sinkOptions: [String] = []) throws -> (DaemonHarness, ServerProcess, TemporaryDirectory) {
+    static func daemonWithSink(sinkOptions: [String] = []) async throws -> (DaemonHarness, ServerProcess, TemporaryDirectory) {
         let mail = try TemporaryDirectory()
         let port = try freePort()
         let sink = try ServerProcess.smtpSink(port: port, options: ["-d", mail.path("%H%M%S.")] + sinkOptions,
                                               directory: mail)
-        let daemon = try DaemonHarness(extraYAML: """
+        let daemon = try await DaemonHarness(extraYAML: """
             smtp:
               url: "smtp://127.0.0.1:\(port)"
               starttls: "never"
@@ -52,13 +52,13 @@ struct DaemonFlowTests {
 
     @Test("a registration dropped in the spool is mailed, and the link activates it with the password")
     func registrationToActivation() async throws {
-        let (daemon, sink, mail) = try Self.daemonWithSink()
+        let (daemon, sink, mail) = try await Self.daemonWithSink()
         defer { daemon.cleanUp(); sink.stop(); _ = mail }
         try daemon.start()
-        #expect(daemon.waitForNotification("READY=1"))
-        #expect(try CommandRunner.run(["submit", "--config", daemon.configPath, "Config/examples/registration.json"])
+        #expect(await daemon.waitForNotification("READY=1"))
+        #expect(try await CommandRunner.run(["submit", "--config", daemon.configPath, "Config/examples/registration.json"])
             .status == 0)
-        #expect(daemon.waitForLog("event=mail.sent", timeout: .seconds(30)))
+        #expect(await daemon.waitForLog("event=mail.sent", timeout: .seconds(30)))
         let messages = dumpedMessages(in: mail.url.path)
         #expect(messages.count == 1)
         let link = try #require(messages.first.flatMap(Self.link(in:)), "the mail carries the link")
@@ -76,8 +76,8 @@ struct DaemonFlowTests {
         let activated = try await Self.request("http://127.0.0.1:\(daemon.httpPort)/activate", method: "POST",
                                                form: ["token": token, "password": "Secr3tPass"])
         #expect(activated.status == 200)
-        #expect(daemon.waitForLog("event=account.activated", timeout: .seconds(5)))
-        let shown = try CommandRunner.run(["account", "show", "jdoe2026", "--config", daemon.configPath])
+        #expect(await daemon.waitForLog("event=account.activated", timeout: .seconds(5)))
+        let shown = try await CommandRunner.run(["account", "show", "jdoe2026", "--config", daemon.configPath])
         #expect(shown.stdout.contains("state:      active"))
         #expect(shown.stdout.contains("activation") && shown.stdout.contains(" sent,"))
 
@@ -91,16 +91,16 @@ struct DaemonFlowTests {
             #expect(!logs.contains(secret), "the log does not show \(secret.prefix(6))…")
         }
         daemon.signal(SIGTERM)
-        #expect(daemon.waitForExit() == 0)
+        #expect(await daemon.waitForExit() == 0)
     }
 
     @Test("SIGTERM during a burst of mail exits 0 in time, and after a restart every mail goes out")
     func shutdownDuringBurst() async throws {
         // smtp-sink answers each RCPT after 100 ms, so mail is in flight when SIGTERM arrives.
-        let (daemon, sink, mail) = try Self.daemonWithSink(sinkOptions: ["-w", "1"])
+        let (daemon, sink, mail) = try await Self.daemonWithSink(sinkOptions: ["-w", "1"])
         defer { daemon.cleanUp(); sink.stop(); _ = mail }
         try daemon.start()
-        #expect(daemon.waitForNotification("READY=1"))
+        #expect(await daemon.waitForNotification("READY=1"))
         let total = 40
         for index in 0..<total {
             let record = """
@@ -110,23 +110,23 @@ struct DaemonFlowTests {
                  "password":"Secr3tPass","confirmPassword":"Secr3tPass","passwordPhrase":"heron",
                  "acceptedConditions":true}
                 """
-            #expect(try CommandRunner.run(["submit", "--config", daemon.configPath, "-"], input: Data(record.utf8))
+            #expect(try await CommandRunner.run(["submit", "--config", daemon.configPath, "-"], input: Data(record.utf8))
                 .status == 0)
         }
-        #expect(daemon.waitForLog("event=mail.sent", timeout: .seconds(30)))
+        #expect(await daemon.waitForLog("event=mail.sent", timeout: .seconds(30)))
         let stopping = ContinuousClock.now
         daemon.signal(SIGTERM)
-        #expect(daemon.waitForExit(timeout: .seconds(45)) == 0)
+        #expect(await daemon.waitForExit(timeout: .seconds(45)) == 0)
         #expect(ContinuousClock.now - stopping < .seconds(45))
 
         let restarted = try DaemonHarness(reusing: daemon)
         defer { restarted.cleanUp() }
         try restarted.start()
-        #expect(restarted.waitForNotification("READY=1"))
+        #expect(await restarted.waitForNotification("READY=1"))
         var sent = 0
         let deadline = ContinuousClock.now + .seconds(90)
         while ContinuousClock.now < deadline {
-            let status = try CommandRunner.run(["status", "--json", "--config", daemon.configPath])
+            let status = try await CommandRunner.run(["status", "--json", "--config", daemon.configPath])
             let object = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
             let outbox = object?["outbox"] as? [String: Int] ?? [:]
             sent = outbox["sent"] ?? 0
@@ -137,7 +137,7 @@ struct DaemonFlowTests {
         #expect(sent == total, "every registration's mail went out once the daemon came back")
         #expect(Set(dumpedMessages(in: mail.url.path).compactMap(Self.link(in:))).count == total)
         restarted.signal(SIGTERM)
-        #expect(restarted.waitForExit() == 0)
+        #expect(await restarted.waitForExit() == 0)
     }
 }
 
@@ -146,10 +146,10 @@ struct DaemonReloadTests {
     @Test("SIGHUP reloads the page templates and the log level without a restart")
     func reloadTemplates() async throws {
         let templates = try TemporaryDirectory()
-        let daemon = try DaemonHarness(extraYAML: "templates:\n  directory: \"\(templates.url.path)\"\n")
+        let daemon = try await DaemonHarness(extraYAML: "templates:\n  directory: \"\(templates.url.path)\"\n")
         defer { daemon.cleanUp() }
         try daemon.start()
-        #expect(daemon.waitForNotification("READY=1"))
+        #expect(await daemon.waitForNotification("READY=1"))
         let invalidLink = "http://127.0.0.1:\(daemon.httpPort)/activate?token=garbage"
         let before = try await DaemonFlowTests.request(invalidLink)
         #expect(before.status == 400 && !before.body.contains("Operator's own page"))
@@ -159,11 +159,11 @@ struct DaemonReloadTests {
         let configuration = try String(contentsOfFile: daemon.configPath, encoding: .utf8)
         try (configuration + "\nlog:\n  level: debug\n").write(toFile: daemon.configPath, atomically: true, encoding: .utf8)
         daemon.signal(SIGHUP)
-        #expect(daemon.waitForLog("event=daemon.reloaded", timeout: .seconds(10)))
+        #expect(await daemon.waitForLog("event=daemon.reloaded", timeout: .seconds(10)))
         let after = try await DaemonFlowTests.request(invalidLink)
         #expect(after.status == 400 && after.body.contains("Operator's own page"))
-        #expect(daemon.waitForLog("level=debug", timeout: .seconds(10)), "the new log level is in force")
+        #expect(await daemon.waitForLog("level=debug", timeout: .seconds(10)), "the new log level is in force")
         daemon.signal(SIGTERM)
-        #expect(daemon.waitForExit() == 0)
+        #expect(await daemon.waitForExit() == 0)
     }
 }

@@ -48,7 +48,7 @@ final class DaemonHarness: @unchecked Sendable {
     }
 
     /// Creates the directory and writes `extraYAML` into the configuration beside the essentials.
-    init(extraYAML: String = "") throws {
+    init(extraYAML: String = "") async throws {
         directory = URL(fileURLWithPath: "/tmp").appendingPathComponent("activationd-daemon-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let notifyPath = directory.appendingPathComponent("notify.sock").path
@@ -60,7 +60,7 @@ final class DaemonHarness: @unchecked Sendable {
             try FileManager.default.createDirectory(atPath: spoolDirectory + "/" + sub, withIntermediateDirectories: true)
         }
         let keysPath = directory.appendingPathComponent("signing.keys").path
-        let keys = try CommandRunner.run(["keys", "generate"]).stdout
+        let keys = try await CommandRunner.run(["keys", "generate"]).stdout
         try keys.write(toFile: keysPath, atomically: true, encoding: .utf8)
         chmod(keysPath, 0o600)
         try """
@@ -103,12 +103,13 @@ final class DaemonHarness: @unchecked Sendable {
 
     /// Collects notifications until one contains `text`, or `timeout` passes.
     @discardableResult
-    func waitForNotification(_ text: String, timeout: Duration = .seconds(30)) -> Bool {
+    func waitForNotification(_ text: String, timeout: Duration = .seconds(30)) async -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if notifications.all.contains { $0.contains(text) } { return true }
             var buffer = [UInt8](repeating: 0, count: 4096)
-            let count = recv(notifySocket, &buffer, buffer.count, 0)
+            let count = recv(notifySocket, &buffer, buffer.count, Int32(MSG_DONTWAIT))
+            if count <= 0 { try? await Task.sleep(for: .milliseconds(50)) }
             if count > 0 {
                 notifications.append([String(decoding: buffer.prefix(count), as: UTF8.self)])
             }
@@ -118,11 +119,11 @@ final class DaemonHarness: @unchecked Sendable {
 
     /// Waits until a log line contains `text`.
     @discardableResult
-    func waitForLog(_ text: String, timeout: Duration = .seconds(30)) -> Bool {
+    func waitForLog(_ text: String, timeout: Duration = .seconds(30)) async -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if logLines.all.contains { $0.contains(text) } { return true }
-            usleep(50_000)
+            try? await Task.sleep(for: .milliseconds(50))
         }
         return false
     }
@@ -136,10 +137,10 @@ final class DaemonHarness: @unchecked Sendable {
     }
 
     /// Waits for the daemon to exit; nil if it is still running after `timeout`.
-    func waitForExit(timeout: Duration = .seconds(30)) -> Int32? {
+    func waitForExit(timeout: Duration = .seconds(30)) async -> Int32? {
         guard let process else { return nil }
         let deadline = ContinuousClock.now + timeout
-        while process.isRunning, ContinuousClock.now < deadline { usleep(20_000) }
+        while process.isRunning, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
         return process.isRunning ? nil : process.terminationStatus
     }
 

@@ -4,30 +4,30 @@ import Testing
 @Suite("activationd serve as a process", .serialized)
 struct DaemonLifecycleTests {
     @Test("READY on the notify socket, reload on SIGHUP, exit 0 with STOPPING on SIGTERM")
-    func lifecycle() throws {
-        let daemon = try DaemonHarness()
+    func lifecycle() async throws {
+        let daemon = try await DaemonHarness()
         defer { daemon.cleanUp() }
         try daemon.start()
-        #expect(daemon.waitForNotification("READY=1"))
-        #expect(daemon.waitForNotification("WATCHDOG=1", timeout: .seconds(5)))
-        #expect(daemon.waitForNotification("STATUS=pending 0", timeout: .seconds(5)))
+        #expect(await daemon.waitForNotification("READY=1"))
+        #expect(await daemon.waitForNotification("WATCHDOG=1", timeout: .seconds(5)))
+        #expect(await daemon.waitForNotification("STATUS=pending 0", timeout: .seconds(5)))
         daemon.signal(SIGHUP)
-        #expect(daemon.waitForLog("event=daemon.reloaded", timeout: .seconds(10)))
+        #expect(await daemon.waitForLog("event=daemon.reloaded", timeout: .seconds(10)))
         daemon.signal(SIGTERM)
-        #expect(daemon.waitForExit() == 0)
-        #expect(daemon.waitForNotification("STOPPING=1", timeout: .seconds(2)))
+        #expect(await daemon.waitForExit() == 0)
+        #expect(await daemon.waitForNotification("STOPPING=1", timeout: .seconds(2)))
         #expect(daemon.logs.contains { $0.contains("event=daemon.stopped") })
     }
 
     @Test("without systemd (no NOTIFY_SOCKET) the daemon runs and stops the same")
-    func withoutSystemd() throws {
-        let daemon = try DaemonHarness()
+    func withoutSystemd() async throws {
+        let daemon = try await DaemonHarness()
         defer { daemon.cleanUp() }
         try daemon.start(environment: ["NOTIFY_SOCKET": "", "WATCHDOG_USEC": ""])
-        #expect(daemon.waitForLog("event=daemon.ready"))
-        #expect(daemon.waitForExit(timeout: .seconds(2)) == nil, "still running")
+        #expect(await daemon.waitForLog("event=daemon.ready"))
+        #expect(await daemon.waitForExit(timeout: .seconds(2)) == nil, "still running")
         daemon.signal(SIGTERM)
-        #expect(daemon.waitForExit() == 0)
+        #expect(await daemon.waitForExit() == 0)
     }
 
     @Test("a bad configuration exits 78 naming the key", arguments: [
@@ -35,50 +35,50 @@ struct DaemonLifecycleTests {
         ("colour: blue\n", "colour"),
         ("activation:\n  confirm: nod\n", "activation.confirm"),
     ])
-    func badConfiguration(yaml: String, key: String) throws {
-        let daemon = try DaemonHarness(extraYAML: yaml)
+    func badConfiguration(yaml: String, key: String) async throws {
+        let daemon = try await DaemonHarness(extraYAML: yaml)
         defer { daemon.cleanUp() }
         try daemon.start()
-        #expect(daemon.waitForExit() == 78)
-        #expect(daemon.waitForLog("configuration: \(key):", timeout: .seconds(2)))
+        #expect(await daemon.waitForExit() == 78)
+        #expect(await daemon.waitForLog("configuration: \(key):", timeout: .seconds(2)))
         #expect(!daemon.allNotifications.contains { $0.contains("READY=1") })
     }
 
     @Test("a reload with a broken file keeps running on the old configuration")
-    func badReload() throws {
-        let daemon = try DaemonHarness()
+    func badReload() async throws {
+        let daemon = try await DaemonHarness()
         defer { daemon.cleanUp() }
         try daemon.start()
-        #expect(daemon.waitForNotification("READY=1"))
+        #expect(await daemon.waitForNotification("READY=1"))
         let good = try String(contentsOfFile: daemon.configPath, encoding: .utf8)
         try (good + "\nsmtp:\n  connections: many\n").write(toFile: daemon.configPath, atomically: true, encoding: .utf8)
         daemon.signal(SIGHUP)
-        #expect(daemon.waitForLog("event=daemon.reload_failed", timeout: .seconds(10)))
+        #expect(await daemon.waitForLog("event=daemon.reload_failed", timeout: .seconds(10)))
         #expect(daemon.logs.contains { $0.contains("smtp.connections") })
         daemon.signal(SIGTERM)
-        #expect(daemon.waitForExit() == 0)
+        #expect(await daemon.waitForExit() == 0)
     }
 }
 
 @Suite("activationd serve takes registrations in", .serialized)
 struct DaemonIntakeTests {
     @Test("a record submitted with `activationd submit --config` becomes a pending account")
-    func submitToAccount() throws {
-        let daemon = try DaemonHarness()
+    func submitToAccount() async throws {
+        let daemon = try await DaemonHarness()
         defer { daemon.cleanUp() }
         try daemon.start()
-        #expect(daemon.waitForNotification("READY=1"))
-        let submitted = try CommandRunner.run(["submit", "--config", daemon.configPath,
+        #expect(await daemon.waitForNotification("READY=1"))
+        let submitted = try await CommandRunner.run(["submit", "--config", daemon.configPath,
                                                "Config/examples/registration.json"])
         #expect(submitted.status == 0, "\(submitted.stderr)")
-        #expect(daemon.waitForLog("event=registration.accepted", timeout: .seconds(20)))
-        let status = try CommandRunner.run(["status", "--json", "--config", daemon.configPath])
+        #expect(await daemon.waitForLog("event=registration.accepted", timeout: .seconds(20)))
+        let status = try await CommandRunner.run(["status", "--json", "--config", daemon.configPath])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
         #expect((object["accounts"] as? [String: Int])?["pending"] == 1)
-        let shown = try CommandRunner.run(["account", "show", "jdoe2026", "--config", daemon.configPath])
+        let shown = try await CommandRunner.run(["account", "show", "jdoe2026", "--config", daemon.configPath])
         #expect(shown.status == 0 && shown.stdout.contains("state:      pending") && shown.stdout.contains("activation"))
         #expect(!daemon.logs.joined().contains("Secr3tPass") && !daemon.logs.joined().contains("jane@example.org"))
         daemon.signal(SIGTERM)
-        #expect(daemon.waitForExit() == 0)
+        #expect(await daemon.waitForExit() == 0)
     }
 }

@@ -17,11 +17,11 @@ struct SubmitCommandTests {
     }
 
     @Test("a valid record is renamed into new/ whole, and its registration id printed")
-    func validRecord() throws {
+    func validRecord() async throws {
         let spool = try Self.makeSpool()
         defer { try? FileManager.default.removeItem(at: spool) }
         let example = CommandRunner.packageRoot.appendingPathComponent("Config/examples/registration.json")
-        let result = try CommandRunner.run(["submit", "--spool", spool.path, example.path])
+        let result = try await CommandRunner.run(["submit", "--spool", spool.path, example.path])
         #expect(result.status == 0)
         #expect(result.stdout == "6f1c2a8e-3b4d-4c5e-9f60-7a8b9c0d1e2f\n")
         let new = Self.entries(spool.appendingPathComponent("new"))
@@ -32,20 +32,20 @@ struct SubmitCommandTests {
     }
 
     @Test("a record on standard input is read with -")
-    func standardInput() throws {
+    func standardInput() async throws {
         let spool = try Self.makeSpool()
         defer { try? FileManager.default.removeItem(at: spool) }
         let record = try Data(contentsOf: CommandRunner.packageRoot.appendingPathComponent("Config/examples/registration.json"))
-        let result = try CommandRunner.run(["submit", "--spool", spool.path, "-"], input: record)
+        let result = try await CommandRunner.run(["submit", "--spool", spool.path, "-"], input: record)
         #expect(result.status == 0)
         #expect(Self.entries(spool.appendingPathComponent("new")).count == 1)
     }
 
     @Test("an invalid record exits 65 with its problems as JSON lines and writes nothing")
-    func invalidRecord() throws {
+    func invalidRecord() async throws {
         let spool = try Self.makeSpool()
         defer { try? FileManager.default.removeItem(at: spool) }
-        let result = try CommandRunner.run(["submit", "--spool", spool.path, "Config/examples/invalid-confirmations.json"])
+        let result = try await CommandRunner.run(["submit", "--spool", spool.path, "Config/examples/invalid-confirmations.json"])
         #expect(result.status == 65)
         #expect(try ValidateCommandTests.codes(in: result.stdout)
                 == ["confirmPassword.mismatch", "confirmEmail.mismatch", "passwordPhrase.invalid", "acceptedConditions.required"])
@@ -54,8 +54,8 @@ struct SubmitCommandTests {
     }
 
     @Test("a spool that does not exist exits 74 (EX_IOERR)")
-    func missingSpool() throws {
-        let result = try CommandRunner.run(["submit", "--spool", "/nonexistent/spool", "Config/examples/registration.json"])
+    func missingSpool() async throws {
+        let result = try await CommandRunner.run(["submit", "--spool", "/nonexistent/spool", "Config/examples/registration.json"])
         #expect(result.status == 74)
         #expect(result.stdout.isEmpty)
     }

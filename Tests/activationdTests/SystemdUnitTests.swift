@@ -30,7 +30,7 @@ struct SystemdUnitTests {
     }
 
     @Test("the unit has what the issue asks for")
-    func directives() throws {
+    func directives() async throws {
         let unit = try String(contentsOf: CommandRunner.packageRoot.appendingPathComponent("systemd/activationd.service"),
                               encoding: .utf8)
         for directive in ["Type=notify", "ExecReload=/bin/kill -HUP $MAINPID", "WatchdogSec=", "Restart=on-failure",
@@ -42,7 +42,7 @@ struct SystemdUnitTests {
     }
 
     @Test("systemd-analyze verify accepts the unit")
-    func verify() throws {
+    func verify() async throws {
         let copy = try Self.unitCopy()
         defer { try? FileManager.default.removeItem(at: copy.deletingLastPathComponent()) }
         let result = try Self.run(["verify", copy.path])
@@ -51,7 +51,7 @@ struct SystemdUnitTests {
     }
 
     @Test("systemd-analyze security scores the unit at most 1.5")
-    func security() throws {
+    func security() async throws {
         let copy = try Self.unitCopy()
         defer { try? FileManager.default.removeItem(at: copy.deletingLastPathComponent()) }
         let result = try Self.run(["security", "--offline=yes", copy.path])

@@ -14,8 +14,8 @@ struct ValidateCommandTests {
     }
 
     @Test("the shipped valid example exits 0 and prints nothing on stdout")
-    func validExample() throws {
-        let result = try CommandRunner.run(["validate", "Config/examples/registration.json"])
+    func validExample() async throws {
+        let result = try await CommandRunner.run(["validate", "Config/examples/registration.json"])
         #expect(result.status == 0)
         #expect(result.stdout.isEmpty)
     }
@@ -29,41 +29,41 @@ struct ValidateCommandTests {
          ["record.unknownField", "version.unsupported", "id.invalid", "submittedAt.invalid", "username.type",
           "lastName.missing", "acceptedConditions.type"]),
     ])
-    func invalidExamples(file: String, expected: [String]) throws {
-        let result = try CommandRunner.run(["validate", "Config/examples/\(file)"])
+    func invalidExamples(file: String, expected: [String]) async throws {
+        let result = try await CommandRunner.run(["validate", "Config/examples/\(file)"])
         #expect(result.status == 65)
         #expect(try Self.codes(in: result.stdout) == expected)
     }
 
     @Test("a record on standard input is read with -")
-    func standardInput() throws {
+    func standardInput() async throws {
         let record = try Data(contentsOf: CommandRunner.packageRoot.appendingPathComponent(
             "Config/examples/registration.json"))
-        #expect(try CommandRunner.run(["validate", "-"], input: record).status == 0)
-        let broken = try CommandRunner.run(["validate", "-"], input: Data("{\"version\": 1,".utf8))
+        #expect(try await CommandRunner.run(["validate", "-"], input: record).status == 0)
+        let broken = try await CommandRunner.run(["validate", "-"], input: Data("{\"version\": 1,".utf8))
         #expect(broken.status == 65)
         #expect(try Self.codes(in: broken.stdout) == ["record.syntax"])
     }
 
     @Test("bad UTF-8 and oversized input are reported, not crashed on")
-    func hostileInput() throws {
-        let badUTF8 = try CommandRunner.run(["validate", "-"], input: Data([0x7B, 0xFF, 0xFE, 0x7D]))
+    func hostileInput() async throws {
+        let badUTF8 = try await CommandRunner.run(["validate", "-"], input: Data([0x7B, 0xFF, 0xFE, 0x7D]))
         #expect(badUTF8.status == 65)
         #expect(try Self.codes(in: badUTF8.stdout) == ["record.encoding"])
-        let huge = try CommandRunner.run(["validate", "-"], input: Data(repeating: 0x20, count: 200_000))
+        let huge = try await CommandRunner.run(["validate", "-"], input: Data(repeating: 0x20, count: 200_000))
         #expect(huge.status == 65)
         #expect(try Self.codes(in: huge.stdout) == ["record.tooLarge"])
     }
 
     @Test("no password or phrase is echoed back")
-    func secretsStaySecret() throws {
+    func secretsStaySecret() async throws {
         let record = """
             {"version":1,"id":"6f1c2a8e-3b4d-4c5e-9f60-7a8b9c0d1e2f","submittedAt":"2026-11-28T10:00:00Z",
              "username":"x","firstName":"Jane","lastName":"Doe","email":"jane@example.org",
              "confirmEmail":"jane@example.org","password":"Pw1longsecretXYZ","confirmPassword":"Pw1longsecretXYQ",
              "passwordPhrase":"violet kestrel","acceptedConditions":true}
             """
-        let result = try CommandRunner.run(["validate", "-"], input: Data(record.utf8))
+        let result = try await CommandRunner.run(["validate", "-"], input: Data(record.utf8))
         #expect(result.status == 65)
         for secret in ["Pw1longsecretXYZ", "Pw1longsecretXYQ", "violet kestrel"] {
             #expect(!result.stdout.contains(secret) && !result.stderr.contains(secret))
@@ -71,17 +71,17 @@ struct ValidateCommandTests {
     }
 
     @Test("a missing file exits 66")
-    func missingFile() throws {
-        #expect(try CommandRunner.run(["validate", "/nonexistent/record.json"]).status == 66)
+    func missingFile() async throws {
+        #expect(try await CommandRunner.run(["validate", "/nonexistent/record.json"]).status == 66)
     }
 }
 
 @Suite("activationd keys generate")
 struct KeysCommandTests {
     @Test("prints a keys-file line with an id and a 32-byte base64 secret, different each time")
-    func generate() throws {
-        let first = try CommandRunner.run(["keys", "generate"])
-        let second = try CommandRunner.run(["keys", "generate"])
+    func generate() async throws {
+        let first = try await CommandRunner.run(["keys", "generate"])
+        let second = try await CommandRunner.run(["keys", "generate"])
         #expect(first.status == 0)
         let fields = first.stdout.trimmingCharacters(in: .newlines).split(separator: " ")
         #expect(fields.count == 2)
