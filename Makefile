@@ -55,5 +55,11 @@ bench-courier:
 	$(SWIFT) build -c release --product courier-bench
 	scripts/bench-courier.sh
 
+## bench-daemon: start to READY with a warm store, RSS idle and after 10,000 and 20,000 mails
+bench-daemon:
+	@scripts/bootstrap.sh test
+	$(SWIFT) build -c release --product activationd
+	scripts/bench-daemon.py
+
 clean:
 	rm -rf .build

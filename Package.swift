@@ -191,7 +191,12 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         // Test peers shared by the test targets (smtp-sink, free ports, temporary directories).
-        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSettings),
+        .target(
+            name: "TestSupport",
+            dependencies: [.product(name: "Logging", package: "swift-log")],
+            path: "Tests/TestSupport",
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "CCurlTests", dependencies: ["CCurl"]),
         .testTarget(name: "ActivationCoreTests", dependencies: ["ActivationCore"], swiftSettings: strictSettings),
         .testTarget(
@@ -203,7 +208,7 @@ let package = Package(
         .testTarget(
             name: "ActivationSpoolTests",
             dependencies: [
-                "ActivationSpool", "ActivationStoreSQLite", "intake-harness",
+                "ActivationSpool", "ActivationStoreSQLite", "intake-harness", "TestSupport",
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],

@@ -49,35 +49,5 @@ enum MailFixtures {
     }
 }
 
-/// Log lines kept in memory, so tests can read what an operator would grep.
-final class LogCapture: Sendable {
-    struct Line: Sendable {
-        let level: Logger.Level
-        let message: String
-        let metadata: [String: String]
-    }
-
-    private let storage = Mutex<[Line]>([])
-    var lines: [Line] { storage.withLock { $0 } }
-
-    var logger: Logger {
-        Logger(label: "test") { _ in Handler(capture: self) }
-    }
-
-    func append(_ line: Line) { storage.withLock { $0.append(line) } }
-
-    struct Handler: LogHandler {
-        let capture: LogCapture
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-        func log(event: Logging.LogEvent) {
-            var flat: [String: String] = [:]
-            for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) { flat[key] = "\(value)" }
-            capture.append(Line(level: event.level, message: "\(event.message)", metadata: flat))
-        }
-    }
-}
+/// The courier tests' name for the shared recorder.
+typealias LogCapture = LogRecorder

@@ -1,3 +1,4 @@
+import TestSupport
 import ActivationCore
 import ActivationSpool
 import ActivationStoreSQLite

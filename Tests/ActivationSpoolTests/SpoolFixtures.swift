@@ -4,6 +4,7 @@ import ActivationStoreSQLite
 import Foundation
 import Logging
 import Synchronization
+import TestSupport
 import Testing
 
 /// A fresh spool and SQLite store in a temporary directory, removed afterwards.
@@ -66,48 +67,6 @@ enum Record {
 
     static func valid(id: UUID = UUID(), username: String, email: String? = nil, password: String = "Secr3tPass") -> Data {
         data(fields(id: id, username: username, email: email, password: password))
-    }
-}
-
-/// Keeps every log line in memory, for assertions on events and on what is never logged.
-final class LogRecorder: Sendable {
-    struct Line: Sendable {
-        let level: Logger.Level
-        let message: String
-        let metadata: [String: String]
-        var event: String? { metadata["event"] }
-        /// The whole line as text, to search for things that must never appear.
-        var text: String {
-            message + " " + metadata.sorted { $0.key < $1.key }.map { "\($0)=\($1)" }.joined(separator: " ")
-        }
-    }
-
-    let lines = Mutex<[Line]>([])
-
-    var logger: Logger { Logger(label: "test.intake") { _ in RecordingLogHandler(recorder: self) } }
-
-    func events(_ name: String) -> [Line] { lines.withLock { $0.filter { $0.event == name } } }
-    var allText: String { lines.withLock { $0.map(\.text).joined(separator: "\n") } }
-}
-
-/// A log handler writing into a `LogRecorder`; metadata has value semantics, as swift-log requires.
-struct RecordingLogHandler: LogHandler {
-    let recorder: LogRecorder
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: Logging.LogEvent) {
-        var flat: [String: String] = [:]
-        for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) {
-            flat[key] = "\(value)"
-        }
-        let line = LogRecorder.Line(level: event.level, message: "\(event.message)", metadata: flat)
-        recorder.lines.withLock { $0.append(line) }
     }
 }
 
