@@ -107,7 +107,7 @@ def main():
         sys.exit("build first: swift build -c release --product activationd")
     work = tempfile.mkdtemp(prefix="bench-daemon-", dir="/tmp")
     smtp_port = free_port()
-    sink = subprocess.Popen(["/usr/sbin/smtp-sink", "-c", f"127.0.0.1:{smtp_port}", "1000"])
+    sink = subprocess.Popen(["/usr/sbin/smtp-sink", "-u", "postfix", f"127.0.0.1:{smtp_port}", "1000"])
     try:
         daemon = Daemon(work, smtp_port)
         daemon.start()          # creates and migrates the store: later starts are warm
