@@ -143,10 +143,20 @@ struct DaemonFlowTests {
 
 @Suite("activationd serve reloads", .serialized)
 struct DaemonReloadTests {
-    @Test("SIGHUP reloads the page templates and the log level without a restart")
+    @Test("SIGHUP reloads the page and mail templates and the log level without a restart")
     func reloadTemplates() async throws {
         let templates = try TemporaryDirectory()
-        let daemon = try await DaemonHarness(extraYAML: "templates:\n  directory: \"\(templates.url.path)\"\n")
+        let mail = try TemporaryDirectory()
+        let port = try freePort()
+        let sink = try ServerProcess.smtpSink(port: port, options: ["-d", mail.path("%H%M%S.")], directory: mail)
+        defer { sink.stop() }
+        let daemon = try await DaemonHarness(extraYAML: """
+            templates:
+              directory: "\(templates.url.path)"
+            smtp:
+              url: "smtp://127.0.0.1:\(port)"
+              starttls: "never"
+            """)
         defer { daemon.cleanUp() }
         try daemon.start()
         #expect(await daemon.waitForNotification("READY=1"))
@@ -156,6 +166,8 @@ struct DaemonReloadTests {
 
         try "<!DOCTYPE html><html lang=\"en\"><title>x</title><p>Operator's own page</p></html>\n"
             .write(toFile: templates.path("invalid.mustache"), atomically: true, encoding: .utf8)
+        try "Welcome aboard, {{firstName}}" .write(toFile: templates.path("activation.subject.mustache"),
+                                                  atomically: true, encoding: .utf8)
         let configuration = try String(contentsOfFile: daemon.configPath, encoding: .utf8)
         try (configuration + "\nlog:\n  level: debug\n").write(toFile: daemon.configPath, atomically: true, encoding: .utf8)
         daemon.signal(SIGHUP)
@@ -163,6 +175,11 @@ struct DaemonReloadTests {
         let after = try await DaemonFlowTests.request(invalidLink)
         #expect(after.status == 400 && after.body.contains("Operator's own page"))
         #expect(await daemon.waitForLog("level=debug", timeout: .seconds(10)), "the new log level is in force")
+        #expect(try await CommandRunner.run(["submit", "--config", daemon.configPath,
+                                             "Config/examples/registration.json"]).status == 0)
+        #expect(await daemon.waitForLog("event=mail.sent", timeout: .seconds(30)))
+        #expect(dumpedMessages(in: mail.url.path).first?.contains("Subject: Welcome aboard, Jane") == true,
+                "the mail used the reloaded subject template")
         daemon.signal(SIGTERM)
         #expect(await daemon.waitForExit() == 0)
     }

@@ -72,8 +72,15 @@ public enum Daemon {
             intake,
             sweeper,
             WatchdogService(store: store, notifier: notifier, gate: gate, logger: logger),
-            ReloadService(configPath: configPath, logger: logger, gate: gate, apply: { [reloader = server.reloader] reloaded in
+            ReloadService(configPath: configPath, logger: logger, gate: gate, apply: {
+                [reloader = server.reloader, mail = courier.factory] reloaded in
+                // Only the templates change: the signing keys, sender and public URL stay as the
+                // HTTP side verifies them until a restart.
+                var updated = configuration
+                updated.templatesDirectory = reloaded.templatesDirectory
+                let factory = try updated.mailFactory()
                 try reloader.reload(templatesDirectory: reloaded.templatesDirectory, limits: reloaded.httpOptions.limits)
+                mail.replace(with: factory)
             }),
             server.application(listening: { await gate.ready("http") }),
         ]

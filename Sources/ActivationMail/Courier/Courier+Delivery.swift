@@ -10,6 +10,7 @@ extension Courier {
         let domain = claim.account.map { EmailAddress.domain(of: $0.email) } ?? ""
         let started = now()
         let outcome: DeliveryOutcome
+        let factory = factory.current
         var messageID = factory.composer.messageID(for: message.id)
         if let reason = Self.reasonNotToSend(claim, now: started) {
             outcome = .cancelled(reason: reason)

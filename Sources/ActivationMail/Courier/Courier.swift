@@ -16,7 +16,8 @@ public struct Courier: Service {
     public let owner: String
     let store: any AccountStore
     let transport: any SMTPTransport
-    let factory: MailFactory
+    /// What mail is rendered with; the daemon replaces it on reload.
+    public let factory: MailFactorySource
     let schedule: RetrySchedule
     let options: CourierOptions
     let logger: Logger
@@ -40,7 +41,7 @@ public struct Courier: Service {
     ) {
         self.store = store
         self.transport = transport
-        self.factory = factory
+        self.factory = MailFactorySource(factory)
         self.schedule = RetrySchedule(options)
         self.options = options
         self.logger = logger
