@@ -1,5 +1,6 @@
 public import ActivationCore
 public import Foundation
+import ActivationSpool
 
 /// `activationd status`: accounts by state, outbox by status, the oldest unsent mail, the spool backlog.
 public enum StatusCommand {
@@ -25,10 +26,9 @@ public enum StatusCommand {
         Snapshot(counts: try await store.counts(), spoolBacklog: spoolBacklog(spoolDirectory), now: now)
     }
 
-    /// Files (of any kind) in `<spool>/new`.
+    /// Records waiting in `<spool>/new`, counted as the intake counts them for its backlog gauge.
     public static func spoolBacklog(_ spoolDirectory: String) -> Int {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: spoolDirectory + "/new")) ?? []
-        return names.filter { !$0.hasPrefix(".") }.count
+        (try? SpoolDirectory(spoolDirectory).waitingNames().count) ?? 0
     }
 
     /// The snapshot as lines for a person.

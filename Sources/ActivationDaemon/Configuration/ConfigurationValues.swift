@@ -1,4 +1,5 @@
 import ActivationCore
+import ActivationMail
 import Foundation
 
 /// The raw text of every key, turned into a `DaemonConfiguration` with each value checked.
@@ -55,8 +56,7 @@ struct ConfigurationValues {
             throw ConfigurationError(key: "spool.directory", problem: "expected an absolute path")
         }
         let smtpURL = try Self.url("smtp.url", text("smtp.url"), schemes: ["smtp", "smtps"])
-        let (fromName, fromAddress) = try Self.mailbox("smtp.from", text("smtp.from"))
-        _ = fromName
+        let fromAddress = try Self.mailbox("smtp.from", text("smtp.from")).address
 
         let courier = DaemonConfiguration.Courier(
             minimalBackoff: try duration("courier.minimal_backoff"),
@@ -159,17 +159,13 @@ struct ConfigurationValues {
         return (host, port)
     }
 
-    /// `Name <address>` or a bare address.
-    static func mailbox(_ key: String, _ text: String) throws(ConfigurationError) -> (String, String) {
-        var name = ""
-        var address = text.trimmingCharacters(in: .whitespaces)
-        if let open = address.lastIndex(of: "<"), address.hasSuffix(">") {
-            name = address[..<open].trimmingCharacters(in: .whitespaces)
-            address = String(address[address.index(after: open)..<address.index(before: address.endIndex)])
+    /// `Name <address>` or a bare address, parsed as the courier parses its sender.
+    static func mailbox(_ key: String, _ text: String) throws(ConfigurationError) -> Mailbox {
+        do {
+            return try Mailbox(parsing: text)
+        } catch {
+            throw ConfigurationError(key: key, problem: "expected \"Name <address@domain>\" or an address, got \"\(text)\"")
         }
-        guard EmailAddress.isValid(address), !name.unicodeScalars.contains(where: { $0.value < 0x20 || $0 == "<" || $0 == ">" })
-        else { throw ConfigurationError(key: key, problem: "expected \"Name <address@domain>\" or an address, got \"\(text)\"") }
-        return (name, address)
     }
 
     static func store(_ text: String) throws(ConfigurationError) -> DaemonConfiguration.StoreLocation {

@@ -93,9 +93,7 @@ public struct LineLogHandler: LogHandler {
     static func logfmtValue(_ value: String) -> String {
         let needsQuotes = value.isEmpty || value.contains { $0 == " " || $0 == "\"" || $0 == "=" || $0 == "\\" }
             || value.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }
-        guard needsQuotes else { return value }
-        let quoted = JSONText.quote(value)
-        return quoted
+        return needsQuotes ? JSONText.quote(value) : value
     }
 
     private static func timestamp() -> String {

@@ -87,17 +87,16 @@ public enum Daemon {
         let group = ServiceGroup(configuration: .init(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         await gate.ready("store")
+        var status = ExitStatus.ok
         do {
             try await group.run()
         } catch {
             logger.critical("stopped on an error", metadata: [LogKey.event: "daemon.failed", LogKey.error: "\(error)"])
-            notifier.notify("STOPPING=1")
-            await transport.shutdown()
-            return .software
+            status = .software
         }
         notifier.notify("STOPPING=1")
         await transport.shutdown()
-        logger.info("stopped", metadata: [LogKey.event: "daemon.stopped"])
-        return .ok
+        if status == .ok { logger.info("stopped", metadata: [LogKey.event: "daemon.stopped"]) }
+        return status
     }
 }
