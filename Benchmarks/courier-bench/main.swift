@@ -2,6 +2,7 @@
 // prints one JSON line: messages per second, the message size, and RSS samples over the run.
 //
 // Usage: courier-bench PORT CONNECTIONS MESSAGES
+//        courier-bench compose MESSAGES      (composition alone: time per mail, no store, no SMTP)
 // scripts/bench-courier.sh starts smtp-sink, runs smtp-source as the ceiling, and runs this.
 import ActivationCore
 import ActivationMail
@@ -11,6 +12,25 @@ import Logging
 import ServiceLifecycle
 
 let arguments = CommandLine.arguments
+if arguments.count == 3, arguments[1] == "compose", let n = Int(arguments[2]) {
+    let keys = try KeyRing(keys: [SigningKey(id: "bench", secret: Array(repeating: 9, count: 32))!])
+    let factory = MailFactory(sender: try Mailbox(parsing: "Accounts <no-reply@example.org>"), templates: try MailTemplates(), keys: keys, publicURL: "https://accounts.example.org")
+    let now = Date()
+    let email = "person1@example.net"
+    let registration = Registration(
+        id: UUID(), submittedAt: now, username: "bench1", firstName: "Jane", lastName: "Doe", email: email,
+        confirmEmail: email, password: Secret("Secr3tPass"), confirmPassword: Secret("Secr3tPass"),
+        passwordPhrase: Secret("blue heron at dawn"), acceptedConditions: true)
+    let account = Account.pending(from: registration, passwordHash: "x", now: now, lifetime: .seconds(30 * 86_400))
+    let message = OutboxMessage.queued(.activation, for: account.id, now: now)
+    var total = 0
+    let start = ContinuousClock.now
+    for _ in 0..<n { total &+= try factory.mail(for: message, account: account, now: now).bytes.count }
+    let d = start.duration(to: .now)
+    let micros = Double(d.components.seconds) * 1e6 + Double(d.components.attoseconds) / 1e12
+    print("{\"compose_us_per_mail\":\(String(format: "%.2f", micros / Double(n))),\"bytes\":\(total / n)}")
+    exit(0)
+}
 guard arguments.count == 4, let port = Int(arguments[1]), let connections = Int(arguments[2]),
       let count = Int(arguments[3])
 else {
