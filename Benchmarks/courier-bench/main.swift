@@ -62,6 +62,30 @@ for index in 0..<count {
     _ = try await store.register(registration, as: account, now: now)
 }
 
+if let marker = ProcessInfo.processInfo.environment["READY_MARKER"] { FileManager.default.createFile(atPath: marker, contents: nil) }
+if connections == 0 {
+    // Store timing alone: claims and records of the same batches the courier makes.
+    func micros(_ d: Duration) -> Double { Double(d.components.seconds) * 1e6 + Double(d.components.attoseconds) / 1e12 }
+    var t = ContinuousClock.now
+    _ = try await store.counts()
+    let countsTime = micros(t.duration(to: .now))
+    var claimTime = Duration.zero, recordTime = Duration.zero, claimed = 0
+    let batch = Int(ProcessInfo.processInfo.environment["BATCH"] ?? "16")!
+    func cpu() -> Double { var t = timespec(); clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t); return Double(t.tv_sec) * 1e6 + Double(t.tv_nsec) / 1e3 }
+    let cpuStart = cpu()
+    while true {
+        t = .now
+        let claims = try await store.claimOutbox(owner: "o", limit: batch, lease: .seconds(300), now: Date())
+        claimTime += t.duration(to: .now)
+        if claims.isEmpty { break }
+        claimed += claims.count
+        t = .now
+        _ = try await store.recordDeliveries(claims.map { DeliveryRecord(.sent(reply: "250 2.0.0 Ok: queued as ABCDEF"), messageID: $0.message.id, now: Date()) }, owner: "o")
+        recordTime += t.duration(to: .now)
+    }
+    print("{\"claim_us_per_row\":\(micros(claimTime) / Double(claimed)),\"record_us_per_row\":\(micros(recordTime) / Double(claimed)),\"counts_us\":\(countsTime),\"cpu_us_per_row\":\((cpu() - cpuStart) / Double(claimed))}")
+    exit(0)
+}
 let keys = try KeyRing(keys: [SigningKey(id: "bench", secret: Array(repeating: 9, count: 32))!])
 let sender = try Mailbox(parsing: "Accounts <no-reply@example.org>")
 let factory = MailFactory(sender: sender, templates: try MailTemplates(), keys: keys,
@@ -73,12 +97,21 @@ let transport = try CurlSMTPTransport(options: SMTPOptions(url: "smtp://127.0.0.
 // One info line per mail goes to standard error, as in the daemon; the script discards it.
 let logger = Logger(label: "courier-bench") { StreamLogHandler.standardError(label: $0) }
 let courier = Courier(store: store, transport: transport, factory: factory,
-                      options: CourierOptions(pollInterval: .milliseconds(20), window: 8 * connections), logger: logger)
+                      options: CourierOptions(pollInterval: .milliseconds(20), window: Int(ProcessInfo.processInfo.environment["WINDOW"] ?? "") ?? CourierOptions.window(connections: connections)), logger: logger)
 let group = ServiceGroup(configuration: .init(services: [courier], logger: Logger(label: "group") { _ in SwiftLogNoOpLogHandler() }))
 
+/// CPU time of the whole process so far, in microseconds.
+func processCPU() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+    return Double(time.tv_sec) * 1e6 + Double(time.tv_nsec) / 1e3
+}
+
 var rss: [Int] = [residentKiB()]
+let cpuStarted = processCPU()
 let started = ContinuousClock.now
 var elapsed = Duration.zero
+var cpuUsed = 0.0
 try await withThrowingTaskGroup(of: Void.self) { tasks in
     tasks.addTask { try await group.run() }
     while true {
@@ -87,12 +120,14 @@ try await withThrowingTaskGroup(of: Void.self) { tasks in
         if try await store.counts().outbox[.sent] == count { break }
     }
     elapsed = started.duration(to: .now)
+    cpuUsed = processCPU() - cpuStarted
     await group.triggerGracefulShutdown()
     try await tasks.waitForAll()
 }
 await transport.shutdown()
 let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
 print("{\"connections\":\(connections),\"messages\":\(count),\"seconds\":\(String(format: "%.3f", seconds)),"
-    + "\"rate\":\(String(format: "%.0f", Double(count) / seconds)),\"message_bytes\":\(messageBytes),"
+    + "\"rate\":\(String(format: "%.0f", Double(count) / seconds)),"
+    + "\"cpu_us_per_mail\":\(String(format: "%.1f", cpuUsed / Double(count))),\"message_bytes\":\(messageBytes),"
     + "\"rss_kib_start\":\(rss.first!),\"rss_kib_mid\":\(rss[rss.count / 2]),\"rss_kib_max\":\(rss.max()!),"
     + "\"rss_kib_end\":\(rss.last!)}")

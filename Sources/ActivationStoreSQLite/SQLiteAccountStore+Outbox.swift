@@ -18,31 +18,64 @@ extension SQLiteAccountStore {
     }
 
     /// Claims due rows under a lease; see `AccountStore.claimOutbox`.
+    ///
+    /// Three statements whatever the batch: due rows joined with their accounts, the same for
+    /// expired leases when those are not enough, and one UPDATE of the batch by rowid. (One
+    /// UPDATE and one account lookup per row made the claim the courier's largest cost.)
     public func claimOutbox(owner: String, limit: Int, lease: Duration, now: Date) async throws -> [OutboxClaim] {
         try await transaction { db in
             let nowMillis = SQLiteValue.millis(now)
             // Two indexed queries rather than one with OR, which would scan the whole outbox
             // (sent rows included) on every claim.
-            var due = try OutboxMessage.fetchAll(
-                db, where: "status = 'queued' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?",
-                [nowMillis, limit])
+            var due = try Self.claimable(db, "o.status = 'queued' AND o.next_attempt_at <= ? ORDER BY o.next_attempt_at",
+                                         nowMillis, limit: limit)
             if due.count < limit {
-                due += try OutboxMessage.fetchAll(
-                    db, where: "status = 'sending' AND lease_expires_at <= ? ORDER BY lease_expires_at LIMIT ?",
-                    [nowMillis, limit - due.count])
+                due += try Self.claimable(
+                    db, "o.status = 'sending' AND o.lease_expires_at <= ? ORDER BY o.lease_expires_at", nowMillis,
+                    limit: limit - due.count)
             }
-            let leaseEnd = now.addingTimeInterval(lease.timeInterval)
-            let lease = try db.cachedStatement(
-                sql: "UPDATE outbox SET status = 'sending', lease_owner = ?, lease_expires_at = ? WHERE id = ?")
-            return try due.map { row in
-                try lease.execute(arguments: [owner, SQLiteValue.millis(leaseEnd), SQLiteValue.id(row.id)])
-                var message = row
+            guard !due.isEmpty else { return [] }
+            let leaseEnd = SQLiteValue.millis(now.addingTimeInterval(lease.timeInterval))
+            let placeholders = repeatElement("?", count: due.count).joined(separator: ", ")
+            let update = try db.cachedStatement(sql: """
+                UPDATE outbox SET status = 'sending', lease_owner = ?, lease_expires_at = ?
+                WHERE rowid IN (\(placeholders))
+                """)
+            var arguments: StatementArguments = [owner, leaseEnd]
+            arguments += StatementArguments(due.map(\.rowID))
+            try update.execute(arguments: arguments)
+            return due.map { row in
+                var message = row.claim.message
                 message.status = .sending
                 message.leaseOwner = owner
-                message.leaseExpiresAt = SQLiteValue.date(SQLiteValue.millis(leaseEnd))
-                return OutboxClaim(message: message, account: try Account.fetchOne(db, id: row.accountID))
+                message.leaseExpiresAt = SQLiteValue.date(leaseEnd)
+                return OutboxClaim(message: message, account: row.claim.account)
             }
         }
+    }
+
+    private static let claimSelect = """
+        SELECT o.rowid, \(OutboxMessage.sqliteColumns(prefix: "o.")), \(Account.sqliteColumns(prefix: "a."))
+        FROM outbox o LEFT JOIN account a ON a.id = o.account_id
+        """
+
+    /// Rows matching `condition` (on `outbox o`, with one `?` for now), with their accounts.
+    private static func claimable(_ db: Database, _ condition: String, _ nowMillis: Int64, limit: Int) throws
+        -> [(rowID: Int64, claim: OutboxClaim)]
+    {
+        let statement = try db.cachedStatement(sql: "\(claimSelect) WHERE \(condition) LIMIT ?")
+        // A cursor reads each column straight from the statement; `fetchAll` would copy every
+        // row into GRDB values first.
+        let rows = try Row.fetchCursor(statement, arguments: [nowMillis, limit])
+        var claims: [(rowID: Int64, claim: OutboxClaim)] = []
+        claims.reserveCapacity(limit)
+        let accountColumn = 1 + OutboxMessage.sqliteColumnCount
+        while let row = try rows.next() {
+            let message = try OutboxMessage(row: row, at: 1)
+            let account = row.hasNull(atIndex: accountColumn) ? nil : try Account(row: row, at: accountColumn)
+            claims.append((row[0], OutboxClaim(message: message, account: account)))
+        }
+        return claims
     }
 
     /// Records one attempt's outcome; see `AccountStore.recordDelivery`.
@@ -53,23 +86,37 @@ extension SQLiteAccountStore {
     }
 
     /// Records several outcomes in one transaction; see `AccountStore.recordDeliveries`.
-    public func recordDeliveries(_ records: [DeliveryRecord], owner: String) async throws -> [Bool] {
+    ///
+    /// One UPDATE for the whole batch, joined with its values and returning the ids it changed:
+    /// a row whose lease was lost is simply not among them. A row named twice is updated by its
+    /// first record only, as one UPDATE per record would have done.
+    public func recordDeliveries(_ batch: [DeliveryRecord], owner: String) async throws -> [Bool] {
+        var seen = Set<UUID>()
+        let isFirst = batch.map { seen.insert($0.messageID).inserted }
+        let records = zip(batch, isFirst).filter(\.1).map(\.0)
         guard !records.isEmpty else { return [] }
         return try await transaction { db in
+            let values = repeatElement("(?, ?, ?, ?, ?)", count: records.count).joined(separator: ", ")
             let statement = try db.cachedStatement(sql: """
-                UPDATE outbox SET status = ?, attempts = attempts + 1, last_attempt_at = ?, last_reply = ?,
-                    next_attempt_at = COALESCE(?, next_attempt_at), lease_owner = NULL, lease_expires_at = NULL
-                WHERE id = ? AND status = 'sending' AND lease_owner = ?
+                WITH r(id, status, at, reply, next) AS (VALUES \(values))
+                UPDATE outbox SET status = r.status, attempts = attempts + 1, last_attempt_at = r.at,
+                    last_reply = r.reply, next_attempt_at = COALESCE(r.next, outbox.next_attempt_at),
+                    lease_owner = NULL, lease_expires_at = NULL
+                FROM r WHERE outbox.id = r.id AND outbox.status = 'sending' AND outbox.lease_owner = ?
+                RETURNING outbox.id
                 """)
-            return try records.map { record in
+            var arguments = StatementArguments()
+            for record in records {
                 var nextAttempt: Int64? = nil
                 if case .deferred(_, let retryAt) = record.outcome { nextAttempt = SQLiteValue.millis(retryAt) }
-                try statement.execute(arguments: [
-                    record.outcome.status.rawValue, SQLiteValue.millis(record.now), record.outcome.reply, nextAttempt,
-                    SQLiteValue.id(record.messageID), owner,
-                ])
-                return db.changesCount == 1
+                arguments += [
+                    SQLiteValue.id(record.messageID), record.outcome.status.rawValue, SQLiteValue.millis(record.now),
+                    record.outcome.reply, nextAttempt,
+                ]
             }
+            arguments += [owner]
+            let changed = Set(try String.fetchAll(statement, arguments: arguments))
+            return zip(batch, isFirst).map { record, first in first && changed.contains(SQLiteValue.id(record.messageID)) }
         }
     }
 

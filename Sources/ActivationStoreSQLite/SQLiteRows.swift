@@ -4,11 +4,17 @@ import GRDB
 
 /// Conversions between the model and SQLite values, in one place.
 enum SQLiteValue {
-    static func id(_ uuid: UUID) -> String { uuid.uuidString.lowercased() }
+    static func id(_ uuid: UUID) -> String { uuid.lowercasedText }
     static func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
     static func optionalMillis(_ date: Date?) -> Int64? { date.map { millis($0) } }
     static func date(_ millis: Int64) -> Date { Date(timeIntervalSince1970: TimeInterval(millis) / 1000) }
     static func optionalDate(_ millis: Int64?) -> Date? { millis.map { date($0) } }
+
+    /// A comma-separated column list with `prefix` before each name.
+    static func prefixed(_ columns: String, _ prefix: String) -> String {
+        columns.split(separator: ",").map { prefix + $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            .joined(separator: ", ")
+    }
 }
 
 extension Account {
@@ -18,19 +24,27 @@ extension Account {
         locale, state, nonce, registered_at, expires_at, activated_at, reminded_at
         """
 
-    init(row: Row) throws {
-        guard let id = UUID(uuidString: row["id"]), let registrationID = UUID(uuidString: row["registration_id"]),
-              let state = AccountState(rawValue: row["state"])
+    /// `sqliteColumns` with each name prefixed, e.g. `a.` in a join.
+    static func sqliteColumns(prefix: String) -> String {
+        SQLiteValue.prefixed(sqliteColumns, prefix)
+    }
+
+    /// Reads the `sqliteColumns` of a row by position, starting at column `offset`: GRDB's
+    /// lookup by name compares column names one by one, which showed in the courier's claims.
+    init(row: Row, at offset: Int = 0) throws {
+        let o = offset
+        guard let id = UUID(text: row[o]), let registrationID = UUID(text: row[o + 1]),
+              let state = AccountState(rawValue: row[o + 9])
         else { throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "unreadable account row") }
         self.init(
-            id: id, registrationID: registrationID, username: row["username"],
-            firstName: row["first_name"], lastName: row["last_name"], email: row["email"],
-            passwordHash: row["password_hash"], passwordPhrase: Secret(row["password_phrase"]),
-            locale: row["locale"], state: state, nonce: row["nonce"],
-            registeredAt: SQLiteValue.date(row["registered_at"] as Int64),
-            expiresAt: SQLiteValue.date(row["expires_at"] as Int64),
-            activatedAt: SQLiteValue.optionalDate(row["activated_at"] as Int64?),
-            remindedAt: SQLiteValue.optionalDate(row["reminded_at"] as Int64?))
+            id: id, registrationID: registrationID, username: row[o + 2],
+            firstName: row[o + 3], lastName: row[o + 4], email: row[o + 5],
+            passwordHash: row[o + 6], passwordPhrase: Secret(row[o + 7]),
+            locale: row[o + 8], state: state, nonce: row[o + 10],
+            registeredAt: SQLiteValue.date(row[o + 11] as Int64),
+            expiresAt: SQLiteValue.date(row[o + 12] as Int64),
+            activatedAt: SQLiteValue.optionalDate(row[o + 13] as Int64?),
+            remindedAt: SQLiteValue.optionalDate(row[o + 14] as Int64?))
     }
 
     func insert(_ db: Database) throws {
@@ -53,7 +67,7 @@ extension Account {
         // Cached: the courier runs the same few lookups for every row it claims.
         try Row.fetchAll(db.cachedStatement(sql: "SELECT \(sqliteColumns) FROM account WHERE \(condition)"),
                          arguments: arguments)
-            .map(Account.init(row:))
+            .map { try Account(row: $0) }
     }
 
     static func fetchOne(_ db: Database, id: UUID) throws -> Account? {
@@ -67,16 +81,26 @@ extension OutboxMessage {
         lease_expires_at, last_attempt_at, last_reply
         """
 
-    init(row: Row) throws {
-        guard let id = UUID(uuidString: row["id"]), let accountID = UUID(uuidString: row["account_id"]),
-              let kind = MailKind(rawValue: row["kind"]), let status = OutboxStatus(rawValue: row["status"])
+    /// How many columns `sqliteColumns` names.
+    static let sqliteColumnCount = 11
+
+    /// `sqliteColumns` with each name prefixed, e.g. `o.` in a join.
+    static func sqliteColumns(prefix: String) -> String {
+        SQLiteValue.prefixed(sqliteColumns, prefix)
+    }
+
+    /// Reads the `sqliteColumns` of a row by position, starting at column `offset`.
+    init(row: Row, at offset: Int = 0) throws {
+        let o = offset
+        guard let id = UUID(text: row[o]), let accountID = UUID(text: row[o + 1]),
+              let kind = MailKind(rawValue: row[o + 2]), let status = OutboxStatus(rawValue: row[o + 3])
         else { throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "unreadable outbox row") }
         self.init(
-            id: id, accountID: accountID, kind: kind, status: status, attempts: row["attempts"],
-            createdAt: SQLiteValue.date(row["created_at"] as Int64),
-            nextAttemptAt: SQLiteValue.date(row["next_attempt_at"] as Int64),
-            leaseOwner: row["lease_owner"], leaseExpiresAt: SQLiteValue.optionalDate(row["lease_expires_at"] as Int64?),
-            lastAttemptAt: SQLiteValue.optionalDate(row["last_attempt_at"] as Int64?), lastReply: row["last_reply"])
+            id: id, accountID: accountID, kind: kind, status: status, attempts: row[o + 4],
+            createdAt: SQLiteValue.date(row[o + 5] as Int64),
+            nextAttemptAt: SQLiteValue.date(row[o + 6] as Int64),
+            leaseOwner: row[o + 7], leaseExpiresAt: SQLiteValue.optionalDate(row[o + 8] as Int64?),
+            lastAttemptAt: SQLiteValue.optionalDate(row[o + 9] as Int64?), lastReply: row[o + 10])
     }
 
     func insert(_ db: Database) throws {
@@ -96,6 +120,6 @@ extension OutboxMessage {
     {
         try Row.fetchAll(db.cachedStatement(sql: "SELECT \(sqliteColumns) FROM outbox WHERE \(condition)"),
                          arguments: arguments)
-            .map(OutboxMessage.init(row:))
+            .map { try OutboxMessage(row: $0) }
     }
 }

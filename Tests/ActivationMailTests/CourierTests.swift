@@ -28,7 +28,7 @@ func runCourier(_ courier: Courier, limit: Duration = .seconds(20), until done: 
 
 func fastOptions(lifetime: Duration = .seconds(3600)) -> CourierOptions {
     CourierOptions(minimalBackoff: .milliseconds(100), maximalBackoff: .milliseconds(400), maximalQueueLifetime: lifetime,
-                   lease: .seconds(60), pollInterval: .milliseconds(50), window: 8)
+                   lease: .seconds(300), pollInterval: .milliseconds(50), window: 8)
 }
 
 @Suite("Courier against smtp-sink and a SQLite store")

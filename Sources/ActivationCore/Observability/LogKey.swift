@@ -61,6 +61,9 @@ public enum EventName {
     public static let courierStopped = "courier.stopped"
     /// The courier could not reach the store.
     public static let courierStoreError = "courier.store_error"
+    /// A claimed mail waited so long for a free connection that its lease could run out during
+    /// the send; it was not sent, and is due again when the lease ends.
+    public static let courierLeaseShort = "courier.lease_short"
     /// A person activated their account.
     public static let accountActivated = "account.activated"
     /// A pending account passed its expiry and was removed.

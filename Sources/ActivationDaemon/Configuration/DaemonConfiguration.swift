@@ -184,9 +184,11 @@ extension DaemonConfiguration {
 
     /// The courier's options from this configuration.
     public var courierOptions: CourierOptions {
+        // The lease outlasts two whole sends (3 × smtp.timeout each): a claimed row may wait for
+        // one before its own starts, and no send starts under a lease that could end during it.
         CourierOptions(minimalBackoff: courier.minimalBackoff, maximalBackoff: courier.maximalBackoff,
-                       maximalQueueLifetime: courier.maximalQueueLifetime,
-                       window: max(16, 4 * smtp.connections))
+                       maximalQueueLifetime: courier.maximalQueueLifetime, lease: max(.seconds(300), smtp.timeout * 6),
+                       window: CourierOptions.window(connections: smtp.connections))
     }
 
     /// What the courier renders mail with: sender, templates, signing keys, public URL.

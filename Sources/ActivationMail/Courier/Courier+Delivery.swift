@@ -4,11 +4,29 @@ import CoreMetrics
 import Logging
 
 extension Courier {
-    /// One attempt at one claimed row: send it (or cancel it), record the outcome, log one line.
-    func deliver(_ claim: OutboxClaim) async {
+    /// One attempt at one claimed row, on a transport worker thread: send it (or cancel it),
+    /// then hand the outcome to the recorder, which logs the line once the outcome is written.
+    func deliver(_ claim: OutboxClaim, over connection: any SMTPConnection) {
+        // Stopping: a send not yet started is skipped; its lease is released at the end.
+        guard !window.isStopped else {
+            window.finish(1)
+            return
+        }
         let message = claim.message
-        let domain = claim.account.map { EmailAddress.domain(of: $0.email) } ?? ""
         let started = now()
+        // Queued behind slow sends, the lease may be about to run out: another courier could then
+        // claim the row and send it twice. Not sending it lets the lease lapse; the row is due
+        // again then.
+        if let leaseEnd = message.leaseExpiresAt,
+           leaseEnd.timeIntervalSince(started) < transport.sendTimeLimit.timeInterval
+        {
+            logger.warning("lease too short to send", metadata: [
+                LogKey.event: "\(EventName.courierLeaseShort)", LogKey.account: "\(message.accountID.lowercasedText)",
+                LogKey.messageID: "\(factory.current.composer.messageID(for: message.id))",
+            ])
+            window.finish(1)
+            return
+        }
         let outcome: DeliveryOutcome
         let factory = factory.current
         var messageID = factory.composer.messageID(for: message.id)
@@ -19,7 +37,7 @@ extension Courier {
                 let mail = try factory.mail(for: message, account: account, now: started)
                 messageID = mail.messageID
                 let clockStart = ContinuousClock.now
-                let result = await transport.send(mail.bytes, envelope: mail.envelope)
+                let result = connection.send(mail.bytes, envelope: mail.envelope)
                 metrics.sendDuration.recordNanoseconds(Self.nanoseconds(clockStart.duration(to: .now)))
                 outcome = schedule.outcome(of: result, attempts: message.attempts + 1, queuedAt: message.createdAt,
                                            now: now(), jitter: Double.random(in: 0...1))
@@ -30,19 +48,23 @@ extension Courier {
         } else {
             preconditionFailure("reasonNotToSend covers a missing account")
         }
-        let recorded: Bool
-        switch await recorder.record(DeliveryRecord(outcome, messageID: message.id, now: now())) {
-        case .success(let done):
-            recorded = done
-        case .failure(let error):
-            recorded = false
-            logger.error("cannot record delivery", metadata: [
-                LogKey.event: "\(EventName.courierStoreError)", LogKey.messageID: "\(messageID)",
-                LogKey.error: "\(error)",
-            ])
+        let domain = claim.account.map { EmailAddress.domain(of: $0.email) } ?? ""
+        recorder.record(DeliveryRecord(outcome, messageID: message.id, now: now())) { [messageID] result in
+            let recorded: Bool
+            switch result {
+            case .success(let done):
+                recorded = done
+            case .failure(let error):
+                recorded = false
+                logger.error("cannot record delivery", metadata: [
+                    LogKey.event: "\(EventName.courierStoreError)", LogKey.messageID: "\(messageID)",
+                    LogKey.error: "\(error)",
+                ])
+            }
+            count(outcome)
+            log(outcome, message: message, messageID: messageID, domain: domain, recorded: recorded)
+            window.finish(1)
         }
-        count(outcome)
-        log(outcome, message: message, messageID: messageID, domain: domain, recorded: recorded)
     }
 
     /// Why a claimed row must not be sent: its account is gone, already active, or its link expired.

@@ -8,9 +8,12 @@ public import ServiceLifecycle
 /// records each attempt as sent, deferred (with backoff), failed or cancelled.
 ///
 /// Sends are pipelined: up to `options.window` rows are in flight, and the next batch is claimed
-/// as soon as half of them finished, so the transport's workers never wait for the store. On
-/// graceful shutdown the courier claims nothing more, lets the sends in flight finish and record,
-/// and returns its remaining leases to the queue.
+/// as soon as half of them finished, so the transport's workers never wait for the store. Each
+/// row is composed, sent and classified on a transport worker thread (`SMTPTransport.perform`)
+/// and its outcome recorded in a batch (`DeliveryRecorder`): no hand-off between threads per
+/// mail, only per batch. On graceful shutdown the courier claims nothing more, lets the sends in
+/// progress finish and record, skips those not yet started, and returns its remaining leases to
+/// the queue.
 public struct Courier: Service {
     /// The lease owner name of this courier, unique per process.
     public let owner: String
@@ -26,6 +29,8 @@ public struct Courier: Service {
     let now: @Sendable () -> Date
     /// Writes outcomes of sends that finish close together in one transaction.
     let recorder: DeliveryRecorder
+    /// The rows in flight, shared with the recorder.
+    let window: DeliveryWindow
 
     /// Creates a courier.
     ///
@@ -49,49 +54,59 @@ public struct Courier: Service {
         self.clock = clock
         self.now = now
         self.owner = owner ?? "courier-\(ProcessInfo.processInfo.hostName)-\(getpid())-\(UUID().uuidString.prefix(8))"
-        self.recorder = DeliveryRecorder(store: store, owner: self.owner)
+        self.window = DeliveryWindow(capacity: options.window)
+        self.recorder = DeliveryRecorder(store: store, owner: self.owner, window: window,
+                                         targetBatch: max(1, options.window / 4))
     }
 
     /// Runs until graceful shutdown (or cancellation), then releases this courier's leases.
     public func run() async throws {
-        let window = max(1, options.window)
+        window.restart()
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                await claimLoop()
+            } onGracefulShutdown: {
+                window.stop()
+            }
+        } onCancel: {
+            window.stop()
+        }
+        // Sends in progress finish and record; queued jobs see the stop and skip their send.
+        await window.waitUntilEmpty()
+        let released = (try? await store.releaseLeases(owner: owner)) ?? 0
+        logger.info("courier stopped", metadata: [
+            LogKey.event: "\(EventName.courierStopped)", LogKey.count: "\(released)",
+        ])
+    }
+
+    /// Claims due rows whenever half the window is free and hands them to the transport's
+    /// workers, which compose, send and hand the outcome to the recorder on their own threads.
+    private func claimLoop() async {
         var lastGauges: ContinuousClock.Instant? = nil
         // The gauges come from `counts()`, which reads the whole outbox index: at most once a
         // second, however short the poll interval, so that a busy courier does not spend its
         // time counting.
         let gaugeInterval = max(options.pollInterval, Self.minimalGaugeInterval)
-        await withTaskGroup(of: Void.self) { group in
-            var inFlight = 0
-            while !Task.isShuttingDownGracefully && !Task.isCancelled {
-                if inFlight > window / 2 {
-                    await group.next()
-                    inFlight -= 1
-                    continue
-                }
-                if lastGauges.map({ $0.duration(to: .now) >= gaugeInterval }) ?? true {
-                    await refreshGauges()
-                    lastGauges = .now
-                }
-                let claims = await claim(limit: window - inFlight)
-                if claims.isEmpty {
-                    if inFlight > 0 {
-                        await group.next()
-                        inFlight -= 1
-                    } else {
-                        try? await cancelWhenGracefulShutdown { try await clock.sleep(for: options.pollInterval) }
-                    }
-                    continue
-                }
-                for claim in claims {
-                    group.addTask { await deliver(claim) }
-                    inFlight += 1
-                }
+        while await window.waitForRoom() {
+            if lastGauges.map({ $0.duration(to: .now) >= gaugeInterval }) ?? true {
+                await refreshGauges()
+                lastGauges = .now
+            }
+            let claims = await claim(limit: window.room)
+            if claims.isEmpty {
+                try? await cancelWhenGracefulShutdown { try await clock.sleep(for: options.pollInterval) }
+                continue
+            }
+            window.add(claims.count)
+            let jobs: [SMTPJob] = claims.map { claim in
+                { connection in deliver(claim, over: connection) }
+            }
+            if !transport.perform(jobs) {
+                // The transport is shut down: nothing was sent; the leases go back at the end.
+                window.finish(claims.count)
+                window.stop()
             }
         }
-        let released = (try? await store.releaseLeases(owner: owner)) ?? 0
-        logger.info("courier stopped", metadata: [
-            LogKey.event: "\(EventName.courierStopped)", LogKey.count: "\(released)",
-        ])
     }
 
     /// The shortest time between two refreshes of the queue gauges.

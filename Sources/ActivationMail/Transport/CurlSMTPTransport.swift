@@ -10,6 +10,8 @@ import Glibc
 public final class CurlSMTPTransport: SMTPTransport {
     /// `host:port` of the relay.
     public let relay: String
+    /// Three times `smtp.timeout`: the bound `CURLOPT_TIMEOUT_MS` sets on a whole send.
+    public let sendTimeLimit: Duration
     private let queue: SendQueue
 
     /// Starts the worker threads.
@@ -21,16 +23,13 @@ public final class CurlSMTPTransport: SMTPTransport {
         guard options.connections > 0 else { throw MailError(.configuration, "smtp.connections must be positive") }
         Self.globalSetUp
         self.relay = relay
+        sendTimeLimit = options.timeout * 3
         queue = SendQueue(workers: options.connections)
         for index in 0..<options.connections {
             let queue = self.queue
             let thread = Thread {
-                let worker = CurlWorker(options: options)
-                while let job = queue.next() {
-                    let result = worker?.send(job.message, envelope: job.envelope)
-                        ?? SMTPResult(status: .temporaryFailure, reply: "libcurl could not create a handle")
-                    job.continuation.resume(returning: result)
-                }
+                let connection: any SMTPConnection = CurlWorker(options: options) ?? UnavailableConnection()
+                while let job = queue.next() { job(connection) }
                 queue.workerExited()
             }
             thread.name = "activationd-smtp-\(index)"
@@ -48,11 +47,18 @@ public final class CurlSMTPTransport: SMTPTransport {
     /// Queues the send for the next free worker thread and waits for its result.
     public func send(_ message: [UInt8], envelope: SMTPEnvelope) async -> SMTPResult {
         await withCheckedContinuation { continuation in
-            let job = SendQueue.Job(message: message, envelope: envelope, continuation: continuation)
-            if !queue.push(job) {
+            let job: SMTPJob = { connection in
+                continuation.resume(returning: connection.send(message, envelope: envelope))
+            }
+            if !queue.push([job]) {
                 continuation.resume(returning: SMTPResult(status: .temporaryFailure, reply: "the transport is shut down"))
             }
         }
+    }
+
+    /// Queues `jobs` for the worker threads; see `SMTPTransport.perform`.
+    public func perform(_ jobs: [SMTPJob]) -> Bool {
+        queue.push(jobs)
     }
 
     /// Lets the workers finish what is queued, then waits until every thread has exited.
@@ -61,18 +67,19 @@ public final class CurlSMTPTransport: SMTPTransport {
     }
 }
 
+/// The connection of a worker whose libcurl handle could not be created: every send is deferred.
+struct UnavailableConnection: SMTPConnection {
+    func send(_ message: [UInt8], envelope: SMTPEnvelope) -> SMTPResult {
+        SMTPResult(status: .temporaryFailure, reply: "libcurl could not create a handle")
+    }
+}
+
 /// The jobs waiting for a worker thread. The threads block in `next()`.
 ///
 /// `@unchecked Sendable`: every stored property is read and written only with `condition` locked.
 final class SendQueue: @unchecked Sendable {
-    struct Job: Sendable {
-        let message: [UInt8]
-        let envelope: SMTPEnvelope
-        let continuation: CheckedContinuation<SMTPResult, Never>
-    }
-
     private let condition = NSCondition()
-    private var jobs: [Job] = []
+    private var jobs: [SMTPJob] = []
     private var head = 0
     private var closed = false
     private var running: Int
@@ -80,18 +87,18 @@ final class SendQueue: @unchecked Sendable {
 
     init(workers: Int) { running = workers }
 
-    /// Adds a job; false once the queue is closed.
-    func push(_ job: Job) -> Bool {
+    /// Adds jobs, waking as many workers; false, adding none, once the queue is closed.
+    func push(_ added: [SMTPJob]) -> Bool {
         condition.lock()
         defer { condition.unlock() }
         guard !closed else { return false }
-        jobs.append(job)
-        condition.signal()
+        jobs += added
+        if added.count == 1 { condition.signal() } else { condition.broadcast() }
         return true
     }
 
     /// The next job, waiting for one; nil when the queue is closed and empty.
-    func next() -> Job? {
+    func next() -> SMTPJob? {
         condition.lock()
         defer { condition.unlock() }
         while head == jobs.count && !closed { condition.wait() }

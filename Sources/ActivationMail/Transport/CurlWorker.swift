@@ -4,7 +4,7 @@ import Foundation
 
 /// One worker thread's libcurl easy handle, reused for every send so that its connection is
 /// reused too. Used only on its own thread.
-final class CurlWorker {
+final class CurlWorker: SMTPConnection {
     private let handle: UnsafeMutableRawPointer
     private let transfer = CurlTransfer()
     /// After any error the connection may be dead while libcurl believes it alive (trap 1 of the

@@ -5,11 +5,28 @@ public import ActivationCore
 public protocol SMTPTransport: Sendable {
     /// The relay as `host:port`, for log lines.
     var relay: String { get }
+    /// The longest one send can take, timeouts included; a send is started only under a lease
+    /// that lasts at least this long.
+    var sendTimeLimit: Duration { get }
     /// Sends `message` (CRLF line endings) to `envelope`'s recipients. Never throws: every failure
     /// is a classified `SMTPResult`.
     func send(_ message: [UInt8], envelope: SMTPEnvelope) async -> SMTPResult
+    /// Queues `jobs`; each runs once on the next free worker thread, in order, with that worker's
+    /// connection, so that a caller composes, sends and classifies on the same thread without a
+    /// hand-off per message. Returns false, running none, once the transport is shut down.
+    func perform(_ jobs: [SMTPJob]) -> Bool
     /// Finishes queued sends, then stops the transport's threads and closes its connections.
     func shutdown() async
+}
+
+/// Work for a transport's worker thread; it must not block on anything but its own sends.
+public typealias SMTPJob = @Sendable (any SMTPConnection) -> Void
+
+/// One worker's connection to the relay, usable only on that worker's thread, inside an `SMTPJob`.
+public protocol SMTPConnection {
+    /// Sends `message` (CRLF line endings) to `envelope`'s recipients, blocking until the relay
+    /// answered or a timeout passed. Never throws: every failure is a classified `SMTPResult`.
+    func send(_ message: [UInt8], envelope: SMTPEnvelope) -> SMTPResult
 }
 
 /// MAIL FROM and RCPT TO, checked: an address that could carry CR, LF or NUL into an SMTP
