@@ -154,6 +154,7 @@ let package = Package(
             name: "courier-bench",
             dependencies: [
                 "ActivationCore",
+                "ActivationDaemon",
                 "ActivationMail",
                 "ActivationStoreSQLite",
                 .product(name: "Logging", package: "swift-log"),

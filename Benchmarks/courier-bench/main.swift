@@ -5,6 +5,7 @@
 //        courier-bench compose MESSAGES      (composition alone: time per mail, no store, no SMTP)
 // scripts/bench-courier.sh starts smtp-sink, runs smtp-source as the ceiling, and runs this.
 import ActivationCore
+import ActivationDaemon
 import ActivationMail
 import ActivationStoreSQLite
 import Foundation
@@ -94,8 +95,10 @@ let sample = try await store.claimOutbox(owner: "probe", limit: 1, lease: .secon
 let messageBytes = try factory.mail(for: sample.message, account: sample.account!, now: now).bytes.count
 
 let transport = try CurlSMTPTransport(options: SMTPOptions(url: "smtp://127.0.0.1:\(port)", connections: connections))
-// One info line per mail goes to standard error, as in the daemon; the script discards it.
-let logger = Logger(label: "courier-bench") { StreamLogHandler.standardError(label: $0) }
+// One info line per mail goes to standard error through the daemon's handler; the script
+// discards it.
+let logSettings = LineLogHandler.Settings(level: .info, format: .logfmt)
+let logger = Logger(label: "courier-bench") { LineLogHandler(label: $0, settings: logSettings) }
 let courier = Courier(store: store, transport: transport, factory: factory,
                       options: CourierOptions(pollInterval: .milliseconds(20), window: Int(ProcessInfo.processInfo.environment["WINDOW"] ?? "") ?? CourierOptions.window(connections: connections)), logger: logger)
 let group = ServiceGroup(configuration: .init(services: [courier], logger: Logger(label: "group") { _ in SwiftLogNoOpLogHandler() }))

@@ -2,6 +2,10 @@
 enum JSONText {
     /// `text` as a JSON string literal (RFC 8259 §7), with quotes.
     static func quote(_ text: String) -> String {
+        // Most values need no escape at all.
+        if !text.utf8.contains(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 < 0x20 || $0 == 0x7F }) {
+            return "\"" + text + "\""
+        }
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

@@ -48,8 +48,9 @@ public struct LineLogHandler: LogHandler {
 
     /// Writes a line to standard error in one write(2), so lines from threads never interleave.
     public static let standardError: @Sendable (String) -> Void = { line in
-        var bytes = Array((line + "\n").utf8)
-        bytes.withUnsafeMutableBytes { buffer in _ = write(2, buffer.baseAddress, buffer.count) }
+        var text = line
+        text.append("\n")
+        text.withUTF8 { buffer in _ = write(2, buffer.baseAddress, buffer.count) }
     }
 
     /// The level of `settings`; setting it changes it for every handler sharing them.
@@ -64,40 +65,100 @@ public struct LineLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    /// Writes one event.
+    /// Writes one event. Built in one string without sorting through `Character`s: the courier
+    /// writes a line per mail, thousands a second.
     public func log(event: LogEvent) {
-        var fields: [(String, String)] = [
-            ("time", Self.timestamp()), ("level", event.level.rawValue),
-        ]
-        let merged = metadata.merging(event.metadata ?? [:]) { $1 }
-        if let name = merged["event"] { fields.append(("event", "\(name)")) }
-        fields.append(("msg", "\(event.message)"))
-        for key in merged.keys.sorted() where key != "event" {
-            let value = Self.secretKeys.contains(key.lowercased()) ? "<redacted>" : "\(merged[key]!)"
-            fields.append((key, value))
+        let fields = metadata.isEmpty ? (event.metadata ?? [:]) : metadata.merging(event.metadata ?? [:]) { $1 }
+        var line = Line(format: settings.current.format)
+        line.append("time", Self.timestamp())
+        line.append("level", event.level.rawValue)
+        if let name = fields["event"] { line.append("event", "\(name)") }
+        line.append("msg", "\(event.message)")
+        for key in fields.keys.sorted() where key != "event" {
+            line.append(key, Self.isSecret(key) ? "<redacted>" : "\(fields[key]!)")
         }
-        fields.append(("logger", label))
-        sink(Self.render(fields, format: settings.current.format))
+        line.append("logger", label)
+        sink(line.finished())
     }
 
-    static func render(_ fields: [(String, String)], format: Format) -> String {
-        switch format {
-        case .logfmt:
-            return fields.map { key, value in "\(key)=\(logfmtValue(value))" }.joined(separator: " ")
-        case .json:
-            return "{" + fields.map { key, value in "\(JSONText.quote(key)):\(JSONText.quote(value))" }
-                .joined(separator: ",") + "}"
+    /// Whether `key` names a secret, in any letter case.
+    static func isSecret(_ key: String) -> Bool {
+        let plain = key.utf8.allSatisfy { !(UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }
+        return secretKeys.contains(plain ? key : key.lowercased())
+    }
+
+    /// One line being written, as logfmt or JSON.
+    struct Line {
+        let format: Format
+        private var text = ""
+        private var empty = true
+
+        init(format: Format) {
+            self.format = format
+            text.reserveCapacity(320)
+            if format == .json { text.append("{") }
+        }
+
+        mutating func append(_ key: String, _ value: String) {
+            defer { empty = false }
+            switch format {
+            case .logfmt:
+                if !empty { text.append(" ") }
+                text.append(key)
+                text.append("=")
+                text.append(LineLogHandler.logfmtValue(value))
+            case .json:
+                if !empty { text.append(",") }
+                text.append(JSONText.quote(key))
+                text.append(":")
+                text.append(JSONText.quote(value))
+            }
+        }
+
+        func finished() -> String {
+            format == .json ? text + "}" : text
         }
     }
 
     static func logfmtValue(_ value: String) -> String {
-        let needsQuotes = value.isEmpty || value.contains { $0 == " " || $0 == "\"" || $0 == "=" || $0 == "\\" }
-            || value.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }
+        let needsQuotes = value.isEmpty || value.utf8.contains { byte in
+            byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "=")
+                || byte == UInt8(ascii: "\\") || byte < 0x20 || byte == 0x7F
+        }
         return needsQuotes ? JSONText.quote(value) : value
     }
 
-    private static func timestamp() -> String {
-        Date().formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: true)
-            .timeSeparator(.colon).timeZone(separator: .omitted))
+    /// `2026-11-29T06:39:51.123Z` (UTC, milliseconds truncated), without a formatter.
+    static func timestamp() -> String {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        var seconds = now.tv_sec
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        let milliseconds = Int(now.tv_nsec / 1_000_000)
+        return String(unsafeUninitializedCapacity: 24) { buffer in
+            var position = 0
+            func put(_ value: Int, digits: Int, then separator: UInt8?) {
+                var divisor = 1
+                for _ in 1..<digits { divisor *= 10 }
+                while divisor > 0 {
+                    buffer[position] = UInt8(ascii: "0") + UInt8(value / divisor % 10)
+                    position += 1
+                    divisor /= 10
+                }
+                if let separator {
+                    buffer[position] = separator
+                    position += 1
+                }
+            }
+            put(Int(parts.tm_year) + 1900, digits: 4, then: UInt8(ascii: "-"))
+            put(Int(parts.tm_mon) + 1, digits: 2, then: UInt8(ascii: "-"))
+            put(Int(parts.tm_mday), digits: 2, then: UInt8(ascii: "T"))
+            put(Int(parts.tm_hour), digits: 2, then: UInt8(ascii: ":"))
+            put(Int(parts.tm_min), digits: 2, then: UInt8(ascii: ":"))
+            put(Int(parts.tm_sec), digits: 2, then: UInt8(ascii: "."))
+            put(milliseconds, digits: 3, then: UInt8(ascii: "Z"))
+            return position
+        }
     }
 }
