@@ -154,6 +154,7 @@ let package = Package(
             name: "courier-bench",
             dependencies: [
                 "ActivationCore",
+                "CCurl",
                 "ActivationDaemon",
                 "ActivationMail",
                 "ActivationStoreSQLite",

@@ -56,7 +56,7 @@ public struct Courier: Service {
         self.owner = owner ?? "courier-\(ProcessInfo.processInfo.hostName)-\(getpid())-\(UUID().uuidString.prefix(8))"
         self.window = DeliveryWindow(capacity: options.window)
         self.recorder = DeliveryRecorder(store: store, owner: self.owner, window: window,
-                                         targetBatch: max(1, options.window / 4))
+                                         targetBatch: max(1, options.window / 2))
     }
 
     /// Runs until graceful shutdown (or cancellation), then releases this courier's leases.
