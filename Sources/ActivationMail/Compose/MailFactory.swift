@@ -45,10 +45,11 @@ public struct MailFactory: Sendable {
             firstName: account.firstName, lastName: account.lastName, username: account.username,
             link: try link(for: account), expiresAt: account.expiresAt,
             daysLeft: max(0, Int((secondsLeft / 86_400).rounded(.up))))
-        let content = templates.render(message.kind, values)
+        let content = templates.renderParts(message.kind, values)
         return OutgoingMail(
             envelope: try SMTPEnvelope(sender: composer.sender.address, recipients: [recipient.address]),
-            bytes: try composer.compose(id: message.id, to: recipient, content: content, date: now),
+            bytes: try composer.compose(id: message.id, to: recipient, subject: content.subject, text: content.text,
+                                        html: content.html, date: now),
             messageID: composer.messageID(for: message.id))
     }
 }
