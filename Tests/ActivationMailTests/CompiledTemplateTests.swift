@@ -78,6 +78,20 @@ struct CompiledTemplateTests {
         #expect(text.compiled == text.mustache)
     }
 
+    @Test("escaping, eight bytes at a time, agrees with FastHTMLContentType wherever the escapes fall")
+    func escapingAnywhere() async {
+        var generator = SeededGenerator(state: 17)
+        let pieces = ["a", "bcdefgh", "<", ">", "&", "\"", "'", "é", "日本", "&amp;", "\u{0}", " "]
+        for round in 0..<2000 {
+            if round % 100 == 0 { await Task.yield() }
+            let text = (0..<Int(generator.next() % 30)).map { _ in pieces[Int(generator.next() % UInt64(pieces.count))] }
+                .joined()
+            var bytes: [UInt8] = []
+            Array(text.utf8).withUnsafeBufferPointer { CompiledTemplate.appendEscaped($0, to: &bytes) }
+            #expect(String(decoding: bytes, as: UTF8.self) == FastHTMLContentType().escapeText(text), "\(text.debugDescription)")
+        }
+    }
+
     static let mustacheOnly: [(source: String, rendered: String?)] = [
         ("{{#firstName}}Hi {{firstName}}{{/firstName}}", "Hi Jane"), ("{{^lastName}}none{{/lastName}}x", "x"),
         ("{{! comment }}Hello", "Hello"), ("{{>partial}}x", "x"), ("{{=<% %>=}}<%firstName%>", "Jane"),
@@ -120,14 +134,15 @@ struct CompiledTemplateTests {
     }
 
     @Test("random templates: whatever compiles renders as mustache does")
-    func randomTemplates() throws {
+    func randomTemplates() async throws {
         let fragments = ["Hi ", "{{firstName}}", "{{ lastName }}", "{{{link}}}", "{{& username}}", "{{expires}}",
                          "{{daysLeft}}", "{{daysLeftText}}", "{{\tlink\n}}", "{", "}", "}}", "{ {", "\n", "\r\n", "\r",
                          " ", "\t", ".", "é", "\u{301}", "&<>\"'", "{{#firstName}}", "{{/firstName}}", "{{! c }}",
                          "{{unknown}}", "{{a.b}}", "\u{0B}", "\u{600}", "{x"]
         var generator = SeededGenerator(state: 7)
         var compiled = 0
-        for _ in 0..<3000 {
+        for round in 0..<1500 {
+            if round % 100 == 0 { await Task.yield() }
             let source = (0..<Int(generator.next() % 12)).map { _ in fragments[Int(generator.next() % UInt64(fragments.count))] }
                 .joined()
             let escaped = generator.next() % 2 == 0
@@ -139,14 +154,15 @@ struct CompiledTemplateTests {
                 #expect(fast == result.mustache, "\(source.debugDescription) escaped: \(escaped)")
             }
         }
-        #expect(compiled > 500)
+        #expect(compiled > 250)
     }
 
     @Test("the subject on one line: bytes split as Characters are, a CRLF kept")
-    func oneLine() {
+    func oneLine() async {
         var generator = SeededGenerator(state: 11)
         let pieces = ["a", "Bc", " ", "  ", "\t", "\n", "\r", "\r\n", "x\r", "\n\r", "é", "\u{301}", ".", "=?"]
-        for _ in 0..<3000 {
+        for round in 0..<1500 {
+            if round % 100 == 0 { await Task.yield() }
             let text = (0..<Int(generator.next() % 10)).map { _ in pieces[Int(generator.next() % UInt64(pieces.count))] }
                 .joined()
             #expect(MailTemplates.oneLine(Array(text.utf8)) == MailTemplates.oneLine(text), "\(text.debugDescription)")

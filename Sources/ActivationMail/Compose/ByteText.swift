@@ -42,19 +42,19 @@ enum UUIDText {
 
     /// The 36 bytes of `lowercased(id)`.
     static func bytes(_ id: UUID) -> [UInt8] {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(36)
-        append(id, to: &bytes)
-        return bytes
-    }
-
-    /// Appends the lower-case text form of `id` (36 bytes).
-    static func append(_ id: UUID, to out: inout [UInt8]) {
-        withUnsafeBytes(of: id.uuid) { raw in
-            for (index, byte) in raw.enumerated() {
-                if index == 4 || index == 6 || index == 8 || index == 10 { out.append(UInt8(ascii: "-")) }
-                out.append(digit(byte >> 4))
-                out.append(digit(byte & 0x0F))
+        [UInt8](unsafeUninitializedCapacity: 36) { buffer, count in
+            withUnsafeBytes(of: id.uuid) { raw in
+                var position = 0
+                for index in 0..<16 {
+                    if index == 4 || index == 6 || index == 8 || index == 10 {
+                        buffer[position] = UInt8(ascii: "-")
+                        position += 1
+                    }
+                    buffer[position] = digit(raw[index] >> 4)
+                    buffer[position + 1] = digit(raw[index] & 0x0F)
+                    position += 2
+                }
+                count = position
             }
         }
     }
