@@ -45,7 +45,9 @@ public struct ActivationToken: Sendable, Equatable {
         let key = keys.signingKey
         let token = ActivationToken(keyID: key.id, accountID: accountID, expiresAt: expiresAt, nonce: nonce)
         var bytes = token.payload
-        bytes += HMAC<SHA256>.authenticationCode(for: bytes, using: key.key)
+        var mac = key.keyedHMAC
+        mac.update(data: bytes)
+        mac.finalize().withUnsafeBytes { bytes.append(contentsOf: $0) }
         return Base64URL.encode(bytes)
     }
 
@@ -85,14 +87,19 @@ public struct ActivationToken: Sendable, Equatable {
         return token
     }
 
-    /// Everything that the MAC covers.
+    /// Everything that the MAC covers, in one buffer with room for the MAC that `sign` appends.
     private var payload: [UInt8] {
-        var bytes: [UInt8] = [Self.version, UInt8(keyID.utf8.count)]
-        bytes += Array(keyID.utf8)
-        bytes += withUnsafeBytes(of: accountID.uuid) { Array($0) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(2 + keyID.utf8.count + 16 + 8 + nonce.count + Self.macLength)
+        bytes.append(Self.version)
+        bytes.append(UInt8(keyID.utf8.count))
+        bytes.append(contentsOf: keyID.utf8)
+        withUnsafeBytes(of: accountID.uuid) { bytes.append(contentsOf: $0) }
         let seconds = UInt64(max(0, expiresAt.timeIntervalSince1970))
-        bytes += (0..<8).reversed().map { UInt8(truncatingIfNeeded: seconds >> (UInt64($0) * 8)) }
-        bytes += Array(nonce)
+        for shift in stride(from: 56, through: 0, by: -8) {
+            bytes.append(UInt8(truncatingIfNeeded: seconds >> UInt64(shift)))
+        }
+        bytes.append(contentsOf: nonce)
         return bytes
     }
 }

@@ -10,27 +10,36 @@ enum Base64URL {
         return table
     }()
 
+    /// Appends each character on its own: the four-element array literals this once appended
+    /// were allocated for every three bytes.
     static func encode(_ bytes: [UInt8]) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity((bytes.count * 4 + 2) / 3)
-        var index = 0
-        while index + 3 <= bytes.count {
-            let n = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2])
-            out += [alphabet[Int(n >> 18 & 63)], alphabet[Int(n >> 12 & 63)],
-                    alphabet[Int(n >> 6 & 63)], alphabet[Int(n & 63)]]
-            index += 3
+        alphabet.withUnsafeBufferPointer { alphabet in
+            var out: [UInt8] = []
+            out.reserveCapacity((bytes.count * 4 + 2) / 3)
+            var index = 0
+            while index + 3 <= bytes.count {
+                let n = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2])
+                out.append(alphabet[Int(n >> 18 & 63)])
+                out.append(alphabet[Int(n >> 12 & 63)])
+                out.append(alphabet[Int(n >> 6 & 63)])
+                out.append(alphabet[Int(n & 63)])
+                index += 3
+            }
+            switch bytes.count - index {
+            case 1:
+                let n = UInt32(bytes[index]) << 16
+                out.append(alphabet[Int(n >> 18 & 63)])
+                out.append(alphabet[Int(n >> 12 & 63)])
+            case 2:
+                let n = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8
+                out.append(alphabet[Int(n >> 18 & 63)])
+                out.append(alphabet[Int(n >> 12 & 63)])
+                out.append(alphabet[Int(n >> 6 & 63)])
+            default:
+                break
+            }
+            return String(decoding: out, as: UTF8.self)
         }
-        switch bytes.count - index {
-        case 1:
-            let n = UInt32(bytes[index]) << 16
-            out += [alphabet[Int(n >> 18 & 63)], alphabet[Int(n >> 12 & 63)]]
-        case 2:
-            let n = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8
-            out += [alphabet[Int(n >> 18 & 63)], alphabet[Int(n >> 12 & 63)], alphabet[Int(n >> 6 & 63)]]
-        default:
-            break
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 
     static func decode(_ text: String) -> [UInt8]? {

@@ -6,6 +6,10 @@ public struct SigningKey: Sendable, CustomStringConvertible {
     /// 1–8 ASCII letters and digits; carried in every token so the verifier knows which key to use.
     public let id: String
     let key: SymmetricKey
+    /// HMAC-SHA256 already keyed with `key`: signing copies it rather than hashing the padded
+    /// key again for every token (a tenth of the time to compose a mail). Copies share the hash
+    /// state until one is updated, so the original is never changed.
+    let keyedHMAC: HMAC<SHA256>
 
     /// Shortest secret accepted, in bytes.
     public static let minimalSecretLength = 32
@@ -15,6 +19,7 @@ public struct SigningKey: Sendable, CustomStringConvertible {
         guard Self.isValidID(id), secret.count >= Self.minimalSecretLength else { return nil }
         self.id = id
         self.key = SymmetricKey(data: secret)
+        self.keyedHMAC = HMAC<SHA256>(key: key)
     }
 
     /// A new random key with a random id, and its keys-file line.

@@ -38,6 +38,9 @@ public struct MailFactory: Sendable {
     }
 
     /// The message for outbox row `message` about `account`, dated `now`.
+    ///
+    /// The recipient's name and address are checked once, by `Mailbox`; the envelope takes its
+    /// addresses from the two mailboxes, which hold only checked addresses.
     public func mail(for message: OutboxMessage, account: Account, now: Date) throws(MailError) -> OutgoingMail {
         let recipient = try Mailbox(displayName: "\(account.firstName) \(account.lastName)", address: account.email)
         let secondsLeft = account.expiresAt.timeIntervalSince(now)
@@ -45,10 +48,11 @@ public struct MailFactory: Sendable {
             firstName: account.firstName, lastName: account.lastName, username: account.username,
             link: try link(for: account), expiresAt: account.expiresAt,
             daysLeft: max(0, Int((secondsLeft / 86_400).rounded(.up))))
-        let content = templates.render(message.kind, values)
+        let content = templates.renderParts(message.kind, values)
         return OutgoingMail(
-            envelope: try SMTPEnvelope(sender: composer.sender.address, recipients: [recipient.address]),
-            bytes: try composer.compose(id: message.id, to: recipient, content: content, date: now),
+            envelope: SMTPEnvelope(sender: composer.sender, recipient: recipient),
+            bytes: try composer.compose(id: message.id, to: recipient, subject: content.subject, text: content.text,
+                                        html: content.html, date: now),
             messageID: composer.messageID(for: message.id))
     }
 }

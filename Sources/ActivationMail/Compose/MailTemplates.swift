@@ -10,11 +10,15 @@ import Mustache
 /// render without HTML escaping; the HTML template escapes every `{{value}}`. Values:
 /// `firstName`, `lastName`, `username`, `link`, `expires` (`29 November 2026 at 03:39 UTC`),
 /// `daysLeft` (a number) and `daysLeftText` (`3 days`, `1 day`).
+///
+/// A template that is only text and those values in plain tags (the shipped ones are) is also
+/// compiled and renders straight into bytes (`CompiledTemplate`), once per mail on the courier's
+/// path; any other template renders through swift-mustache as it always did.
 public struct MailTemplates: Sendable {
     private struct Set: Sendable {
-        let subject: MustacheTemplate
-        let text: MustacheTemplate
-        let html: MustacheTemplate
+        let subject: Part
+        let text: Part
+        let html: Part
     }
 
     private let sets: [MailKind: Set]
@@ -24,11 +28,10 @@ public struct MailTemplates: Sendable {
     ///
     /// - Throws: `MailError.template` naming the file that cannot be read or parsed.
     public init(directory: String? = nil) throws(MailError) {
-        FastHTMLContentType.registerOnce
         var sets: [MailKind: Set] = [:]
         for kind in MailKind.allCases {
             let defaults = DefaultTemplates.texts(for: kind)
-            func load(_ part: String, _ fallback: String, escaped: Bool) throws(MailError) -> MustacheTemplate {
+            func load(_ part: String, _ fallback: String, escaped: Bool) throws(MailError) -> Part {
                 let name = "\(kind.rawValue).\(part).mustache"
                 var source = fallback
                 if let directory {
@@ -40,13 +43,8 @@ public struct MailTemplates: Sendable {
                         source = text
                     }
                 }
-                // Text is not HTML: without this pragma "&" in a name would arrive as "&amp;".
-                if !escaped { source = "{{% CONTENT_TYPE: TEXT}}" + source }
-                // The same escaping as mustache's HTML content type, done on bytes: the library's
-                // per-Character dictionary lookup was a tenth of the courier's CPU time.
-                if escaped { source = "{{% CONTENT_TYPE: \(FastHTMLContentType.name)}}" + source }
                 do {
-                    return try MustacheTemplate(string: source)
+                    return try Part(source: source, escaped: escaped)
                 } catch {
                     throw MailError(.template, "cannot parse \(name): \(error)")
                 }
@@ -61,12 +59,113 @@ public struct MailTemplates: Sendable {
     /// Renders the mail of `kind` with `values`. The subject is made one line (runs of white
     /// space, including line breaks a template may end with, become one space).
     public func render(_ kind: MailKind, _ values: MailValues) -> RenderedMail {
+        let parts = renderParts(kind, values)
+        return RenderedMail(subject: parts.subject, text: String(decoding: parts.text, as: UTF8.self),
+                            html: String(decoding: parts.html, as: UTF8.self))
+    }
+
+    /// What `render` gives, with the text and HTML parts left as the UTF-8 bytes the composer
+    /// encodes. Compiled templates render into bytes; the others through mustache, as before.
+    func renderParts(_ kind: MailKind, _ values: MailValues) -> (subject: String, text: [UInt8], html: [UInt8]) {
+        guard let set = sets[kind] else { preconditionFailure("every MailKind has templates") }
+        let bytes = TemplateValues(values)
+        var context: [String: Any]?
+        func render(_ part: Part) -> [UInt8] {
+            if let compiled = part.compiled {
+                var out: [UInt8] = []
+                out.reserveCapacity(compiled.expectedLength(bytes))
+                compiled.render(bytes, into: &out)
+                return out
+            }
+            let dictionary = context ?? values.context
+            context = dictionary
+            return Array(part.mustache.render(dictionary).utf8)
+        }
+        return (Self.oneLine(render(set.subject)), render(set.text), render(set.html))
+    }
+
+    /// Renders through mustache whatever the templates are: what `render` gave before templates
+    /// were compiled, for the tests that compare the two.
+    func renderWithMustache(_ kind: MailKind, _ values: MailValues) -> RenderedMail {
         guard let set = sets[kind] else { preconditionFailure("every MailKind has templates") }
         let context = values.context
-        let subject = set.subject.render(context)
-            .split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" })
-            .joined(separator: " ")
-        return RenderedMail(subject: subject, text: set.text.render(context), html: set.html.render(context))
+        return RenderedMail(subject: Self.oneLine(set.subject.mustache.render(context)),
+                            text: set.text.mustache.render(context), html: set.html.mustache.render(context))
+    }
+
+    /// Which of the kind's templates (subject, text, HTML) render compiled.
+    func compiledParts(_ kind: MailKind) -> [Bool] {
+        guard let set = sets[kind] else { return [] }
+        return [set.subject.compiled != nil, set.text.compiled != nil, set.html.compiled != nil]
+    }
+
+    /// The subject on one line: the words between runs of spaces, tabs, LFs and CRs, joined by
+    /// one space. A CRLF is one Character and no separator, so it stays (and `compose` refuses
+    /// it); ASCII is split by bytes, anything else by Characters.
+    static func oneLine(_ bytes: [UInt8]) -> String {
+        guard bytes.allSatisfy({ $0 < 0x80 }) else { return oneLine(String(decoding: bytes, as: UTF8.self)) }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var separated = false
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            let isCRLF = byte == 13 && index + 1 < bytes.count && bytes[index + 1] == 10
+            if !isCRLF, byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D {
+                separated = true
+                index += 1
+                continue
+            }
+            if separated, !out.isEmpty { out.append(0x20) }
+            separated = false
+            out.append(byte)
+            if isCRLF { out.append(10) }
+            index += isCRLF ? 2 : 1
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `oneLine` by Characters, as mustache's output always was.
+    static func oneLine(_ text: String) -> String {
+        text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }).joined(separator: " ")
+    }
+}
+
+extension MailTemplates {
+    /// One template, parsed by mustache, and compiled too when it is in the compiled subset.
+    struct Part: Sendable {
+        let mustache: MustacheTemplate
+        let compiled: CompiledTemplate?
+
+        /// Values whose spelling shows any mix-up of names, escaping or order.
+        private static let probe = MailValues(
+            firstName: "F<&\"é'>", lastName: "L\u{301}&amp;", username: "u\"'", link: "https://x.example/a?b=<c>&d='e'",
+            expiresAt: Date(timeIntervalSince1970: 1_800_000_000), daysLeft: 7)
+
+        /// Parses `source`. `escaped`: HTML, escaping `{{value}}`; else text, escaping nothing.
+        ///
+        /// The compiled form is kept only if it renders the probe values as mustache does; a
+        /// difference would be a bug in the compiler, and mustache's output is the reference.
+        init(source: String, escaped: Bool) throws {
+            FastHTMLContentType.registerOnce
+            // Text is not HTML: without this pragma "&" in a name would arrive as "&amp;".
+            // The same escaping as mustache's HTML content type, done on bytes: the library's
+            // per-Character dictionary lookup was a tenth of the courier's CPU time.
+            let pragma = escaped ? "{{% CONTENT_TYPE: \(FastHTMLContentType.name)}}" : "{{% CONTENT_TYPE: TEXT}}"
+            mustache = try MustacheTemplate(string: pragma + source)
+            if let compiled = CompiledTemplate(source: source, escapesHTML: escaped) {
+                var probe: [UInt8] = []
+                compiled.render(TemplateValues(Self.probe), into: &probe)
+                self.compiled = probe.elementsEqual(mustache.render(Self.probe.context).utf8) ? compiled : nil
+            } else {
+                compiled = nil
+            }
+        }
+
+        /// What mustache renders for `values`, whether or not the template is compiled.
+        func renderWithMustache(_ values: MailValues) -> String {
+            mustache.render(values.context)
+        }
     }
 }
 

@@ -35,8 +35,20 @@ public struct Mailbox: Sendable, Equatable {
 
     /// The header form: `"Jane Doe" <jane@example.org>`, or an encoded word for a non-ASCII name.
     var headerValue: String {
-        guard !displayName.isEmpty else { return "<\(address)>" }
-        return "\(HeaderText.phrase(displayName)) <\(address)>"
+        var bytes: [UInt8] = []
+        append(headerValueTo: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends `headerValue` to a message being built.
+    func append(headerValueTo out: inout [UInt8]) {
+        if !displayName.isEmpty {
+            HeaderText.append(phrase: displayName, to: &out)
+            out.append(UInt8(ascii: " "))
+        }
+        out.append(UInt8(ascii: "<"))
+        out.append(contentsOf: address.utf8)
+        out.append(UInt8(ascii: ">"))
     }
 }
 

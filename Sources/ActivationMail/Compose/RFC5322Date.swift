@@ -3,25 +3,61 @@ import Foundation
 /// Dates in the forms mail needs, computed from the Unix time in UTC without a DateFormatter
 /// (which is neither Sendable nor cheap to create once per message).
 enum RFC5322Date {
-    private static let days = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]
-    private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-    private static let monthNames = ["January", "February", "March", "April", "May", "June", "July", "August",
-                                     "September", "October", "November", "December"]
+    private static let days: [StaticString] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]
+    private static let months: [StaticString] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
+                                                 "Nov", "Dec"]
+    private static let monthNames: [StaticString] = ["January", "February", "March", "April", "May", "June", "July",
+                                                     "August", "September", "October", "November", "December"]
 
     /// `Sun, 29 Nov 2026 03:39:09 +0000`, the RFC 5322 `date-time` in UTC.
     static func format(_ date: Date) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(32)
+        append(date, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends the RFC 5322 `date-time` of `date`, as `format` spells it, to a message being built.
+    static func append(_ date: Date, to out: inout [UInt8]) {
         let c = components(date)
-        return "\(days[c.weekday]), \(c.day) \(months[c.month - 1]) \(c.year) "
-            + "\(two(c.hour)):\(two(c.minute)):\(two(c.second)) +0000"
+        out.append(ascii: days[c.weekday])
+        out.append(ascii: ", ")
+        out.append(decimal: c.day)
+        out.append(UInt8(ascii: " "))
+        out.append(ascii: months[c.month - 1])
+        out.append(UInt8(ascii: " "))
+        out.append(decimal: c.year)
+        out.append(UInt8(ascii: " "))
+        out.append(twoDigits: c.hour)
+        out.append(UInt8(ascii: ":"))
+        out.append(twoDigits: c.minute)
+        out.append(UInt8(ascii: ":"))
+        out.append(twoDigits: c.second)
+        out.append(ascii: " +0000")
     }
 
     /// `29 November 2026 at 03:39 UTC`, for the body of a mail.
     static func human(_ date: Date) -> String {
-        let c = components(date)
-        return "\(c.day) \(monthNames[c.month - 1]) \(c.year) at \(two(c.hour)):\(two(c.minute)) UTC"
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(32)
+        appendHuman(date, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
-    private static func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+    /// Appends `human(date)`'s bytes.
+    static func appendHuman(_ date: Date, to out: inout [UInt8]) {
+        let c = components(date)
+        out.append(decimal: c.day)
+        out.append(UInt8(ascii: " "))
+        out.append(ascii: monthNames[c.month - 1])
+        out.append(UInt8(ascii: " "))
+        out.append(decimal: c.year)
+        out.append(ascii: " at ")
+        out.append(twoDigits: c.hour)
+        out.append(UInt8(ascii: ":"))
+        out.append(twoDigits: c.minute)
+        out.append(ascii: " UTC")
+    }
 
     /// Civil date from days since the epoch (Howard Hinnant's algorithm), and the time of day.
     private static func components(_ date: Date)

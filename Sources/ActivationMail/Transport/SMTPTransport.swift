@@ -47,6 +47,13 @@ public struct SMTPEnvelope: Sendable, Equatable {
         self.sender = sender
         self.recipients = recipients
     }
+
+    /// The envelope from `sender` to `recipient`, whose addresses their `Mailbox` initialiser
+    /// checked as `init(sender:recipients:)` would: a mailbox cannot hold any other address.
+    init(sender: Mailbox, recipient: Mailbox) {
+        self.sender = sender.address
+        self.recipients = [recipient.address]
+    }
 }
 
 /// The outcome of one send, classified.
