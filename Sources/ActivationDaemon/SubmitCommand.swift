@@ -26,7 +26,7 @@ public enum SubmitCommand {
         }
         do {
             let name = try SpoolWriter.write(data, to: spool)
-            output(registration.id.uuidString.lowercased())
+            output(registration.id.lowercasedText)
             errors("spooled as \(spool.new)/\(name)")
             return .ok
         } catch {

@@ -48,7 +48,7 @@ struct IntakeProcessor: Sendable {
             return try reject(name, error.problems, copy: error.recordParsed ? .parsed(data) : .verbatim(data),
                               registration: nil, logger: logger)
         }
-        logger[metadataKey: LogKey.registration] = "\(registration.id.uuidString.lowercased())"
+        logger[metadataKey: LogKey.registration] = "\(registration.id.lowercasedText)"
         let problems = RegistrationRules.check(registration)
         guard problems.isEmpty else {
             return try reject(name, problems, copy: .parsed(data), registration: registration.id, logger: logger)
@@ -98,7 +98,7 @@ struct IntakeProcessor: Sendable {
     }
 
     /// Ids as they appear in the store and in other log lines: lower case.
-    static func text(_ id: UUID) -> String { id.uuidString.lowercased() }
+    static func text(_ id: UUID) -> String { id.lowercasedText }
 }
 
 /// The intake's own event names, beside Core's `EventName`.

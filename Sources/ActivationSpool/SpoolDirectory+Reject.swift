@@ -45,7 +45,7 @@ extension SpoolDirectory {
         case .entry: kept = "entry"
         }
         let reason = RejectionReason(
-            file: name, rejectedAt: now.formatted(.iso8601), registration: registration?.uuidString.lowercased(),
+            file: name, rejectedAt: now.formatted(.iso8601), registration: registration?.lowercasedText,
             kept: kept, problems: problems)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

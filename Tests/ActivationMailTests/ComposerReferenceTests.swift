@@ -146,7 +146,7 @@ struct ComposerReferenceTests {
             #expect(RFC5322Date.format(date) == Reference.format(date))
             #expect(RFC5322Date.human(date) == Reference.human(date))
             let id = UUID()
-            #expect(UUIDText.lowercased(id) == id.uuidString.lowercased())
+            #expect(id.lowercasedText == id.uuidString.lowercased())
             let value = Int(truncatingIfNeeded: generator.next()) >> Int(generator.next() % 64)
             var bytes: [UInt8] = []
             bytes.append(decimal: value)

@@ -11,21 +11,25 @@ extension UUID {
 
     /// The 36-character lowercase form.
     public var lowercasedText: String {
-        let bytes = uuid
-        return String(unsafeUninitializedCapacity: 36) { buffer in
-            var position = 0
-            withUnsafeBytes(of: bytes) { raw in
-                for (index, byte) in raw.enumerated() {
+        String(decoding: lowercasedBytes, as: UTF8.self)
+    }
+
+    /// The UTF-8 bytes of `lowercasedText`, for text built as bytes (a Message-ID, a boundary).
+    public var lowercasedBytes: [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: 36) { buffer, count in
+            withUnsafeBytes(of: uuid) { raw in
+                var position = 0
+                for index in 0..<16 {
                     if index == 4 || index == 6 || index == 8 || index == 10 {
                         buffer[position] = UInt8(ascii: "-")
                         position += 1
                     }
-                    buffer[position] = Self.hexDigits[Int(byte >> 4)]
-                    buffer[position + 1] = Self.hexDigits[Int(byte & 0x0F)]
+                    buffer[position] = Self.hexDigits[Int(raw[index] >> 4)]
+                    buffer[position + 1] = Self.hexDigits[Int(raw[index] & 0x0F)]
                     position += 2
                 }
+                count = position
             }
-            return position
         }
     }
 

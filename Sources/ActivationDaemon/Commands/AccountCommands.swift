@@ -19,7 +19,7 @@ public enum AccountCommands {
     public static func describe(_ account: Account, outbox: [OutboxMessage]) -> String {
         func date(_ value: Date?) -> String { value.map { $0.formatted(.iso8601) } ?? "-" }
         var lines = [
-            "account \(account.id.uuidString.lowercased())",
+            "account \(account.id.lowercasedText)",
             "  username:   \(account.username)",
             "  email:      \(account.email)",
             "  state:      \(account.state.rawValue)",
@@ -31,7 +31,7 @@ public enum AccountCommands {
         ]
         if outbox.isEmpty { lines.append("    none") }
         for message in outbox {
-            lines.append("    \(message.kind.rawValue) <\(message.id.uuidString.lowercased())> \(message.status.rawValue), "
+            lines.append("    \(message.kind.rawValue) <\(message.id.lowercasedText)> \(message.status.rawValue), "
                 + "queued \(date(message.createdAt)), attempts \(message.attempts), "
                 + "last attempt \(date(message.lastAttemptAt)), last reply: \(message.lastReply ?? "-")")
         }

@@ -1,3 +1,4 @@
+import ActivationCore
 public import Foundation
 
 /// Renders one message in RFC 5322/MIME form: multipart/alternative with a text and an HTML
@@ -27,7 +28,7 @@ public struct MessageComposer: Sendable {
     /// The Message-ID of outbox row `id`: `<row-id@from-domain>`, the same on every retry.
     public func messageID(for id: UUID) -> String {
         var bytes: [UInt8] = []
-        appendMessageID(UUIDText.bytes(id), to: &bytes)
+        appendMessageID(id.lowercasedBytes, to: &bytes)
         return String(decoding: bytes, as: UTF8.self)
     }
 
@@ -63,7 +64,7 @@ public struct MessageComposer: Sendable {
     private func assemble(id: UUID, to recipient: Mailbox, subject: String, text: UnsafeBufferPointer<UInt8>,
                           html: UnsafeBufferPointer<UInt8>, date: Date) -> [UInt8] {
         // The row id goes in the Message-ID and in all four boundary lines.
-        let idText = UUIDText.bytes(id)
+        let idText = id.lowercasedBytes
         var out: [UInt8] = []
         // Headers and part headers take under 1 KiB beside the subject and the recipient; the
         // parts take at most what the encoder may write, so nothing is copied to grow.

@@ -89,7 +89,7 @@ extension Courier {
                      recorded: Bool) {
         let delay = max(0, now().timeIntervalSince(message.createdAt))
         var metadata: Logger.Metadata = [
-            LogKey.account: "\(message.accountID.uuidString.lowercased())",
+            LogKey.account: "\(message.accountID.lowercasedText)",
             LogKey.messageID: "\(messageID)",
             LogKey.recipientDomain: "\(domain)",
             LogKey.relay: "\(transport.relay)",
