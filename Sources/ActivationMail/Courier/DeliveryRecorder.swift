@@ -8,7 +8,7 @@ import Foundation
 /// goes straight on to its next mail. The first outcome to arrive while no write runs starts a
 /// writer task. A transaction costs far more than a row (about 200 µs of CPU against 10 µs per
 /// row with SQLite), and sends finish one at a time, so the writer does not take a batch at once
-/// when more sends are still in flight: it waits a millisecond at a time, up to `maximalDelay`,
+/// when more sends are still in flight: it waits two milliseconds at a time, up to `maximalDelay`,
 /// until `targetBatch` outcomes are waiting or every send in flight has finished. An idle
 /// courier's lone outcome is written at once. Each row's `completion` runs on the writer task, in
 /// order, with the store's answer for that row.
@@ -32,7 +32,7 @@ final class DeliveryRecorder: @unchecked Sendable {
     ///   - targetBatch: how many outcomes the writer waits for while more sends are in flight.
     ///   - maximalDelay: the longest wait for them, in milliseconds.
     init(store: any AccountStore, owner: String, window: DeliveryWindow, maximumBatch: Int = 256,
-         targetBatch: Int = 32, maximalDelay: Int = 5)
+         targetBatch: Int = 32, maximalDelay: Int = 6)
     {
         self.store = store
         self.owner = owner
@@ -57,8 +57,8 @@ final class DeliveryRecorder: @unchecked Sendable {
         while true {
             var delay = 0
             while delay < maximalDelay, moreToCome() {
-                try? await Task.sleep(for: .milliseconds(1))
-                delay += 1
+                try? await Task.sleep(for: .milliseconds(2))
+                delay += 2
             }
             let batch = lock.withLock {
                 let taken = Array(pending.prefix(maximumBatch))
