@@ -23,7 +23,7 @@ enum CourierDrain {
         let logger = Logger(label: "courier-bench") {
             LineLogHandler(label: $0, settings: settings) { line in
                 LineLogHandler.standardError(line)
-                if line.contains("event=mail.sent ") { sent.add(1, ordering: .relaxed) }
+                if line.firstRange(of: "event=mail.sent ") != nil { sent.add(1, ordering: .relaxed) }
             }
         }
         let window = ProcessInfo.processInfo.environment["WINDOW"].flatMap { Int($0) }
