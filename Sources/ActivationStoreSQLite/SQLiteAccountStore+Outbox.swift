@@ -36,13 +36,14 @@ extension SQLiteAccountStore {
             }
             guard !due.isEmpty else { return [] }
             let leaseEnd = SQLiteValue.millis(now.addingTimeInterval(lease.timeInterval))
-            let placeholders = repeatElement("?", count: due.count).joined(separator: ", ")
+            let rowIDs = SQLiteValue.padded(due.map(\.rowID))
+            let placeholders = repeatElement("?", count: rowIDs.count).joined(separator: ", ")
             let update = try db.cachedStatement(sql: """
                 UPDATE outbox SET status = 'sending', lease_owner = ?, lease_expires_at = ?
                 WHERE rowid IN (\(placeholders))
                 """)
             var arguments: StatementArguments = [owner, leaseEnd]
-            arguments += StatementArguments(due.map(\.rowID))
+            arguments += StatementArguments(rowIDs)
             try update.execute(arguments: arguments)
             return due.map { row in
                 var message = row.claim.message
@@ -96,7 +97,8 @@ extension SQLiteAccountStore {
         let records = zip(batch, isFirst).filter(\.1).map(\.0)
         guard !records.isEmpty else { return [] }
         return try await transaction { db in
-            let values = repeatElement("(?, ?, ?, ?, ?)", count: records.count).joined(separator: ", ")
+            let padded = SQLiteValue.padded(records)
+            let values = repeatElement("(?, ?, ?, ?, ?)", count: padded.count).joined(separator: ", ")
             let statement = try db.cachedStatement(sql: """
                 WITH r(id, status, at, reply, next) AS (VALUES \(values))
                 UPDATE outbox SET status = r.status, attempts = attempts + 1, last_attempt_at = r.at,
@@ -106,7 +108,7 @@ extension SQLiteAccountStore {
                 RETURNING outbox.id
                 """)
             var arguments = StatementArguments()
-            for record in records {
+            for record in padded {
                 var nextAttempt: Int64? = nil
                 if case .deferred(_, let retryAt) = record.outcome { nextAttempt = SQLiteValue.millis(retryAt) }
                 arguments += [

@@ -10,6 +10,16 @@ enum SQLiteValue {
     static func date(_ millis: Int64) -> Date { Date(timeIntervalSince1970: TimeInterval(millis) / 1000) }
     static func optionalDate(_ millis: Int64?) -> Date? { millis.map { date($0) } }
 
+    /// `values` with its last element repeated up to the next power of two, so that statements
+    /// with one placeholder group per value come in a few sizes and stay in the statement cache
+    /// (a repeated rowid or an identical repeated VALUES row changes nothing).
+    static func padded<T>(_ values: [T]) -> [T] {
+        guard let last = values.last else { return values }
+        var size = 1
+        while size < values.count { size *= 2 }
+        return values + repeatElement(last, count: size - values.count)
+    }
+
     /// A comma-separated column list with `prefix` before each name.
     static func prefixed(_ columns: String, _ prefix: String) -> String {
         columns.split(separator: ",").map { prefix + $0.trimmingCharacters(in: .whitespacesAndNewlines) }
@@ -82,7 +92,7 @@ extension OutboxMessage {
         """
 
     /// How many columns `sqliteColumns` names.
-    static let sqliteColumnCount = 11
+    static let sqliteColumnCount = sqliteColumns.split(separator: ",").count
 
     /// `sqliteColumns` with each name prefixed, e.g. `o.` in a join.
     static func sqliteColumns(prefix: String) -> String {

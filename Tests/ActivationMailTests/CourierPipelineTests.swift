@@ -16,10 +16,10 @@ struct CourierPipelineTests {
         let sink = try ServerProcess.smtpSink(port: port, options: ["-d", mail.path("%H%M%S.")], directory: directory)
         defer { sink.stop() }
         let (store, _) = try await MailFixtures.store(in: directory, accounts: 3)
-        // A whole send may take 3 × 1 s, longer than the 2 s lease: no send may start.
+        // A whole send may take 8 × 1 s, longer than the 2 s lease: no send may start.
         let transport = try CurlSMTPTransport(options: SMTPOptions(url: "smtp://127.0.0.1:\(port)", connections: 1,
                                                                    timeout: .seconds(1)))
-        #expect(transport.sendTimeLimit == .seconds(3))
+        #expect(transport.sendTimeLimit == .seconds(8))
         let logs = LogCapture()
         let options = CourierOptions(lease: .seconds(2), pollInterval: .milliseconds(50), window: 8)
         let courier = Courier(store: store, transport: transport, factory: MailFixtures.factory(), options: options,
@@ -55,5 +55,22 @@ struct CourierPipelineTests {
         #expect(sent.count == 30)
         #expect(Set(sent.compactMap { $0.metadata["account"] }) == Set(accounts.map(\.id.lowercasedText)))
         #expect(dumpedMessages(in: mail.url.path).count == 30)
+    }
+
+    @Test("the window shrinks when sends are slow and grows back when they are fast again")
+    func windowFollowsSendTime() async {
+        let window = DeliveryWindow(capacity: 64, workers: 4, waitBudget: 60)
+        #expect(window.room == 64, "no send yet: the whole window")
+        window.noteSend(30)
+        #expect(window.room == 8, "a row a worker sending, one waiting: 30 s × 1 ≤ 60 s / 2")
+        window.add(8)
+        #expect(window.room == 0)
+        for _ in 0..<60 { window.noteSend(0.001) }
+        #expect(window.room == 56, "fast sends again: the whole window, less the 8 in flight")
+        window.finish(8)
+        #expect(await window.waitForRoom())
+        window.stop()
+        #expect(await window.waitForRoom() == false, "a stopped window claims nothing more")
+        await window.waitUntilEmpty()
     }
 }

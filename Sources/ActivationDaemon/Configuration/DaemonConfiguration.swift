@@ -184,10 +184,11 @@ extension DaemonConfiguration {
 
     /// The courier's options from this configuration.
     public var courierOptions: CourierOptions {
-        // The lease outlasts two whole sends (3 × smtp.timeout each): a claimed row may wait for
-        // one before its own starts, and no send starts under a lease that could end during it.
+        // The lease is twice the longest send (the transport's send time limit, 8 × smtp.timeout):
+        // no send starts under less than that, and the courier's window shrinks as sends slow down
+        // so that claimed rows start within the other half.
         CourierOptions(minimalBackoff: courier.minimalBackoff, maximalBackoff: courier.maximalBackoff,
-                       maximalQueueLifetime: courier.maximalQueueLifetime, lease: max(.seconds(300), smtp.timeout * 6),
+                       maximalQueueLifetime: courier.maximalQueueLifetime, lease: max(.seconds(300), smtp.timeout * 16),
                        window: CourierOptions.window(connections: smtp.connections))
     }
 

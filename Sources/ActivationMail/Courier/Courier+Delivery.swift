@@ -14,31 +14,33 @@ extension Courier {
         }
         let message = claim.message
         let started = now()
-        // Queued behind slow sends, the lease may be about to run out: another courier could then
-        // claim the row and send it twice. Not sending it lets the lease lapse; the row is due
-        // again then.
-        if let leaseEnd = message.leaseExpiresAt,
-           leaseEnd.timeIntervalSince(started) < transport.sendTimeLimit.timeInterval
-        {
-            logger.warning("lease too short to send", metadata: [
-                LogKey.event: "\(EventName.courierLeaseShort)", LogKey.account: "\(message.accountID.lowercasedText)",
-                LogKey.messageID: "\(factory.current.composer.messageID(for: message.id))",
-            ])
-            window.finish(1)
-            return
-        }
         let outcome: DeliveryOutcome
         let factory = factory.current
         var messageID = factory.composer.messageID(for: message.id)
         if let reason = Self.reasonNotToSend(claim, now: started) {
             outcome = .cancelled(reason: reason)
+        } else if let leaseEnd = message.leaseExpiresAt,
+                  leaseEnd.timeIntervalSince(started) < transport.sendTimeLimit.timeInterval
+        {
+            // Queued behind slow sends, the lease could run out during the send: another courier
+            // could then claim the row and send it twice. Not sending it lets the lease lapse;
+            // the row is due again then. (The window shrinks as sends slow down, so that this
+            // stays rare.)
+            logger.warning("lease too short to send", metadata: [
+                LogKey.event: "\(EventName.courierLeaseShort)", LogKey.account: "\(message.accountID.lowercasedText)",
+                LogKey.messageID: "\(messageID)",
+            ])
+            window.finish(1)
+            return
         } else if let account = claim.account {
             do {
                 let mail = try factory.mail(for: message, account: account, now: started)
                 messageID = mail.messageID
                 let clockStart = ContinuousClock.now
                 let result = connection.send(mail.bytes, envelope: mail.envelope)
-                metrics.sendDuration.recordNanoseconds(Self.nanoseconds(clockStart.duration(to: .now)))
+                let took = clockStart.duration(to: .now)
+                metrics.sendDuration.recordNanoseconds(Self.nanoseconds(took))
+                window.noteSend(took.timeInterval)
                 outcome = schedule.outcome(of: result, attempts: message.attempts + 1, queuedAt: message.createdAt,
                                            now: now(), jitter: Double.random(in: 0...1))
             } catch {

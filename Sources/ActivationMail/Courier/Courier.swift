@@ -54,7 +54,8 @@ public struct Courier: Service {
         self.clock = clock
         self.now = now
         self.owner = owner ?? "courier-\(ProcessInfo.processInfo.hostName)-\(getpid())-\(UUID().uuidString.prefix(8))"
-        self.window = DeliveryWindow(capacity: options.window)
+        self.window = DeliveryWindow(capacity: options.window, workers: transport.workers,
+                                     waitBudget: (options.lease - transport.sendTimeLimit).timeInterval)
         self.recorder = DeliveryRecorder(store: store, owner: self.owner, window: window,
                                          targetBatch: max(1, options.window / 2))
     }

@@ -9,7 +9,7 @@ public struct CourierOptions: Sendable {
     public var maximalQueueLifetime: Duration
     /// How long a claimed row stays leased to this courier; after a crash the row is due again
     /// once the lease runs out. No send starts under a lease that could end before the send does
-    /// (`SMTPTransport.sendTimeLimit`, 3 × `smtp.timeout`); the daemon makes it at least twice
+    /// (`SMTPTransport.sendTimeLimit`, 8 × `smtp.timeout`); the daemon makes it at least twice
     /// that. Default 5 min.
     public var lease: Duration
     /// How often an idle courier looks for due mail, and refreshes the queue gauges (at most once

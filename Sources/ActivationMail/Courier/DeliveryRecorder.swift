@@ -67,7 +67,6 @@ final class DeliveryRecorder: @unchecked Sendable {
                 return taken
             }
             if batch.isEmpty { return }
-            if getenv("DEBUG_BATCH") != nil { FileHandle.standardError.write(Data("batch \(batch.count) delay \(delay)\n".utf8)) }
             let results: Result<[Bool], any Error>
             do {
                 results = .success(try await store.recordDeliveries(batch.map(\.record), owner: owner))

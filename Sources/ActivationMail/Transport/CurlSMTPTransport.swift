@@ -10,8 +10,12 @@ import Glibc
 public final class CurlSMTPTransport: SMTPTransport {
     /// `host:port` of the relay.
     public let relay: String
-    /// Three times `smtp.timeout`: the bound `CURLOPT_TIMEOUT_MS` sets on a whole send.
+    /// Eight times `smtp.timeout`. `CURLOPT_TIMEOUT_MS` bounds a send at three, but after a
+    /// timeout libcurl still sends QUIT and waits for its reply (trap 6 of the notes): a send to
+    /// a stalled server took 7 s with a 1 s timeout. Eight leaves room beyond that measurement.
     public let sendTimeLimit: Duration
+    /// `smtp.connections`: the worker threads, one connection each.
+    public let workers: Int
     private let queue: SendQueue
 
     /// Starts the worker threads.
@@ -23,7 +27,8 @@ public final class CurlSMTPTransport: SMTPTransport {
         guard options.connections > 0 else { throw MailError(.configuration, "smtp.connections must be positive") }
         Self.globalSetUp
         self.relay = relay
-        sendTimeLimit = options.timeout * 3
+        sendTimeLimit = options.timeout * 8
+        workers = options.connections
         queue = SendQueue(workers: options.connections)
         for index in 0..<options.connections {
             let queue = self.queue
@@ -107,6 +112,10 @@ final class SendQueue: @unchecked Sendable {
         head += 1
         if head == jobs.count {
             jobs.removeAll(keepingCapacity: true)
+            head = 0
+        } else if head >= 256 && head * 2 >= jobs.count {
+            // A queue that never quite empties must still let go of the jobs already taken.
+            jobs.removeFirst(head)
             head = 0
         }
         return job

@@ -8,6 +8,8 @@ public protocol SMTPTransport: Sendable {
     /// The longest one send can take, timeouts included; a send is started only under a lease
     /// that lasts at least this long.
     var sendTimeLimit: Duration { get }
+    /// How many sends run at once (one a worker thread).
+    var workers: Int { get }
     /// Sends `message` (CRLF line endings) to `envelope`'s recipients. Never throws: every failure
     /// is a classified `SMTPResult`.
     func send(_ message: [UInt8], envelope: SMTPEnvelope) async -> SMTPResult
