@@ -200,7 +200,7 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(name: "CCurlTests", dependencies: ["CCurl"]),
-        .testTarget(name: "ActivationCoreTests", dependencies: ["ActivationCore"], swiftSettings: strictSettings),
+        .testTarget(name: "ActivationCoreTests", dependencies: ["ActivationCore", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "ActivationStoreSQLiteTests",
             dependencies: ["ActivationStoreSQLite", "AccountStoreContract"],

@@ -11,10 +11,7 @@ enum RFC5322Date {
 
     /// `Sun, 29 Nov 2026 03:39:09 +0000`, the RFC 5322 `date-time` in UTC.
     static func format(_ date: Date) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(32)
-        append(date, to: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
+        text { append(date, to: &$0) }
     }
 
     /// Appends the RFC 5322 `date-time` of `date`, as `format` spells it, to a message being built.
@@ -38,9 +35,14 @@ enum RFC5322Date {
 
     /// `29 November 2026 at 03:39 UTC`, for the body of a mail.
     static func human(_ date: Date) -> String {
+        text { appendHuman(date, to: &$0) }
+    }
+
+    /// The text `write` appends to an empty buffer.
+    private static func text(_ write: (inout [UInt8]) -> Void) -> String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(32)
-        appendHuman(date, to: &bytes)
+        write(&bytes)
         return String(decoding: bytes, as: UTF8.self)
     }
 
@@ -60,7 +62,7 @@ enum RFC5322Date {
     }
 
     /// Civil date from days since the epoch (Howard Hinnant's algorithm), and the time of day.
-    private static func components(_ date: Date)
+    static func components(_ date: Date)
         -> (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, weekday: Int)
     {
         let seconds = Int(date.timeIntervalSince1970.rounded(.down))
