@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 
 /// Reads secrets: from a configured path, or from systemd's `$CREDENTIALS_DIRECTORY` when the
 /// service was started with `LoadCredential=<name>:…` (the credential wins: it is what the unit

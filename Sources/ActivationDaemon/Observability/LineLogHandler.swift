@@ -1,5 +1,6 @@
 public import Logging
 import Foundation
+import Glibc
 import Synchronization
 
 /// A swift-log handler that writes one line per event to standard error, as logfmt

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 
 /// Old files in the spool's `rejected/`: set-aside records may hold a password, so they do not
 /// stay forever.
