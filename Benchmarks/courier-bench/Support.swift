@@ -2,6 +2,7 @@ import ActivationCore
 import ActivationMail
 import ActivationStoreSQLite
 import Foundation
+import Dispatch
 import Glibc
 
 /// What every mode of the benchmark shares: the mail factory, the fixture accounts, the clocks.

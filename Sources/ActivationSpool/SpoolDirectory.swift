@@ -6,6 +6,7 @@
 // bytes — and its name. A record may hold a password anywhere, so record bytes never reach a log.
 public import Foundation
 import ActivationCore
+import Dispatch
 import Glibc
 
 /// The spool's three directories and the file operations on them, after the Maildir protocol: a

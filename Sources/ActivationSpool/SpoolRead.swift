@@ -1,5 +1,6 @@
 public import ActivationCore
 public import Foundation
+import Dispatch
 import Glibc
 
 /// What reading one entry of `new/` found.

@@ -3,6 +3,7 @@ import ActivationCore
 @testable import ActivationDaemon
 import ActivationStoreSQLite
 import Foundation
+import Dispatch
 import Glibc
 import Logging
 import Synchronization

@@ -3,6 +3,7 @@ import ActivationCore
 import ActivationSpool
 import ActivationStoreSQLite
 import Foundation
+import Dispatch
 import Glibc
 import Testing
 

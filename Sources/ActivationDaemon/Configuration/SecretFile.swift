@@ -1,4 +1,5 @@
 import Foundation
+import Dispatch
 import Glibc
 
 /// Reads secrets: from a configured path, or from systemd's `$CREDENTIALS_DIRECTORY` when the

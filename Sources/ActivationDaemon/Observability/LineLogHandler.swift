@@ -1,5 +1,6 @@
 public import Logging
 import Foundation
+import Dispatch
 import Glibc
 import Synchronization
 
