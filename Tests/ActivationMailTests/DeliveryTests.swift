@@ -43,8 +43,8 @@ struct ParsedMessage: Decodable {
     let html: String
     let charsets: [String]
 
-    init(file: String) throws {
-        let (status, output) = try runPython(parseScript, arguments: [file])
+    init(file: String) async throws {
+        let (status, output) = try await runPython(parseScript, arguments: [file])
         guard status == 0 else { throw ServerError(description: "python: \(output)") }
         self = try JSONDecoder().decode(ParsedMessage.self, from: Data(output.utf8))
     }
@@ -71,7 +71,7 @@ struct DeliveryTests {
 
         let dumps = try FileManager.default.contentsOfDirectory(atPath: directory.url.path).filter { $0.hasPrefix("dump.") }
         let dump = try #require(dumps.first)
-        let parsed = try ParsedMessage(file: directory.path(dump))
+        let parsed = try await ParsedMessage(file: directory.path(dump))
         #expect(parsed.defects.isEmpty, "\(parsed.defects)")
         #expect(parsed.envelope.contains { $0.contains("no-reply@example.org") })
         #expect(parsed.envelope.contains { $0.contains("zoe@example.net") })
@@ -113,7 +113,7 @@ struct DeliveryTests {
         #expect(result.status == .sent)
         let dump = try #require(try FileManager.default.contentsOfDirectory(atPath: directory.url.path)
             .first { $0.hasPrefix("dump.") })
-        let parsed = try ParsedMessage(file: directory.path(dump))
+        let parsed = try await ParsedMessage(file: directory.path(dump))
         #expect(parsed.text.trimmingCharacters(in: .newlines) == "first\n.\nlast line\n..\nend")
     }
 }

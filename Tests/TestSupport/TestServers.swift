@@ -96,10 +96,22 @@ public final class ServerProcess: @unchecked Sendable {
 }
 
 /// Runs Debian's Python (where python3-aiosmtpd lives) on a script, returning its standard output.
-public func runPython(_ script: String, arguments: [String] = []) throws -> (status: Int32, output: String) {
+public func runPython(_ script: String, arguments: [String] = []) async throws -> (status: Int32, output: String) {
+    try await runProcess("/usr/bin/python3", ["-c", script] + arguments)
+}
+
+/// Runs `executable` to its end; its exit status and its standard output and error together.
+/// The wait happens on a thread of its own, never on one of Swift concurrency's.
+public func runProcess(_ executable: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try runProcessBlocking(executable, arguments) }) }.start()
+    }
+}
+
+private func runProcessBlocking(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-    process.arguments = ["-c", script] + arguments
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
     let pipe = Pipe()
     process.standardOutput = pipe
     process.standardError = pipe

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @Suite("systemd unit")
@@ -16,17 +17,8 @@ struct SystemdUnitTests {
         return copy
     }
 
-    static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/systemd-analyze")
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    static func run(_ arguments: [String]) async throws -> (status: Int32, output: String) {
+        try await runProcess("/usr/bin/systemd-analyze", arguments)
     }
 
     @Test("the unit has what the issue asks for")
@@ -45,7 +37,7 @@ struct SystemdUnitTests {
     func verify() async throws {
         let copy = try Self.unitCopy()
         defer { try? FileManager.default.removeItem(at: copy.deletingLastPathComponent()) }
-        let result = try Self.run(["verify", copy.path])
+        let result = try await Self.run(["verify", copy.path])
         #expect(result.status == 0, "\(result.output)")
         #expect(result.output.isEmpty, "\(result.output)")
     }
@@ -54,7 +46,7 @@ struct SystemdUnitTests {
     func security() async throws {
         let copy = try Self.unitCopy()
         defer { try? FileManager.default.removeItem(at: copy.deletingLastPathComponent()) }
-        let result = try Self.run(["security", "--offline=yes", copy.path])
+        let result = try await Self.run(["security", "--offline=yes", copy.path])
         let line = try #require(result.output.split(separator: "\n").first { $0.contains("Overall exposure level") })
         let score = try #require(line.split(separator: ":").last?.split(separator: " ").first.flatMap { Double($0) })
         #expect(score <= 1.5, "\(line)")

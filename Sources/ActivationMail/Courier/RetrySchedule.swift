@@ -35,8 +35,10 @@ public struct RetrySchedule: Sendable {
     ///   - attempts: attempts including this one.
     ///   - queuedAt: when the row was queued.
     ///   - now: when the attempt ended.
-    ///   - jitter: a random number in 0...1.
-    public func outcome(of result: SMTPResult, attempts: Int, queuedAt: Date, now: Date, jitter: Double)
+    ///   - jitter: a random number in 0...1, drawn only for a deferral (each draw is a
+    ///     `getrandom` call, and most attempts are sent).
+    public func outcome(of result: SMTPResult, attempts: Int, queuedAt: Date, now: Date,
+                        jitter: @autoclosure () -> Double)
         -> DeliveryOutcome
     {
         switch result.status {
@@ -48,7 +50,7 @@ public struct RetrySchedule: Sendable {
             if now.timeIntervalSince(queuedAt) >= queueLifetime.timeInterval {
                 return .failed(reply: "queue lifetime exceeded; last reply: \(result.reply)")
             }
-            let wait = backoff(afterAttempts: attempts, jitter: jitter)
+            let wait = backoff(afterAttempts: attempts, jitter: jitter())
             return .deferred(reply: result.reply, retryAt: now.addingTimeInterval(wait.timeInterval))
         }
     }
