@@ -52,4 +52,24 @@ struct BadInputTests {
             #expect(getOnPost.headers[.contentSecurityPolicy] != nil)
         }
     }
+
+    @Test("an unknown path is 404 whatever its method; 405 only for a known path with the wrong method")
+    func unknownPathsAreNotFound() async throws {
+        let fixture = try await HTTPFixture()
+        defer { fixture.cleanUp() }
+        try await fixture.withServer { client in
+            for path in ["/api/v1/usernames/", "/api/v1/usernames/a/b", "/api/v1/usernames//", "/metrics"] {
+                for method in [HTTPRequest.Method.get, .head, .post] {
+                    let answer = try await client.execute(uri: path, method: method)
+                    #expect(answer.status == .notFound, "\(method) \(path)")
+                    #expect(answer.headers[.allow] == nil, "\(method) \(path)")
+                }
+            }
+            let wrongMethod = try await client.execute(uri: "/api/v1/usernames/abcdef", method: .post)
+            #expect(wrongMethod.status == .methodNotAllowed)
+            #expect(wrongMethod.headers[.allow] == "GET, HEAD")
+            let health = try await client.execute(uri: "/healthz", method: .post)
+            #expect(health.status == .methodNotAllowed)
+        }
+    }
 }

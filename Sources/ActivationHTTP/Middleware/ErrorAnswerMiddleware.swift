@@ -49,14 +49,24 @@ struct ErrorAnswerMiddleware: RouterMiddleware {
     }
 
     /// The methods a known path answers, for 405's `Allow`; nil for an unknown path (404).
+    /// `/api/v1/usernames/{name}` is known only with exactly one non-empty name segment, so
+    /// `/api/v1/usernames/` and `/api/v1/usernames/a/b` are unknown paths like any other.
     static func allowedMethods(for path: String) -> String? {
         switch path {
         case "/activate": "GET, HEAD, POST"
         case "/api/v1/activations", "/resend": "POST"
-        case "/healthz", "/readyz", "/metrics": "GET, HEAD"
-        case _ where path.hasPrefix("/api/v1/usernames/"): "GET, HEAD"
+        case "/healthz", "/readyz": "GET, HEAD"
+        case _ where isUsernamePath(path): "GET, HEAD"
         default: nil
         }
+    }
+
+    /// `/api/v1/usernames/{name}` with one non-empty segment for the name.
+    private static func isUsernamePath(_ path: String) -> Bool {
+        let prefix = "/api/v1/usernames/"
+        guard path.hasPrefix(prefix) else { return false }
+        let name = path.dropFirst(prefix.count)
+        return !name.isEmpty && !name.contains("/")
     }
 
     static func code(for status: HTTPResponse.Status) -> String {
