@@ -38,6 +38,8 @@ class Daemon:
             f.write(f"""public_url: "http://127.0.0.1:{free_port()}"
 http:
   listen: "127.0.0.1:{free_port()}"
+metrics:
+  listen: "127.0.0.1:{free_port()}"
 spool:
   directory: "{work}/spool"
 store:

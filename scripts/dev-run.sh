@@ -41,5 +41,6 @@ activationd is starting with $var/activationd.yaml
   mail is filed into    $var/Maildir/new/
   submit a registration .build/debug/activationd submit --config $var/activationd.yaml Config/examples/registration.json
   look at it            .build/debug/activationd status --config $var/activationd.yaml
+  metrics (operators)   http://127.0.0.1:9464/metrics
 TEXT
 "$bin" serve --config "$var/activationd.yaml"

@@ -10,6 +10,7 @@ import Metrics
 import NIOCore
 import Prometheus
 import Synchronization
+import Testing
 
 /// The one Prometheus registry of the test process: `MetricsSystem` can be bootstrapped once.
 let testRegistry: PrometheusCollectorRegistry = {
@@ -71,6 +72,25 @@ struct HTTPFixture {
         let server = try ActivationServer(options: options, store: store, keys: keys, logger: logger,
                                           metrics: testRegistry, readiness: readiness, now: { clock.now })
         return try await server.application().test(.live) { client in try await body(client) }
+    }
+
+    /// Runs `body` against the operator listener of a server built with `options`, and the public
+    /// one beside it (both on free loopback ports).
+    func withOperatorServer<Value: Sendable>(
+        _ options: HTTPOptions = HTTPOptions(),
+        _ body: @Sendable (_ operator: any TestClientProtocol, _ public: any TestClientProtocol) async throws -> Value
+    ) async throws -> Value {
+        var options = options
+        options.listen = ListenAddress(host: "127.0.0.1", port: 0)
+        options.operatorListen = ListenAddress(host: "127.0.0.1", port: 0)
+        let logger = Logger(label: "activationd-http-test") { _ in logs }
+        let clock = clock
+        let server = try ActivationServer(options: options, store: store, keys: keys, logger: logger,
+                                          metrics: testRegistry, now: { clock.now })
+        let operatorApplication = try #require(server.operatorApplication())
+        return try await operatorApplication.test(.live) { operatorClient in
+            try await server.application().test(.live) { publicClient in try await body(operatorClient, publicClient) }
+        }
     }
 
     func cleanUp() {

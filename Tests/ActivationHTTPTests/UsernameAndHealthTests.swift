@@ -43,7 +43,7 @@ struct UsernameAndHealthTests {
         }
     }
 
-    @Test func healthReadinessAndMetrics() async throws {
+    @Test func healthAndReadiness() async throws {
         let fixture = try await HTTPFixture()
         defer { fixture.cleanUp() }
         let spoolOK = ReadinessCheck(name: "spool") { true }
@@ -52,11 +52,6 @@ struct UsernameAndHealthTests {
             let ready = try await client.execute(uri: "/readyz", method: .get)
             #expect(ready.status == .ok)
             #expect(ready.json["checks"] as? [String: String] == ["store": "ok", "spool": "ok"])
-            _ = try await client.postJSON("/api/v1/activations", #"{"token":"bad","password":"x"}"#)
-            let metrics = try await client.execute(uri: "/metrics", method: .get)
-            #expect(metrics.status == .ok)
-            #expect(metrics.headers[.contentType]?.hasPrefix("text/plain; version=0.0.4") == true)
-            #expect(metrics.text.contains(#"activationd_activations_total{outcome="invalid"}"#))
         }
         let spoolFull = ReadinessCheck(name: "spool") { false }
         try await fixture.withServer(readiness: [spoolFull]) { client in
@@ -68,6 +63,24 @@ struct UsernameAndHealthTests {
         try await fixture.withServer { client in
             let ready = try await client.execute(uri: "/readyz", method: .get)
             #expect(ready.status == .serviceUnavailable)
+        }
+    }
+
+    @Test("/metrics is served on the operator listener only, beside /healthz and /readyz")
+    func metricsOnTheOperatorListener() async throws {
+        let fixture = try await HTTPFixture()
+        defer { fixture.cleanUp() }
+        try await fixture.withOperatorServer { operatorClient, publicClient in
+            _ = try await publicClient.postJSON("/api/v1/activations", #"{"token":"bad","password":"x"}"#)
+            #expect(try await publicClient.execute(uri: "/metrics", method: .get).status == .notFound)
+            let metrics = try await operatorClient.execute(uri: "/metrics", method: .get)
+            #expect(metrics.status == .ok)
+            #expect(metrics.headers[.contentType]?.hasPrefix("text/plain; version=0.0.4") == true)
+            #expect(metrics.text.contains(#"activationd_activations_total{outcome="invalid"}"#))
+            #expect(try await operatorClient.execute(uri: "/healthz", method: .get).status == .ok)
+            #expect(try await operatorClient.execute(uri: "/readyz", method: .get).status == .ok)
+            #expect(try await operatorClient.execute(uri: "/activate", method: .get).status == .notFound,
+                    "the operator listener serves no public route")
         }
     }
 }

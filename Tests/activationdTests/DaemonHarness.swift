@@ -13,6 +13,8 @@ final class DaemonHarness: @unchecked Sendable {
     var storePath: String { directory.appendingPathComponent("var/activationd.sqlite").path }
     /// The daemon's HTTP port on 127.0.0.1.
     let httpPort: Int
+    /// The daemon's operator listener port (`/metrics`) on 127.0.0.1.
+    let metricsPort: Int
     private let ownsDirectory: Bool
     private let notifySocket: Int32
     private let notifyPath: String
@@ -25,6 +27,7 @@ final class DaemonHarness: @unchecked Sendable {
     init(reusing other: DaemonHarness) throws {
         directory = other.directory
         httpPort = other.httpPort
+        metricsPort = other.metricsPort
         ownsDirectory = false
         let notifyPath = directory.appendingPathComponent("notify-\(UUID().uuidString.prefix(6)).sock").path
         self.notifyPath = notifyPath
@@ -55,6 +58,7 @@ final class DaemonHarness: @unchecked Sendable {
         self.notifyPath = notifyPath
         notifySocket = Self.bindNotifySocket(notifyPath)
         httpPort = try freePort()
+        metricsPort = try freePort()
         ownsDirectory = true
         for sub in ["tmp", "new", "rejected"] {
             try FileManager.default.createDirectory(atPath: spoolDirectory + "/" + sub, withIntermediateDirectories: true)
@@ -67,6 +71,8 @@ final class DaemonHarness: @unchecked Sendable {
             public_url: "http://127.0.0.1:\(httpPort)"
             http:
               listen: "127.0.0.1:\(httpPort)"
+            metrics:
+              listen: "127.0.0.1:\(metricsPort)"
             spool:
               directory: "\(spoolDirectory)"
             store:

@@ -1,4 +1,5 @@
 import ActivationCore
+import ActivationHTTP
 import ActivationMail
 import Foundation
 
@@ -51,6 +52,15 @@ struct ConfigurationValues {
             _ = try Self.url("registration_url", registrationURL, schemes: ["http", "https"])
         }
         let (host, port) = try Self.hostPort("http.listen", text("http.listen"))
+        let connections = try connectionLimits()
+        var metricsListen: ListenAddress? = nil
+        if !text("metrics.listen").isEmpty {
+            let (metricsHost, metricsPort) = try Self.hostPort("metrics.listen", text("metrics.listen"))
+            guard metricsPort == 0 || (metricsHost, metricsPort) != (host, port) else {
+                throw ConfigurationError(key: "metrics.listen", problem: "must differ from http.listen")
+            }
+            metricsListen = ListenAddress(host: metricsHost, port: metricsPort)
+        }
         let spoolDirectory = text("spool.directory")
         guard spoolDirectory.hasPrefix("/") else {
             throw ConfigurationError(key: "spool.directory", problem: "expected an absolute path")
@@ -125,7 +135,8 @@ struct ConfigurationValues {
             registrationURL: registrationURL,
             http: .init(host: host, port: port, maximalBodySize: try integer("http.maximal_body_size"),
                         passwordAttempts: try integer("http.password_attempts"), lockout: try duration("http.lockout"),
-                        resendRate: try rate("http.resend_rate"), usernameCheckRate: try rate("http.username_check_rate")),
+                        resendRate: try rate("http.resend_rate"), usernameCheckRate: try rate("http.username_check_rate"),
+                        connections: connections, metricsListen: metricsListen),
             spool: .init(directory: spoolDirectory, rescanInterval: try duration("spool.rescan_interval")),
             store: try Self.store(text("store.url")),
             smtp: .init(url: smtpURL, starttls: try choice("smtp.starttls"), username: username, password: password,
@@ -139,6 +150,19 @@ struct ConfigurationValues {
             sweeperInterval: try duration("sweeper.interval"),
             log: .init(format: try choice("log.format"), level: try choice("log.level")),
             templatesDirectory: templates.isEmpty ? nil : templates)
+    }
+
+    /// `http.maximal_connections`, the three timeouts (each longer than 0s) and `http.maximal_header_size`.
+    func connectionLimits() throws(ConfigurationError) -> ConnectionLimits {
+        var timeouts: [Duration] = []
+        for key in ["http.idle_timeout", "http.header_timeout", "http.body_timeout"] {
+            let timeout = try duration(key)
+            guard timeout > .zero else { throw ConfigurationError(key: key, problem: "must be longer than 0s") }
+            timeouts.append(timeout)
+        }
+        return ConnectionLimits(
+            maximalConnections: try integer("http.maximal_connections"), idleTimeout: timeouts[0],
+            headerTimeout: timeouts[1], bodyTimeout: timeouts[2], maximalHeaderSize: try integer("http.maximal_header_size"))
     }
 
     static func url(_ key: String, _ text: String, schemes: [String]) throws(ConfigurationError) -> URL {

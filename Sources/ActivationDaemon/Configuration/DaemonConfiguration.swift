@@ -53,6 +53,10 @@ public struct DaemonConfiguration: Sendable {
         public var resendRate: (requests: Int, per: Duration)
         /// Username checks per client address and window.
         public var usernameCheckRate: (requests: Int, per: Duration)
+        /// `http.maximal_connections`, `http.*_timeout`, `http.maximal_header_size`.
+        public var connections: ConnectionLimits
+        /// `metrics.listen`: the operator listener; nil when empty (off).
+        public var metricsListen: ListenAddress?
     }
 
     /// `spool.*`.
@@ -169,6 +173,8 @@ extension DaemonConfiguration {
                 usernameChecksPerAddress: RateLimit(requests: http.usernameCheckRate.requests,
                                                     per: http.usernameCheckRate.per)))
         options.registrationPage = registrationURL
+        options.connections = http.connections
+        options.operatorListen = http.metricsListen
         return options
     }
 }

@@ -28,6 +28,25 @@ public enum Daemon {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let logger = Logger(label: "activationd")
         let notifier = SystemdNotifier()
+        let httpOptions = configuration.httpOptions
+        let fileLimit = FileLimit.raiseToHardLimit()
+        let operatorConnections = httpOptions.operatorListen == nil ? 0 : ConnectionLimits.operatorConnections
+        guard let maximalConnections = FileLimit.connections(
+            wanted: httpOptions.connections.maximalConnections, operatorConnections: operatorConnections,
+            fileLimit: fileLimit)
+        else {
+            LineLogHandler.standardError("activationd: the file limit (\(fileLimit)) leaves no descriptor for HTTP "
+                + "connections beside the \(ConnectionLimits.reservedDescriptors) reserved; raise LimitNOFILE")
+            return .config
+        }
+        if maximalConnections < httpOptions.connections.maximalConnections {
+            logger.warning("http.maximal_connections lowered to fit the file limit", metadata: [
+                LogKey.event: "http.connections_lowered", "configured": "\(httpOptions.connections.maximalConnections)",
+                "maximal_connections": "\(maximalConnections)", "file_limit": "\(fileLimit)",
+                "reserved": "\(ConnectionLimits.reservedDescriptors + operatorConnections)",
+            ])
+        }
+
         let store: any AccountStore
         do {
             store = try await StoreOpener.open(configuration.store)
@@ -39,7 +58,9 @@ public enum Daemon {
             return .software
         }
 
-        let gate = ReadinessGate(parts: ["store", "signals", "spool", "http"], notifier: notifier, logger: logger)
+        let parts: Set<String> = httpOptions.operatorListen == nil
+            ? ["store", "signals", "spool", "http"] : ["store", "signals", "spool", "http", "operator"]
+        let gate = ReadinessGate(parts: parts, notifier: notifier, logger: logger)
         let sweeper = Sweeper(store: store, options: configuration.sweeperOptions,
                               logger: Logger(label: "activationd.sweeper"))
         let intake = IntakeService(
@@ -48,7 +69,7 @@ public enum Daemon {
         let server: ActivationServer
         do {
             server = try ActivationServer(
-                options: configuration.httpOptions, store: store, keys: configuration.keys,
+                options: httpOptions, store: store, keys: configuration.keys,
                 logger: Logger(label: "activationd.http"), metrics: registry,
                 readiness: [ReadinessCheck(name: "spool") { SpoolProbe.isWritable(configuration.spool.directory) }])
         } catch {
@@ -67,7 +88,7 @@ public enum Daemon {
         }
         // Start order is this order; graceful shutdown runs in reverse: HTTP stops taking
         // requests first, then intake, sweeper; the courier finishes its in-flight mail last.
-        let services: [any Service] = [
+        var services: [any Service] = [
             courier,
             intake,
             sweeper,
@@ -82,8 +103,14 @@ public enum Daemon {
                 try reloader.reload(templatesDirectory: reloaded.templatesDirectory, limits: reloaded.httpOptions.limits)
                 mail.replace(with: factory)
             }),
-            server.application(listening: { await gate.ready("http") }),
         ]
+        // Before the public listener, so that it stops after it: metrics and probes answer while the
+        // public listener drains.
+        if let operatorListener = server.operatorApplication(listening: { await gate.ready("operator") }) {
+            services.append(operatorListener)
+        }
+        services.append(server.application(maximalConnections: maximalConnections,
+                                           listening: { await gate.ready("http") }))
         let group = ServiceGroup(configuration: .init(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         await gate.ready("store")

@@ -5,12 +5,11 @@ import Hummingbird
 import NIOCore
 import Prometheus
 
-/// `GET /healthz` (the process answers), `GET /readyz` (the store and the daemon's checks pass)
-/// and `GET /metrics` (Prometheus text exposition of the shared registry).
+/// `GET /healthz` (the process answers) and `GET /readyz` (the store and the daemon's checks
+/// pass), on both listeners.
 struct HealthController: Sendable {
     let store: any AccountStore
     let checks: [ReadinessCheck]
-    let registry: PrometheusCollectorRegistry
 
     var endpoints: RouteCollection<ActivationRequestContext> {
         let routes = RouteCollection(context: ActivationRequestContext.self)
@@ -26,6 +25,18 @@ struct HealthController: Sendable {
             return JSONBody.response(["status": ready ? "ready" : "not ready", "checks": results],
                                      status: ready ? .ok : .serviceUnavailable)
         }
+        return routes
+    }
+}
+
+/// `GET /metrics`: the Prometheus text exposition of the shared registry, on the operator listener
+/// only — its counters tell one login from another (`/resend`'s `queued` against `refused`), which
+/// the public answers are careful not to.
+struct MetricsController: Sendable {
+    let registry: PrometheusCollectorRegistry
+
+    var endpoints: RouteCollection<ActivationRequestContext> {
+        let routes = RouteCollection(context: ActivationRequestContext.self)
         routes.get("metrics") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],

@@ -15,6 +15,12 @@ public struct HTTPOptions: Sendable {
     public var templatesDirectory: String?
     /// `http.*` limits against abuse.
     public var limits: HTTPLimits
+    /// `http.maximal_connections`, `http.*_timeout`, `http.maximal_header_size`: what one client may
+    /// hold of the listeners.
+    public var connections = ConnectionLimits()
+    /// `metrics.listen`: the operator listener (`/metrics`, `/healthz`, `/readyz`), loopback by
+    /// default; nil turns it off. `/metrics` is never served on `listen`.
+    public var operatorListen: ListenAddress? = ListenAddress(host: "127.0.0.1", port: 9464)
 
     /// Options with DESIGN.md's defaults, changed where given.
     public init(

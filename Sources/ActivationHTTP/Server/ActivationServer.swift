@@ -17,6 +17,8 @@ public import ServiceLifecycle
 public struct ActivationServer {
     /// The routes; add more before calling `application()`.
     public var router: Router<ActivationRequestContext>
+    /// The operator listener's routes: `/metrics`, `/healthz`, `/readyz`.
+    public var operatorRouter: Router<ActivationRequestContext>
     /// Services that must run while the server runs (the resend queue).
     public let services: [any Service]
     /// The options the server was built with.
@@ -33,7 +35,8 @@ public struct ActivationServer {
     ///   - keys: the signing keys that verify activation tokens.
     ///   - logger: the daemon's logger (this library never creates or bootstraps one).
     ///   - metrics: the registry behind the daemon's `PrometheusMetricsFactory`, served at
-    ///     `/metrics`. The daemon bootstraps `MetricsSystem`; the counters here go through it.
+    ///     `/metrics` on the operator listener only. The daemon bootstraps `MetricsSystem`; the
+    ///     counters here go through it.
     ///   - readiness: checks for `/readyz` besides the store (the daemon's spool check).
     ///   - threadPool: where scrypt runs; `.singleton` (NIO's blocking pool) by default.
     ///   - now: the clock, for tests.
@@ -69,9 +72,15 @@ public struct ActivationServer {
         router.addRoutes(UsernameController(
             store: store, limiter: usernameLimiter, options: options,
             now: now).endpoints)
-        router.addRoutes(HealthController(store: store, checks: readiness, registry: metrics).endpoints)
+        let health = HealthController(store: store, checks: readiness)
+        router.addRoutes(health.endpoints)
+
+        let operatorRouter = Router(context: ActivationRequestContext.self, options: .autoGenerateHeadEndpoints)
+        operatorRouter.addRoutes(health.endpoints)
+        operatorRouter.addRoutes(MetricsController(registry: metrics).endpoints)
 
         self.router = router
+        self.operatorRouter = operatorRouter
         self.reloader = HTTPReloader(pages: pages, attempts: limiter, resend: resendLimiter, usernames: usernameLimiter,
                                      askPassword: options.activation.confirm == .password)
         self.services = [queue]
@@ -82,12 +91,41 @@ public struct ActivationServer {
     /// The Hummingbird application serving the routes on `options.listen`, with the services
     /// attached: put it into the daemon's ServiceGroup (or `runService()` it alone).
     ///
-    /// - Parameter listening: called once the server listens (the daemon's readiness).
-    public func application(listening: @escaping @Sendable () async -> Void = {}) -> some ApplicationProtocol {
+    /// - Parameters:
+    ///   - maximalConnections: the connection cap, when the daemon had to lower
+    ///     `options.connections.maximalConnections` to fit its file limit.
+    ///   - listening: called once the server listens (the daemon's readiness).
+    public func application(
+        maximalConnections: Int? = nil, listening: @escaping @Sendable () async -> Void = {}
+    ) -> some ApplicationProtocol {
+        var limits = options.connections
+        if let maximalConnections { limits.maximalConnections = maximalConnections }
+        return Self.application(router: router, address: options.listen, limits: limits, listener: "public",
+                                services: services, logger: logger, listening: listening)
+    }
+
+    /// The operator listener on `options.operatorListen` (`/metrics`, `/healthz`, `/readyz`), with
+    /// a few connections of its own so that a flood of the public listener does not blind the
+    /// operator's probes; nil when `metrics.listen` is off.
+    public func operatorApplication(
+        listening: @escaping @Sendable () async -> Void = {}
+    ) -> Application<RouterResponder<ActivationRequestContext>>? {
+        guard let address = options.operatorListen else { return nil }
+        return Self.application(router: operatorRouter, address: address, limits: options.connections.forOperators,
+                                listener: "operator", services: [], logger: logger, listening: listening)
+    }
+
+    private static func application(
+        router: Router<ActivationRequestContext>, address: ListenAddress, limits: ConnectionLimits, listener: String,
+        services: [any Service], logger: Logger, listening: @escaping @Sendable () async -> Void
+    ) -> Application<RouterResponder<ActivationRequestContext>> {
         Application(
             router: router,
+            server: GuardedHTTP1Channel.builder(limits: limits, listener: listener),
             configuration: ApplicationConfiguration(
-                address: .hostname(options.listen.host, port: options.listen.port), serverName: nil),
+                address: .hostname(address.host, port: address.port), serverName: nil,
+                availableConnectionsDelegate: ConnectionBudget(
+                    maximal: limits.maximalConnections, listener: listener, logger: logger)),
             services: services,
             onServerRunning: { _ in await listening() },
             logger: logger)

@@ -1,0 +1,118 @@
+import Metrics
+import NIOCore
+
+/// The clock of one connection: which deadline applies now, and closing the connection when it
+/// passes. Shared by the connection's two guard handlers (`ConnectionGuardHandler` sees the raw
+/// bytes, `RequestPartGuardHandler` the decoded request parts and the response's end) and only
+/// ever touched on the connection's event loop.
+///
+/// - Before the first request head, and from the first byte after a response: the head must be
+///   complete within `headerTimeout`, and within `maximalHeaderSize` bytes (else 431 and close).
+/// - After a head: the body must end within `bodyTimeout`.
+/// - While the response is being made: no deadline (scrypt may queue under load).
+/// - After the response, with no byte of a next request: `idleTimeout`.
+final class ConnectionWatch {
+    /// Why the watch closed a connection: the `reason` of `activationd_http_connections_closed_total`.
+    enum Reason: String {
+        case headerTimeout = "header_timeout"
+        case bodyTimeout = "body_timeout"
+        case idleTimeout = "idle_timeout"
+        case headerTooLarge = "header_too_large"
+    }
+
+    private let limits: ConnectionLimits
+    private let listener: String
+    private var context: ChannelHandlerContext?
+    private var readingHead = true
+    private var headBytes = 0
+    private var readingBody = false
+    private var requestsInProgress = 0
+    private var deadline: Scheduled<Void>?
+
+    init(limits: ConnectionLimits, listener: String) {
+        self.limits = limits
+        self.listener = listener
+    }
+
+    /// The connection is active: the first head's deadline starts. Called again, does nothing.
+    func start(_ context: ChannelHandlerContext) {
+        guard self.context == nil else { return }
+        self.context = context
+        arm(limits.headerTimeout, reason: .headerTimeout)
+    }
+
+    /// The connection is gone: no timer may outlive it.
+    func stop() {
+        deadline?.cancel()
+        deadline = nil
+        context = nil
+    }
+
+    /// `count` bytes arrived, before the HTTP decoder sees them.
+    func bytesArrived(_ count: Int) {
+        if !readingHead, !readingBody, requestsInProgress == 0 {
+            // The first byte of the next request on a kept-alive connection.
+            readingHead = true
+            headBytes = 0
+            arm(limits.headerTimeout, reason: .headerTimeout)
+        }
+        if readingHead { headBytes += count }
+    }
+
+    /// After the decoder has seen the bytes: a head still incomplete past the size limit is refused.
+    func checkHeadSize() {
+        guard readingHead, headBytes > limits.maximalHeaderSize, let context else { return }
+        let answer = "HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        context.writeAndFlush(NIOAny(context.channel.allocator.buffer(string: answer)), promise: nil)
+        close(.headerTooLarge)
+    }
+
+    /// A request head was decoded.
+    func headRead() {
+        readingHead = false
+        readingBody = true
+        requestsInProgress += 1
+        arm(limits.bodyTimeout, reason: .bodyTimeout)
+    }
+
+    /// A request's end was decoded.
+    func endRead() {
+        readingBody = false
+        settle()
+    }
+
+    /// A response's end is being written.
+    func responseEnded() {
+        requestsInProgress = max(0, requestsInProgress - 1)
+        settle()
+    }
+
+    /// Between a request's end and the next request's first byte: no deadline while a response is
+    /// being made, the idle timeout once none is.
+    private func settle() {
+        guard !readingHead, !readingBody else { return }
+        if requestsInProgress > 0 {
+            deadline?.cancel()
+            deadline = nil
+        } else {
+            arm(limits.idleTimeout, reason: .idleTimeout)
+        }
+    }
+
+    private func arm(_ timeout: Duration, reason: Reason) {
+        deadline?.cancel()
+        guard let context else { return }
+        deadline = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(timeout)) { [self] in
+            deadline = nil
+            close(reason)
+        }
+    }
+
+    private func close(_ reason: Reason) {
+        guard let context else { return }
+        Counter(label: "activationd_http_connections_closed_total",
+                dimensions: [("listener", listener), ("reason", reason.rawValue)]).increment()
+        stop()
+        context.close(promise: nil)
+    }
+}

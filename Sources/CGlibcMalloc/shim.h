@@ -1,0 +1,2 @@
+// glibc's malloc.h, for malloc_trim: Swift's Glibc module does not include it.
+#include <malloc.h>

@@ -1,0 +1,91 @@
+@testable import ActivationHTTP
+import Foundation
+import TestSupport
+import Testing
+
+@Suite("Per-address rate limiter")
+struct RateLimiterTests {
+    static let start = Date(timeIntervalSince1970: 1_800_000_000)
+
+    @Test("a bucket allows its size at once, then one request per refill step")
+    func bucket() {
+        let limiter = RateLimiter(RateLimit(requests: 3, per: .seconds(60)))
+        for _ in 0..<3 { #expect(limiter.allow("a", now: Self.start)) }
+        #expect(!limiter.allow("a", now: Self.start))
+        #expect(limiter.allow("b", now: Self.start), "another address has its own bucket")
+        #expect(!limiter.allow("a", now: Self.start.addingTimeInterval(19)))
+        #expect(limiter.allow("a", now: Self.start.addingTimeInterval(20)), "one token back after 60/3 s")
+        #expect(!limiter.allow("a", now: Self.start.addingTimeInterval(20)))
+    }
+
+    @Test("a bucket untouched for two windows is dropped, and the address starts full again")
+    func generations() {
+        let limiter = RateLimiter(RateLimit(requests: 2, per: .seconds(10)))
+        for index in 0..<100 { _ = limiter.allow("k\(index)", now: Self.start) }
+        #expect(limiter.count == 100)
+        _ = limiter.allow("other", now: Self.start.addingTimeInterval(10))
+        #expect(limiter.count == 101, "one window on: the old buckets are the previous generation")
+        _ = limiter.allow("other", now: Self.start.addingTimeInterval(20))
+        #expect(limiter.count == 1, "two windows on: they are gone")
+        #expect(limiter.allow("k1", now: Self.start.addingTimeInterval(20)))
+        #expect(limiter.allow("k1", now: Self.start.addingTimeInterval(20)))
+        #expect(!limiter.allow("k1", now: Self.start.addingTimeInterval(20)))
+    }
+
+    @Test("a flood of addresses is held at twice maximalKeys")
+    func bounded() {
+        let limiter = RateLimiter(RateLimit(requests: 5, per: .seconds(600)), maximalKeys: 1000)
+        for index in 0..<10_000 {
+            _ = limiter.allow("k\(index)", now: Self.start.addingTimeInterval(Double(index) / 1000))
+            #expect(limiter.count <= 2001)
+        }
+    }
+
+    @Test("decisions equal those of a table that never forgets, over random traffic (seed 0x5EED)")
+    func sameAsUnbounded() {
+        var random = SplitMix(seed: 0x5EED)
+        let limit = RateLimit(requests: 4, per: .seconds(30))
+        let limiter = RateLimiter(limit)
+        var reference: [String: (tokens: Double, at: Date)] = [:]
+        var now = Self.start
+        var refused = 0
+        for _ in 0..<50_000 {
+            now = now.addingTimeInterval(Double(random.next() % 1000) / 100)
+            let key = "k\(random.next() % 40)"
+            var bucket = reference[key] ?? (4, now)
+            bucket.tokens = min(4, bucket.tokens + now.timeIntervalSince(bucket.at) * 4 / 30)
+            bucket.at = now
+            let expected = bucket.tokens >= 1
+            if expected { bucket.tokens -= 1 }
+            reference[key] = bucket
+            if !expected { refused += 1 }
+            #expect(limiter.allow(key, now: now) == expected)
+        }
+        #expect(refused > 1000, "the traffic does reach the limit (\(refused) refused)")
+    }
+
+    @Test("the cost of a request does not grow with the table: 200,000 addresses against 1,000")
+    func flatCost() {
+        let limit = RateLimit(requests: 10, per: .seconds(600))
+        func secondsPerRequest(keys: Int) -> Double? {
+            let limiter = RateLimiter(limit)
+            let clock = ContinuousClock()
+            let filling = clock.now
+            for index in 0..<keys {
+                _ = limiter.allow("2001:db8::\(index)", now: Self.start)
+                // A table that scans itself takes minutes here; stop and report instead of hanging.
+                if index % 1000 == 0, clock.now - filling > .seconds(30) { return nil }
+            }
+            let requests = 5000
+            let timing = clock.now
+            for index in 0..<requests { _ = limiter.allow("2001:db8::\(index % keys)", now: Self.start) }
+            let elapsed = clock.now - timing
+            return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        }
+        let small = secondsPerRequest(keys: 1000)
+        let large = secondsPerRequest(keys: 200_000)
+        let ratio = try? #require(small.flatMap { small in large.map { $0 / small } },
+                                  "filling 200,000 addresses took more than 30 s")
+        if let ratio { #expect(ratio < 5, "time per request at 200,000 addresses / at 1,000: \(ratio)") }
+    }
+}
