@@ -83,8 +83,16 @@ struct DaemonFlowTests {
 
         let ready = try await Self.request("http://127.0.0.1:\(daemon.httpPort)/readyz")
         #expect(ready.status == 200)
-        let metrics = try await Self.request("http://127.0.0.1:\(daemon.httpPort)/metrics")
+        // /metrics is for operators only: its counters tell one login from another.
+        let resend = try await Self.request("http://127.0.0.1:\(daemon.httpPort)/resend", method: "POST",
+                                            form: ["login": "jdoe2026"])
+        #expect(resend.status == 202)
+        #expect(try await Self.request("http://127.0.0.1:\(daemon.httpPort)/metrics").status == 404)
+        let metrics = try await Self.request("http://127.0.0.1:\(daemon.metricsPort)/metrics")
+        #expect(metrics.status == 200)
         #expect(metrics.body.contains("activationd_registrations_total"))
+        #expect(metrics.body.contains("activationd_resend_requests_total{result="))
+        #expect(try await Self.request("http://127.0.0.1:\(daemon.metricsPort)/healthz").status == 200)
 
         let logs = daemon.logs.joined(separator: "\n")
         for secret in ["Secr3tPass", "blue heron at dawn", "jane@example.org", token] {

@@ -50,8 +50,9 @@ final class DaemonHarness: @unchecked Sendable {
         return fd
     }
 
-    /// Creates the directory and writes `extraYAML` into the configuration beside the essentials.
-    init(extraYAML: String = "") async throws {
+    /// Creates the directory and writes `extraYAML` into the configuration beside the essentials;
+    /// `httpYAML` goes into the `http:` section (indented lines such as `  idle_timeout: "2s"`).
+    init(extraYAML: String = "", httpYAML: String = "") async throws {
         directory = URL(fileURLWithPath: "/tmp").appendingPathComponent("activationd-daemon-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let notifyPath = directory.appendingPathComponent("notify.sock").path
@@ -71,6 +72,7 @@ final class DaemonHarness: @unchecked Sendable {
             public_url: "http://127.0.0.1:\(httpPort)"
             http:
               listen: "127.0.0.1:\(httpPort)"
+            \(httpYAML)
             metrics:
               listen: "127.0.0.1:\(metricsPort)"
             spool:
@@ -86,11 +88,16 @@ final class DaemonHarness: @unchecked Sendable {
 
     }
 
-    /// Starts `activationd serve`.
-    func start(environment extra: [String: String] = [:]) throws {
+    /// Starts `activationd serve`; `launcher` runs before it and execs it (`prlimit --nofile=… --`).
+    func start(environment extra: [String: String] = [:], launcher: [String] = []) throws {
         let process = Process()
-        process.executableURL = CommandRunner.binary
-        process.arguments = ["serve", "--config", configPath]
+        if let first = launcher.first {
+            process.executableURL = URL(fileURLWithPath: first)
+            process.arguments = launcher.dropFirst() + [CommandRunner.binary.path, "serve", "--config", configPath]
+        } else {
+            process.executableURL = CommandRunner.binary
+            process.arguments = ["serve", "--config", configPath]
+        }
         var environment = ProcessInfo.processInfo.environment
         environment["NOTIFY_SOCKET"] = notifyPath
         environment["WATCHDOG_USEC"] = "2000000"
@@ -135,6 +142,8 @@ final class DaemonHarness: @unchecked Sendable {
     }
 
     var logs: [String] { logLines.all }
+    /// The daemon's process id (a launcher execs it, so the id stays), nil before `start()`.
+    var processID: Int32? { process?.processIdentifier }
     var allNotifications: [String] { notifications.all }
 
     /// Sends a signal to the daemon.

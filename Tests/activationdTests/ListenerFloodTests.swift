@@ -1,0 +1,150 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// The public listener under the attack issue 10 describes, against the real `activationd serve`
+/// with a file limit of 1024 (systemd's default soft limit): thousands of idle connections,
+/// headers trickled 8 bytes at a time, heads that never end, while registrations arrive.
+@Suite("activationd serve under a connection flood", .serialized)
+struct ListenerFloodTests {
+    static let idleConnections = 2000
+    static let slowConnections = 10
+    static let oversizedConnections = 50
+    static let partialConnections = 300
+    static let registrations = 30
+
+    @Test("health answers, every registration is taken in, slow heads are cut, memory comes back")
+    func flood() async throws {
+        let daemon = try await DaemonHarness(httpYAML: """
+              maximal_connections: 600
+              idle_timeout: "2s"
+              header_timeout: "2s"
+              body_timeout: "2s"
+            """)
+        defer { daemon.cleanUp() }
+        try daemon.start(launcher: ["/usr/bin/prlimit", "--nofile=1024:1024", "--"])
+        #expect(await daemon.waitForNotification("READY=1"))
+        let pid = try #require(daemon.processID)
+        for _ in 0..<20 { _ = RawClient.request(port: daemon.httpPort, path: "/healthz", timeout: .seconds(5)) }
+        try await Task.sleep(for: .seconds(1))
+        let rssBefore = try #require(ProcessFacts.residentKiB(pid))
+        let descriptorsBefore = ProcessFacts.openDescriptors(pid)
+
+        // Heads that arrive 8 bytes a second, and heads larger than http.maximal_header_size.
+        let started = ContinuousClock.now
+        let slow = (0..<Self.slowConnections).compactMap { _ in RawClient.connect(port: daemon.httpPort) }
+        for fd in slow { _ = RawClient.send(fd, "GET /healthz HTTP/1.1\r\nHost: a\r\nX-Slow: ") }
+        let oversized = (0..<Self.oversizedConnections).compactMap { _ in RawClient.connect(port: daemon.httpPort) }
+        let bigHead = "GET /healthz HTTP/1.1\r\nHost: a\r\n" + String(repeating: "X-Pad: \(String(repeating: "p", count: 70))\r\n", count: 1000)
+        for fd in oversized { _ = RawClient.send(fd, bigHead) }
+        // Heads just under the limit, held open, and connections that say nothing at all.
+        let partial = (0..<Self.partialConnections).map { _ in RawClient.openIdle(port: daemon.httpPort) }
+        let partialHead = String(bigHead.prefix(12 * 1024))
+        let idle = (0..<Self.idleConnections).map { _ in RawClient.openIdle(port: daemon.httpPort) }
+        defer { for fd in partial + idle + slow + oversized { close(fd) } }
+
+        for index in 0..<Self.registrations { try writeRegistration(index, spool: daemon.spoolDirectory) }
+
+        let operatorHealth = ContinuousClock.now
+        let operatorAnswer = RawClient.request(port: daemon.metricsPort, path: "/healthz", timeout: .seconds(5))
+        #expect(operatorAnswer?.hasPrefix("HTTP/1.1 200") == true, "the operator listener answers during the flood")
+        let operatorSeconds = (ContinuousClock.now - operatorHealth).seconds
+
+        var slowClosedAfter: [Double] = []
+        var slowOpen = Set(slow)
+        var maximalDescriptors = 0
+        var partialSent = Set<Int32>()
+        var lastTrickle = ContinuousClock.now
+        let publicHealth = Task.detached { () -> (String?, Double) in
+            let asked = ContinuousClock.now
+            let answer = RawClient.request(port: daemon.httpPort, path: "/healthz", timeout: .seconds(40))
+            return (answer, (ContinuousClock.now - asked).seconds)
+        }
+        let deadline = ContinuousClock.now + .seconds(40)
+        while ContinuousClock.now < deadline {
+            maximalDescriptors = max(maximalDescriptors, ProcessFacts.openDescriptors(pid))
+            for fd in partial where !partialSent.contains(fd) && RawClient.isWritable(fd) {
+                _ = RawClient.send(fd, partialHead)
+                partialSent.insert(fd)
+            }
+            for fd in slowOpen where RawClient.isClosedByPeer(fd) {
+                slowClosedAfter.append((ContinuousClock.now - started).seconds)
+                slowOpen.remove(fd)
+            }
+            if ContinuousClock.now - lastTrickle > .seconds(1) {
+                for fd in slowOpen { _ = RawClient.send(fd, "aaaaaaaa") }
+                lastTrickle = ContinuousClock.now
+            }
+            let backlog = (try? FileManager.default.contentsOfDirectory(atPath: daemon.spoolDirectory + "/new"))?.count ?? -1
+            if backlog == 0, slowOpen.isEmpty, ContinuousClock.now - started > .seconds(8) { break }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        let (publicAnswer, publicSeconds) = await publicHealth.value
+        let newFiles = try FileManager.default.contentsOfDirectory(atPath: daemon.spoolDirectory + "/new")
+        #expect(newFiles.isEmpty, "every registration left new/ while the flood lasted (\(newFiles.count) left)")
+        let status = try await CommandRunner.run(["status", "--json", "--config", daemon.configPath])
+        let object = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
+        #expect((object?["accounts"] as? [String: Int])?["pending"] == Self.registrations)
+        #expect(publicAnswer?.hasPrefix("HTTP/1.1 200") == true, "the public /healthz answers during the flood")
+        #expect(slowClosedAfter.count == Self.slowConnections, "every trickled head was cut")
+        #expect(slowClosedAfter.allSatisfy { $0 < 6 }, "within header_timeout 2s (+ margin): \(slowClosedAfter)")
+        #expect(oversized.allSatisfy { RawClient.isClosedByPeer($0) }, "heads past 16 KiB are refused and closed")
+        let logs = daemon.logs.joined(separator: "\n")
+        #expect(!logs.contains("Too many open files"))
+        #expect(logs.contains("event=http.connections_full"))
+
+        // The connections go; the memory they held comes back.
+        for fd in partial + idle + slow + oversized { shutdown(fd, Int32(SHUT_RDWR)) }
+        let settle = ContinuousClock.now + .seconds(15)
+        while ContinuousClock.now < settle, ProcessFacts.openDescriptors(pid) > descriptorsBefore + 8 {
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        try await Task.sleep(for: .seconds(1))
+        let rssAfter = try #require(ProcessFacts.residentKiB(pid))
+        print("""
+            flood: RSS before \(rssBefore) KiB, after \(rssAfter) KiB; descriptors before \(descriptorsBefore), \
+            most during \(maximalDescriptors), after \(ProcessFacts.openDescriptors(pid)); operator /healthz \
+            \(String(format: "%.2f", operatorSeconds)) s, public /healthz \(String(format: "%.2f", publicSeconds)) s; \
+            trickled heads cut after \(slowClosedAfter.map { String(format: "%.1f", $0) }) s
+            """)
+        #expect(rssAfter < rssBefore + 20 * 1024, "RSS \(rssBefore) KiB before, \(rssAfter) KiB after")
+        #expect(maximalDescriptors < 1024)
+        daemon.signal(SIGTERM)
+        #expect(await daemon.waitForExit() == 0)
+    }
+
+    /// A registration record written as a web front writes it: into tmp/, then renamed into new/.
+    func writeRegistration(_ index: Int, spool: String) throws {
+        let record = """
+            {"version":1,"id":"\(UUID().uuidString)","submittedAt":"2026-11-28T10:00:00Z",
+             "username":"flood\(index)user","firstName":"Jane","lastName":"Doe",
+             "email":"flood\(index)@example.org","confirmEmail":"flood\(index)@example.org",
+             "password":"Secr3tPass","confirmPassword":"Secr3tPass","passwordPhrase":"heron",
+             "acceptedConditions":true}
+            """
+        let name = "flood-\(index).json"
+        try record.write(toFile: spool + "/tmp/" + name, atomically: false, encoding: .utf8)
+        try FileManager.default.moveItem(atPath: spool + "/tmp/" + name, toPath: spool + "/new/" + name)
+    }
+}
+
+/// What /proc says of a process.
+enum ProcessFacts {
+    /// VmRSS in KiB.
+    static func residentKiB(_ pid: Int32) -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
+        else { return nil }
+        return line.split(separator: " ").compactMap { Int($0) }.first
+    }
+
+    /// Open file descriptors.
+    static func openDescriptors(_ pid: Int32) -> Int {
+        (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd"))?.count ?? 0
+    }
+}
+
+extension Duration {
+    /// The duration in seconds.
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
