@@ -1,5 +1,6 @@
 @testable import ActivationHTTP
 import Foundation
+import NIOCore
 import TestSupport
 import Testing
 
@@ -87,5 +88,22 @@ struct RateLimiterTests {
         let ratio = try? #require(small.flatMap { small in large.map { $0 / small } },
                                   "filling 200,000 addresses took more than 30 s")
         if let ratio { #expect(ratio < 5, "time per request at 200,000 addresses / at 1,000: \(ratio)") }
+    }
+}
+
+@Suite("Client keys of the per-address limits")
+struct ClientKeyTests {
+    static func key(_ text: String) throws -> String {
+        ActivationRequestContext.clientKey(for: try SocketAddress(ipAddress: text, port: 443))
+    }
+
+    @Test("IPv4 whole, IPv6 by its /64, IPv4-mapped IPv6 whole")
+    func keys() throws {
+        #expect(try Self.key("192.0.2.7") == "192.0.2.7")
+        #expect(try Self.key("192.0.2.7") != Self.key("192.0.2.8"))
+        #expect(try Self.key("2001:db8:1:2::1") == Self.key("2001:db8:1:2:ffff:ffff:ffff:fffe"))
+        #expect(try Self.key("2001:db8:1:2::1") == "20010db800010002::/64")
+        #expect(try Self.key("2001:db8:1:2::1") != Self.key("2001:db8:1:3::1"))
+        #expect(try Self.key("::ffff:192.0.2.7") != Self.key("::ffff:192.0.2.8"))
     }
 }

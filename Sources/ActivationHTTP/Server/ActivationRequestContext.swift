@@ -15,6 +15,18 @@ public struct ActivationRequestContext: RequestContext {
         self.remoteAddress = source.channel.remoteAddress
     }
 
-    /// The client address without its port, the key of per-address limits.
-    var clientKey: String { remoteAddress?.ipAddress ?? "unknown" }
+    /// The key of per-address limits: the client address without its port.
+    var clientKey: String { remoteAddress.map(Self.clientKey(for:)) ?? "unknown" }
+
+    /// An IPv4 address whole; an IPv6 address by its /64 network, the block one subscriber or host
+    /// is handed, so that one client cannot take a fresh bucket for each of its 2^64 addresses.
+    static func clientKey(for address: SocketAddress) -> String {
+        guard case .v6(let v6) = address else { return address.ipAddress ?? "unknown" }
+        let bytes = withUnsafeBytes(of: v6.address.sin6_addr) { Array($0) }
+        let mappedIPv4 = bytes[0..<10].allSatisfy { $0 == 0 } && bytes[10] == 0xFF && bytes[11] == 0xFF
+        guard !mappedIPv4 else { return address.ipAddress ?? "unknown" }
+        let hex = Array("0123456789abcdef")
+        let network = bytes[0..<8].map { "\(hex[Int($0 >> 4)])\(hex[Int($0 & 0xF)])" }.joined()
+        return network + "::/64"
+    }
 }
