@@ -15,7 +15,7 @@ enum FileLimit {
             raised.rlim_cur = limit.rlim_max
             if setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &raised) == 0 { limit = raised }
         }
-        return limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur > UInt(Int.max) ? Int.max : Int(limit.rlim_cur)
+        return Int(clamping: limit.rlim_cur)
     }
 
     /// The public listener's connection cap that fits under `fileLimit` beside the operator
