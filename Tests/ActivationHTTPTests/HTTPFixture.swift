@@ -88,8 +88,9 @@ struct HTTPFixture {
         let server = try ActivationServer(options: options, store: store, keys: keys, logger: logger,
                                           metrics: testRegistry, now: { clock.now })
         let operatorApplication = try #require(server.operatorApplication())
+        let publicApplication = server.application()
         return try await operatorApplication.test(.live) { operatorClient in
-            try await server.application().test(.live) { publicClient in try await body(operatorClient, publicClient) }
+            try await publicApplication.test(.live) { publicClient in try await body(operatorClient, publicClient) }
         }
     }
 

@@ -84,10 +84,12 @@ struct RateLimiterTests {
             return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         }
         let small = secondsPerRequest(keys: 1000)
-        let large = secondsPerRequest(keys: 200_000)
-        let ratio = try? #require(small.flatMap { small in large.map { $0 / small } },
-                                  "filling 200,000 addresses took more than 30 s")
-        if let ratio { #expect(ratio < 5, "time per request at 200,000 addresses / at 1,000: \(ratio)") }
+        guard let large = secondsPerRequest(keys: 200_000), let small else {
+            Issue.record("filling the table with 200,000 addresses took more than 30 s")
+            return
+        }
+        print("rate limiter: \(large / small) × the time per request at 200,000 addresses as at 1,000")
+        #expect(large / small < 5, "time per request at 200,000 addresses / at 1,000: \(large / small)")
     }
 }
 

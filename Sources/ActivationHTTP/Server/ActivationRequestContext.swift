@@ -1,5 +1,6 @@
 public import Hummingbird
 public import NIOCore
+import Glibc
 
 /// The request context of every route: Hummingbird's core storage plus the client's address,
 /// which the per-address rate limits key on.
