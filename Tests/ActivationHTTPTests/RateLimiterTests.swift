@@ -81,11 +81,16 @@ struct RateLimiterTests {
                 // A table that scans itself takes minutes here; stop and report instead of hanging.
                 if index % 1000 == 0, clock.now - filling > .seconds(30) { return nil }
             }
-            let requests = 5000
-            let timing = clock.now
-            for index in 0..<requests { _ = limiter.allow("2001:db8::\(index % keys)", now: Self.start) }
-            let elapsed = clock.now - timing
-            return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            // The fastest of five rounds: other tests share the two cores, and a round they slow
+            // down says nothing of the table.
+            var fastest = Double.infinity
+            for round in 0..<5 {
+                let timing = clock.now
+                for index in 0..<2000 { _ = limiter.allow("2001:db8::\((round * 2000 + index) % keys)", now: Self.start) }
+                let elapsed = clock.now - timing
+                fastest = min(fastest, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+            }
+            return fastest
         }
         let small = secondsPerRequest(keys: 1000)
         guard let large = secondsPerRequest(keys: 200_000), let small else {
