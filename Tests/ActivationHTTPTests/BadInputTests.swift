@@ -72,4 +72,21 @@ struct BadInputTests {
             #expect(health.status == .methodNotAllowed)
         }
     }
+
+    @Test("a request head over http.maximal_header_size is answered 431, one within it is routed")
+    func oversizedHead() async throws {
+        let fixture = try await HTTPFixture()
+        defer { fixture.cleanUp() }
+        var options = HTTPOptions()
+        options.connections.maximalHeaderSize = 4096
+        try await fixture.withServer(options) { client in
+            let within = try await client.execute(uri: "/activate?token=" + String(repeating: "A", count: 3000), method: .get)
+            #expect(within.status == .badRequest)
+            let over = try? await client.execute(uri: "/activate?token=" + String(repeating: "A", count: 20_000), method: .get)
+            #expect(over == nil || over?.status == .requestHeaderFieldsTooLarge, "\(String(describing: over?.status))")
+            let headers = HTTPFields((0..<100).map { HTTPField(name: HTTPField.Name("X-Pad-\($0)")!, value: String(repeating: "p", count: 60)) })
+            let padded = try? await client.execute(uri: "/healthz", method: .get, headers: headers)
+            #expect(padded == nil || padded?.status == .requestHeaderFieldsTooLarge, "\(String(describing: padded?.status))")
+        }
+    }
 }

@@ -55,7 +55,9 @@ struct LandingPageTests {
 
     @Test(arguments: [
         ("", HTTPResponse.Status.badRequest), ("?token=", .badRequest), ("?token=abc", .badRequest),
-        ("?token=" + String(repeating: "A", count: 20_000), .badRequest),
+        // Long, but within http.maximal_header_size (16 KiB); a longer head is refused with 431
+        // before routing (BadInputTests).
+        ("?token=" + String(repeating: "A", count: 12_000), .badRequest),
     ])
     func brokenLinksGetTheInvalidPage(query: String, status: HTTPResponse.Status) async throws {
         let fixture = try await HTTPFixture()
