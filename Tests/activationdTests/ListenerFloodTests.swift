@@ -113,6 +113,8 @@ struct ListenerFloodTests {
             \(String(format: "%.2f", operatorSeconds)) s, public /healthz \(String(format: "%.2f", publicSeconds)) s; \
             trickled heads cut after \(slowClosedAfter.map { String(format: "%.1f", $0) }) s
             """)
+        // Measured here: +8 to +10 MiB with malloc_trim, +24 MiB without it, +28 to +42 MiB with
+        // main's daemon (which also never closed the trickled heads).
         #expect(rssAfter < rssBefore + 20 * 1024, "RSS \(rssBefore) KiB before, \(rssAfter) KiB after")
         #expect(maximalDescriptors < 1024)
         daemon.signal(SIGTERM)
