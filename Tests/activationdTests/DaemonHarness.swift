@@ -80,11 +80,16 @@ final class DaemonHarness: @unchecked Sendable {
 
     }
 
-    /// Starts `activationd serve`.
-    func start(environment extra: [String: String] = [:]) throws {
+    /// Starts `activationd serve`; with `umask`, under that umask (through `sh -c 'umask …; exec …'`).
+    func start(environment extra: [String: String] = [:], umask: String? = nil) throws {
         let process = Process()
         process.executableURL = CommandRunner.binary
         process.arguments = ["serve", "--config", configPath]
+        if let umask {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "umask \(umask) && exec \"$0\" \"$@\"", CommandRunner.binary.path]
+                + process.arguments!
+        }
         var environment = ProcessInfo.processInfo.environment
         environment["NOTIFY_SOCKET"] = notifyPath
         environment["WATCHDOG_USEC"] = "2000000"
