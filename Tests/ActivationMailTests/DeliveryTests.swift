@@ -95,6 +95,41 @@ struct DeliveryTests {
         #expect(parsed.html.contains("Hello Zoë,"))
     }
 
+    @Test("long non-ASCII names reach a relay that enforces RFC 5321's line limit: delivered, every line within limits")
+    func longNames() async throws {
+        let directory = try TemporaryDirectory()
+        let server = try AioSMTPServer.start(mode: "plain", auth: false, directory: directory)
+        defer { server.stop() }
+        let transport = try CurlSMTPTransport(options: SMTPOptions(url: "smtp://127.0.0.1:\(server.port)", connections: 1,
+                                                                   timeout: .seconds(10)))
+        let names = [
+            // The longest names the rule lets in, in two- and three-byte letters.
+            (String(repeating: "Ŋ", count: 64), String(repeating: "語", count: 64)),
+            // One grapheme of 20,000 combining marks: 40 KB in one "character" (a row stored before the rule).
+            ("a" + String(repeating: "\u{301}", count: 20_000), "Doe"),
+        ]
+        let factory = MailFixtures.factory()
+        for (index, (first, last)) in names.enumerated() {
+            let account = MailFixtures.account(first: first, last: last, email: "user\(index)@example.net")
+            let message = OutboxMessage.queued(.activation, for: account.id, now: MailFixtures.now)
+            let mail = try factory.mail(for: message, account: account, now: MailFixtures.now)
+            let result = await transport.send(mail.bytes, envelope: mail.envelope)
+            #expect(result.status == .sent, "\(index): \(result.reply)")
+            let file = directory.path("mail-\(index + 1).eml")
+            let raw = try #require(FileManager.default.contents(atPath: file), "\(index): nothing delivered")
+            let lines = String(decoding: raw, as: UTF8.self).components(separatedBy: "\n")
+                .map { $0.hasSuffix("\r") ? String($0.dropLast()) : $0 }
+            let headerLines = lines.prefix { !$0.isEmpty }
+            #expect(lines.allSatisfy { $0.utf8.count <= 998 })
+            #expect(headerLines.allSatisfy { $0.utf8.count <= 78 }, "\(headerLines.map(\.utf8.count).filter { $0 > 78 })")
+            let parsed = try await ParsedMessage(file: file)
+            #expect(parsed.defects.isEmpty, "\(parsed.defects)")
+            #expect(parsed.to_name == "\(first) \(last)")
+            #expect(parsed.text.hasPrefix("Hello \(first),\n"))
+        }
+        await transport.shutdown()
+    }
+
     @Test("a line of dots and a bare LF in a template reach the recipient intact")
     func dotsAndLineEnds() async throws {
         let directory = try TemporaryDirectory()
