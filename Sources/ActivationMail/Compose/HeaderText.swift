@@ -151,6 +151,7 @@ enum HeaderText {
 
     /// Appends the encoded words of `text`, the first at `column`, each other one on a folded line
     /// of its own; returns the column where the last ends.
+    @discardableResult
     private static func append(encodedWords text: String, column: Int, to out: inout [UInt8]) -> Int {
         var column = column
         for (index, word) in encodedWords(text, column: column).enumerated() {
