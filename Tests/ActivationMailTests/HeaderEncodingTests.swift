@@ -124,7 +124,7 @@ struct HeaderEncodingTests {
             try Data(bytes).write(to: URL(fileURLWithPath: file))
             let parsed = try await ParsedMessage(file: file)
             #expect(parsed.defects.isEmpty, "input \(index): \(parsed.defects)")
-            #expect(parsed.to_name == name, "input \(index)")
+            #expect(parsed.to_name_rfc2047 == name, "input \(index)")
             #expect(parsed.headers["Subject"] == subject, "input \(index)")
         }
     }
