@@ -62,6 +62,7 @@ let package = Package(
             name: "ActivationSpool",
             dependencies: [
                 "ActivationCore",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

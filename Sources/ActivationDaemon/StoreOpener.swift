@@ -8,8 +8,7 @@ public enum StoreOpener {
     public static func open(_ location: DaemonConfiguration.StoreLocation) async throws -> any AccountStore {
         switch location {
         case .sqlite(let path):
-            let directory = (path as NSString).deletingLastPathComponent
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try PrivateFiles.prepareDatabase(at: path)
             let store = try SQLiteAccountStore(path: path)
             try await store.migrate()
             return store

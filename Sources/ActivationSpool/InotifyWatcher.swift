@@ -11,7 +11,7 @@ final class InotifyWatcher: Sendable {
     enum Event: Sendable, Equatable {
         /// A name appeared in the directory.
         case name(String)
-        /// Events were lost (the kernel queue overflowed): rescan.
+        /// Events were lost (the kernel queue overflowed), or a name is not UTF-8: rescan.
         case overflow
     }
 
@@ -105,7 +105,9 @@ final class InotifyWatcher: Sendable {
                 if mask & UInt32(IN_Q_OVERFLOW) != 0 {
                     events.append(.overflow)
                 } else if length > 0 {
-                    events.append(.name(String(decoding: nameBytes.prefix(while: { $0 != 0 }), as: UTF8.self)))
+                    // A name that is not UTF-8 has no String: a scan finds it and sets it aside.
+                    let name = SpoolName(bytes: nameBytes.prefix(while: { $0 != 0 }))
+                    events.append(name.text.map(Event.name) ?? .overflow)
                 }
                 offset += 16 + length
             }

@@ -85,6 +85,26 @@ struct IntakeProcessor: Sendable {
         }
     }
 
+    /// Sets aside a record whose name is not UTF-8, unread: no `String` names it, so it could be
+    /// neither read nor removed by name, and it would wait in `new/` (with its password) for ever.
+    func rejectUndecodable(_ name: SpoolName) {
+        var logger = logger
+        logger[metadataKey: LogKey.file] = "\(name.display)"
+        do {
+            try spool.reject(name, problems: [.undecodableName], copy: .entry, registration: nil)
+        } catch {
+            metrics.deferred.increment()
+            logger.error("spool file left for the next rescan", metadata: [
+                LogKey.event: "\(IntakeLogEvent.deferred)", LogKey.error: "\(error)",
+            ])
+            return
+        }
+        metrics.rejected.increment()
+        logger.notice("registration rejected", metadata: [
+            LogKey.event: "\(EventName.registrationRejected)", LogKey.codes: "\(RegistrationProblem.undecodableName.code)",
+        ])
+    }
+
     private func reject(
         _ name: String, _ problems: [RegistrationProblem], copy: RejectedCopy, registration: UUID?,
         logger: Logger

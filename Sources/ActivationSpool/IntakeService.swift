@@ -96,7 +96,7 @@ public struct IntakeService<C: Clock>: Service where C.Duration == Duration {
                 case .file(let name):
                     if SpoolDirectory.isRecordName(name) { dispatcher.enqueue(name) }
                 case .rescan:
-                    rescan(spool, into: &dispatcher)
+                    rescan(spool, into: &dispatcher, processor: processor)
                 case .finished(let name):
                     dispatcher.finished(name)
                 case .shutdown:
@@ -114,9 +114,11 @@ public struct IntakeService<C: Clock>: Service where C.Duration == Duration {
         }
     }
 
-    private func rescan(_ spool: SpoolDirectory, into dispatcher: inout IntakeDispatcher) {
+    private func rescan(_ spool: SpoolDirectory, into dispatcher: inout IntakeDispatcher, processor: IntakeProcessor) {
         do {
-            for name in try spool.waitingNames() { dispatcher.enqueue(name) }
+            let waiting = try spool.waiting()
+            for name in waiting.names { dispatcher.enqueue(name) }
+            for name in waiting.undecodable { processor.rejectUndecodable(name) }
             let purged = try spool.purgeTmp(olderThan: options.tmpMaximalAge)
             if purged > 0 {
                 logger.notice("removed dead writers' files from tmp/", metadata: [

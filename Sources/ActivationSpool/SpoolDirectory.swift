@@ -8,6 +8,7 @@ public import Foundation
 import ActivationCore
 import Dispatch
 import Glibc
+import CDispatch // owns struct stat's members under MemberImportVisibility in some compile batches
 
 /// The spool's three directories and the file operations on them, after the Maildir protocol: a
 /// writer creates `tmp/<name>`, fsyncs it and renames it to `new/<name>.json`.
@@ -31,21 +32,38 @@ public struct SpoolDirectory: Sendable {
 
     /// Creates the spool and its directories where missing.
     ///
-    /// Mode 0770: the web front (often another user in the daemon's group) must write `tmp/` and `new/`.
+    /// Mode 0770, whatever the umask: the web front (often another user in the daemon's group) must
+    /// write `tmp/` and `new/`. Directories that exist keep the mode their owner gave them.
     public func create() throws(SpoolError) {
-        for path in [root, tmp, new, rejected] where mkdir(path, 0o770) != 0 && errno != EEXIST {
-            throw .last("mkdir", path)
+        for path in [root, tmp, new, rejected] {
+            if mkdir(path, 0o700) == 0 {
+                guard chmod(path, 0o770) == 0 else { throw .last("chmod", path) }
+            } else if errno != EEXIST {
+                throw .last("mkdir", path)
+            }
         }
     }
 
-    /// The record names waiting in `new/`: entries ending `.json`, dot files excluded.
+    /// The record names waiting in `new/`: entries ending `.json`, dot files excluded, whose names
+    /// are UTF-8.
     public func waitingNames() throws(SpoolError) -> [String] {
-        try Self.entries(of: new).filter(Self.isRecordName)
+        try waiting().names
+    }
+
+    /// The records waiting in `new/`, in one scan: those with UTF-8 names, and those whose names
+    /// are not UTF-8 — no `String` names them, so intake sets them aside by their bytes.
+    func waiting() throws(SpoolError) -> (names: [String], undecodable: [SpoolName]) {
+        var names: [String] = []
+        var undecodable: [SpoolName] = []
+        for entry in try Self.entries(of: new) where entry.isRecordName {
+            if let text = entry.text { names.append(text) } else { undecodable.append(entry) }
+        }
+        return (names, undecodable)
     }
 
     /// Whether `name` is one intake takes: `*.json`, not hidden, not a path.
     static func isRecordName(_ name: String) -> Bool {
-        name.hasSuffix(".json") && !name.hasPrefix(".") && !name.contains("/")
+        !name.contains("/") && SpoolName(name).isRecordName
     }
 
     /// Makes the directory's entries (creations, renames, removals) durable.
@@ -70,7 +88,7 @@ public struct SpoolDirectory: Sendable {
         let cutoff = now.timeIntervalSince1970 - age.timeInterval
         var removed = 0
         for name in try Self.entries(of: tmp) {
-            let path = tmp + "/" + name
+            let path = name.path(in: tmp)
             var info = stat()
             guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) != S_IFDIR,
                   TimeInterval(info.st_mtim.tv_sec) < cutoff
@@ -80,16 +98,16 @@ public struct SpoolDirectory: Sendable {
         return removed
     }
 
-    /// The names in a directory, without `.` and `..`.
-    static func entries(of path: String) throws(SpoolError) -> [String] {
+    /// The names in a directory, without `.` and `..`, as the file system holds them.
+    static func entries(of path: String) throws(SpoolError) -> [SpoolName] {
         guard let dir = opendir(path) else { throw .last("opendir", path) }
         defer { closedir(dir) }
-        var names: [String] = []
+        var names: [SpoolName] = []
         while let entry = readdir(dir) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+                SpoolName(bytes: raw.prefix(while: { $0 != 0 }))
             }
-            if name != ".", name != ".." { names.append(name) }
+            if name.bytes != [0x2E], name.bytes != [0x2E, 0x2E] { names.append(name) }
         }
         return names
     }

@@ -2,6 +2,7 @@ public import ActivationCore
 public import Foundation
 import Dispatch
 import Glibc
+import CDispatch // owns struct stat's members under MemberImportVisibility in some compile batches
 
 /// What reading one entry of `new/` found.
 public enum SpoolRead: Sendable, Equatable {
@@ -67,4 +68,8 @@ extension RegistrationProblem {
     public static let tooLarge = RegistrationProblem(
         field: "record", code: "record.tooLarge",
         message: "The record is larger than \(Registration.maximalRecordSize) bytes; it was not read.")
+    /// The spool file's name is not UTF-8: it is set aside by its bytes, unread.
+    public static let undecodableName = RegistrationProblem(
+        field: "record", code: "record.fileName",
+        message: "The spool file's name is not valid UTF-8; the file was set aside without being read.")
 }

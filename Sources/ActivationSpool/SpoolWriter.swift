@@ -8,7 +8,7 @@ public enum SpoolWriter {
     public static func write(_ record: Data, to spool: SpoolDirectory) throws(SpoolError) -> String {
         let tmpPath = try spool.writeTmp(record, mode: 0o640)
         let name = String(tmpPath.split(separator: "/").last!) + ".json"
-        try SpoolDirectory.rename(tmpPath, spool.new + "/" + name)
+        try spool.renameTmp(tmpPath, to: spool.new + "/" + name)
         try SpoolDirectory.fsyncDirectory(spool.new)
         return name
     }

@@ -20,6 +20,14 @@ struct PasswordRuleTests {
         #expect(Fixture.codes(registration) == expected)
     }
 
+    @Test("length counts Unicode scalars, not characters")
+    func lengthInScalars() {
+        let password = "Secr3tPassword1" + "e\u{301}"
+        #expect(password.count == 16)
+        #expect(Self.codes(password) == ["password.length"])
+        #expect(Self.codes("Secr3tPass" + String(repeating: "\u{301}", count: 20_000)) == ["password.length"])
+    }
+
     @Test("each missing character class has its own code", arguments: [
         ("secr3tpass", ["password.uppercase"]),
         ("SECR3TPASS", ["password.lowercase"]),

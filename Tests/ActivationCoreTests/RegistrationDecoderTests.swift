@@ -16,6 +16,17 @@ struct RegistrationDecoderTests {
         #expect(registration.acceptedConditions)
     }
 
+    @Test("names and the phrase are kept in NFC, the form the rules check")
+    func normalized() throws {
+        let registration = try RegistrationDecoder.decode(Fixture.record(replacing: [
+            "firstName": Fixture.quoted("Jose\u{301}"), "lastName": Fixture.quoted("Nguye\u{302}\u{303}n"),
+            "passwordPhrase": Fixture.quoted("cafe\u{301} au lait"),
+        ]))
+        #expect(Array(registration.firstName.unicodeScalars) == Array("Jos\u{E9}".unicodeScalars))
+        #expect(Array(registration.lastName.unicodeScalars) == Array("Nguy\u{1EC5}n".unicodeScalars))
+        #expect(Array(registration.passwordPhrase.value.unicodeScalars) == Array("caf\u{E9} au lait".unicodeScalars))
+    }
+
     @Test("locale is optional and defaults to en")
     func localeDefault() throws {
         let registration = try RegistrationDecoder.decode(Fixture.record(removing: ["locale"]))

@@ -15,12 +15,15 @@ struct UsernameRuleTests {
         #expect(Fixture.codes(registration) == expected)
     }
 
-    @Test("length counts characters, not bytes or scalars")
-    func lengthInCharacters() {
-        // 16 characters but 17 scalars and 18 bytes: only the character rule applies.
+    @Test("length counts Unicode scalars, not characters")
+    func lengthInScalars() {
+        // 16 characters but 17 scalars: too long as well as not ASCII.
         let username = "jdoe2026jdoe202" + "e\u{301}"
         #expect(username.count == 16)
-        #expect(RegistrationRules.usernameProblems(username).map(\.code) == ["username.characters"])
+        #expect(RegistrationRules.usernameProblems(username).map(\.code) == ["username.length", "username.characters"])
+        let giant = "jdoe" + String(repeating: "\u{301}", count: 20_000)
+        #expect(giant.count == 4)
+        #expect(RegistrationRules.usernameProblems(giant).map(\.code) == ["username.length", "username.characters"])
     }
 
     @Test("ASCII letters and digits only", arguments: [

@@ -127,7 +127,8 @@ struct ConfigurationTests {
 
     @Test("systemd credentials supply the secrets")
     func credentialsDirectory() async throws {
-        let fixture = try ConfigurationFixture("smtp:\n  username: relayuser\nkeys:\n  file: \"/nonexistent\"\n")
+        let fixture = try ConfigurationFixture(
+            "smtp:\n  username: relayuser\n  starttls: required\nkeys:\n  file: \"/nonexistent\"\n")
         defer { fixture.cleanUp() }
         let credentials = fixture.directory.appendingPathComponent("credentials")
         try FileManager.default.createDirectory(at: credentials, withIntermediateDirectories: true)

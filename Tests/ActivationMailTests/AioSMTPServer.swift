@@ -2,7 +2,10 @@ import TestSupport
 import Foundation
 
 /// An aiosmtpd server (Debian's python3-aiosmtpd, run with /usr/bin/python3) for what smtp-sink
-/// cannot do: STARTTLS, AUTH and implicit TLS. Mail it accepts is written to `<dir>/mail-N.eml`.
+/// cannot do: STARTTLS, AUTH, implicit TLS, a reply naming a refused recipient, and RFC 5321's
+/// line limit (a line over 1,000 octets in DATA is answered `500 Line too long`, as relays do).
+/// Mail it accepts is written to `<dir>/mail-N.eml`; a recipient whose local part is `reject` is
+/// refused with `550 5.1.1 <address>: Recipient address rejected: User unknown`, Postfix's wording.
 enum AioSMTPServer {
     /// - Parameters:
     ///   - mode: `plain` (no STARTTLS), `starttls` (offers it) or `smtps` (TLS from the first byte).
@@ -45,6 +48,12 @@ enum AioSMTPServer {
             with open(f"{directory}/mail-{count}.eml", "wb") as f:
                 f.write(envelope.original_content or envelope.content)
             return "250 2.0.0 Ok: queued as AIO%d" % count
+
+        async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+            if address.lower().startswith("reject@"):
+                return "550 5.1.1 <%s>: Recipient address rejected: User unknown" % address
+            envelope.rcpt_tos.append(address)
+            return "250 2.1.5 Ok"
 
     def authenticator(server, session, envelope, mechanism, auth_data):
         ok = auth_data.login == b"courier" and auth_data.password == b"s3cret"

@@ -17,22 +17,29 @@ enum Reference {
         text.utf8.allSatisfy { (0x20...0x7E).contains($0) } && !text.contains("=?")
     }
 
-    static func phrase(_ name: String) -> String {
-        guard isPlain(name) else { return HeaderText.encodedWords(name).joined(separator: "\r\n ") }
+    static func phrase(_ name: String, column: Int) -> String {
         var quoted = "\""
         for character in name {
             if character == "\"" || character == "\\" { quoted.append("\\") }
             quoted.append(character)
         }
-        return quoted + "\""
+        quoted += "\""
+        guard isPlain(name), column + quoted.utf8.count <= 78 else {
+            return HeaderText.encodedWords(name, column: column).joined(separator: "\r\n ")
+        }
+        return quoted
     }
 
     static func unstructured(_ text: String, headerName: String) -> String {
-        guard isPlain(text) else { return HeaderText.encodedWords(text).joined(separator: "\r\n ") }
+        let words = text.split(separator: " ", omittingEmptySubsequences: false)
+        let first = 78 - headerName.count - 2
+        guard isPlain(text), (words.first?.count ?? 0) <= first, words.dropFirst().allSatisfy({ $0.count <= 77 }) else {
+            return HeaderText.encodedWords(text, column: headerName.count + 2).joined(separator: "\r\n ")
+        }
         var lines: [String] = []
         var line = ""
-        var room = 78 - headerName.count - 2
-        for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+        var room = first
+        for word in words {
             if !line.isEmpty, line.count + 1 + word.count > room {
                 lines.append(line)
                 line = ""
@@ -44,9 +51,13 @@ enum Reference {
         return lines.joined(separator: "\r\n ")
     }
 
-    static func headerValue(_ mailbox: Mailbox) -> String {
+    /// The mailbox after a header name of `column - 2` characters and `: `.
+    static func headerValue(_ mailbox: Mailbox, column: Int = 4) -> String {
         guard !mailbox.displayName.isEmpty else { return "<\(mailbox.address)>" }
-        return "\(phrase(mailbox.displayName)) <\(mailbox.address)>"
+        let phrase = phrase(mailbox.displayName, column: column)
+        let lastLine = (String(repeating: "x", count: column) + phrase).components(separatedBy: "\r\n").last ?? ""
+        let separator = lastLine.utf8.count + 1 + mailbox.address.utf8.count + 2 > 78 ? "\r\n " : " "
+        return phrase + separator + "<\(mailbox.address)>"
     }
 
     static let days = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]
@@ -79,7 +90,7 @@ enum Reference {
         guard isSafe(content.subject) else { return nil }
         let boundary = "=_activationd_\(id.uuidString.lowercased())"
         var head = "Date: \(format(date))\r\n"
-        head += "From: \(headerValue(sender))\r\n"
+        head += "From: \(headerValue(sender, column: 6))\r\n"
         head += "To: \(headerValue(recipient))\r\n"
         head += "Subject: \(unstructured(content.subject, headerName: "Subject"))\r\n"
         head += "Message-ID: <\(id.uuidString.lowercased())@\(sender.domain)>\r\n"
@@ -117,7 +128,7 @@ struct ComposerReferenceTests {
             if round % 100 == 0 { await Task.yield() }
             let text = Self.random(Self.namePieces, upTo: 12, &generator)
             #expect(HeaderText.isSafe(text) == Reference.isSafe(text), "\(text.debugDescription)")
-            #expect(HeaderText.phrase(text) == Reference.phrase(text), "\(text.debugDescription)")
+            #expect(HeaderText.phrase(text, column: 4) == Reference.phrase(text, column: 4), "\(text.debugDescription)")
             #expect(HeaderText.unstructured(text, headerName: "Subject") == Reference.unstructured(text, headerName: "Subject"))
             #expect(HeaderText.unstructured(text, headerName: "X") == Reference.unstructured(text, headerName: "X"))
         }

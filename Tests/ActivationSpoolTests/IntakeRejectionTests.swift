@@ -34,6 +34,12 @@ struct IntakeRejectionTests {
             ("wrong-type", record("wrongtype1") { $0["acceptedConditions"] = "yes" }, ["acceptedConditions.type"]),
             ("version-2", record("version1") { $0["version"] = 2 }, ["version.unsupported"]),
             ("bad-id", record("badid1") { $0["id"] = "not-a-uuid" }, ["id.invalid"]),
+            ("link-in-name", record("linkname1") {
+                $0["firstName"] = "Jane. URGENT: verify at https://evil.example/login now"
+            }, ["firstName.characters"]),
+            ("domain-in-name", record("domainname1") { $0["lastName"] = "evil.example" }, ["lastName.characters"]),
+            ("giant-grapheme", record("giant1") { $0["lastName"] = "a" + String(repeating: "\u{301}", count: 20_000) },
+             ["lastName.invalid"]),
         ]
     }
 

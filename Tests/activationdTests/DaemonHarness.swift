@@ -88,16 +88,17 @@ final class DaemonHarness: @unchecked Sendable {
 
     }
 
-    /// Starts `activationd serve`; `launcher` runs before it and execs it (`prlimit --nofile=… --`).
-    func start(environment extra: [String: String] = [:], launcher: [String] = []) throws {
+    /// Starts `activationd serve`; with `umask`, under that umask (through `sh -c 'umask …; exec …'`);
+    /// `launcher` runs first and execs the rest (`prlimit --nofile=… --`), so the process id stays.
+    func start(environment extra: [String: String] = [:], umask: String? = nil, launcher: [String] = []) throws {
         let process = Process()
-        if let first = launcher.first {
-            process.executableURL = URL(fileURLWithPath: first)
-            process.arguments = launcher.dropFirst() + [CommandRunner.binary.path, "serve", "--config", configPath]
-        } else {
-            process.executableURL = CommandRunner.binary
-            process.arguments = ["serve", "--config", configPath]
+        var command = [CommandRunner.binary.path, "serve", "--config", configPath]
+        if let umask {
+            command = ["/bin/sh", "-c", "umask \(umask) && exec \"$0\" \"$@\""] + command
         }
+        command = launcher + command
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
         var environment = ProcessInfo.processInfo.environment
         environment["NOTIFY_SOCKET"] = notifyPath
         environment["WATCHDOG_USEC"] = "2000000"

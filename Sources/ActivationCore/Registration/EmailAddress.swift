@@ -73,7 +73,7 @@ public enum EmailAddress {
 
     /// RFC 5322 `atext`, the characters of a dot-atom besides the dot:
     /// letters, digits and ``!#$%&'*+-/=?^_`{|}~``.
-    private static func isAtext(_ byte: UInt8) -> Bool {
+    static func isAtext(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
              UInt8(ascii: "0")...UInt8(ascii: "9"):

@@ -131,10 +131,13 @@ private struct RawRecord: Decodable {
         guard problems.isEmpty, let id, let submittedAt, let username, let firstName, let lastName,
               let email, let confirmEmail, let password, let confirmPassword, let phrase, let accepted
         else { return }
+        // Names and the phrase are kept in NFC, the form the rules check, so that what is stored,
+        // mailed and shown is exactly what was measured.
         registration = Registration(
-            id: id, submittedAt: submittedAt, username: username, firstName: firstName,
-            lastName: lastName, email: email, confirmEmail: confirmEmail, password: Secret(password),
-            confirmPassword: Secret(confirmPassword), passwordPhrase: Secret(phrase),
+            id: id, submittedAt: submittedAt, username: username,
+            firstName: RegistrationRules.normalized(firstName), lastName: RegistrationRules.normalized(lastName),
+            email: email, confirmEmail: confirmEmail, password: Secret(password),
+            confirmPassword: Secret(confirmPassword), passwordPhrase: Secret(RegistrationRules.normalized(phrase)),
             acceptedConditions: accepted, locale: locale)
     }
 

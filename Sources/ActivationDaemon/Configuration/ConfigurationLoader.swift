@@ -18,6 +18,10 @@ extension DaemonConfiguration {
         } catch {
             throw ConfigurationError(key: path, problem: "cannot read the configuration file")
         }
+        // The file names the keys, the relay and the store: whoever can write it runs the service.
+        if let problem = FileSafety.problem(path: path, secret: false) {
+            throw ConfigurationError(key: path, problem: problem)
+        }
         try checkStructure(yaml: text, path: path)
 
         let reader: ConfigReader

@@ -42,6 +42,7 @@ enum ConfigurationSchema {
         Entry(key: "smtp.starttls", kind: .choice(["required", "opportunistic", "never"]), defaultValue: "opportunistic"),
         Entry(key: "smtp.username", kind: .string, defaultValue: ""),
         Entry(key: "smtp.password_file", kind: .string, defaultValue: ""),
+        Entry(key: "smtp.auth_without_tls", kind: .choice(["refuse", "loopback"]), defaultValue: "refuse"),
         Entry(key: "smtp.from", kind: .string, defaultValue: "Accounts <no-reply@example.org>"),
         Entry(key: "smtp.connections", kind: .integer(1...64), defaultValue: "4"),
         Entry(key: "smtp.timeout", kind: .duration, defaultValue: "30s"),

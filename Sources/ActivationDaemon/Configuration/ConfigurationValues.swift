@@ -91,18 +91,22 @@ struct ConfigurationValues {
         var password: Secret? = nil
         if let path = SecretFile.locate(key: "smtp.password_file", configuredPath: text("smtp.password_file"),
                                         credential: "smtp-password", environment: environment) {
-            let secret = try SecretFile.read(key: "smtp.password_file", path: path, privateToOwner: true)
+            let secret = try SecretFile.read(key: "smtp.password_file", path: path)
             password = Secret(secret.trimmingCharacters(in: .newlines))
         }
         if !username.isEmpty, password == nil {
             throw ConfigurationError(key: "smtp.password_file", problem: "smtp.username is set but no password file is")
+        }
+        if !username.isEmpty {
+            try Self.checkAuthIsEncrypted(url: smtpURL, starttls: try choice("smtp.starttls"),
+                                          allowance: try choice("smtp.auth_without_tls"))
         }
         guard let keysPath = SecretFile.locate(key: "keys.file", configuredPath: text("keys.file"),
                                                credential: "signing-keys", environment: environment)
         else { throw ConfigurationError(key: "keys.file", problem: "no signing keys file configured") }
         let keys: KeyRing
         do {
-            keys = try KeyRing(parsing: try SecretFile.read(key: "keys.file", path: keysPath, privateToOwner: true))
+            keys = try KeyRing(parsing: try SecretFile.read(key: "keys.file", path: keysPath))
         } catch let error as KeyRing.ParseError {
             throw ConfigurationError(key: "keys.file", problem: "\(keysPath): \(error)")
         } catch let error as ConfigurationError {
@@ -163,6 +167,29 @@ struct ConfigurationValues {
         return ConnectionLimits(
             maximalConnections: try integer("http.maximal_connections"), idleTimeout: timeouts[0],
             headerTimeout: timeouts[1], bodyTimeout: timeouts[2], maximalHeaderSize: try integer("http.maximal_header_size"))
+    }
+
+    /// Refuses AUTH that could go out in clear: with `starttls: opportunistic` a relay that does
+    /// not offer STARTTLS — or anyone on the path who strips the offer — receives the relay password
+    /// as plain text. Only `smtps://` and `starttls: required` guarantee TLS before AUTH;
+    /// `smtp.auth_without_tls: loopback` allows a relay on this host, where no wire is crossed.
+    static func checkAuthIsEncrypted(url: URL, starttls: String, allowance: String) throws(ConfigurationError) {
+        if url.scheme?.lowercased() == "smtps" || starttls == "required" { return }
+        if allowance == "loopback", isLoopback(url.host ?? "") { return }
+        let why = allowance == "loopback"
+            ? "smtp.auth_without_tls: loopback allows it only for a relay on 127.0.0.1, ::1 or localhost"
+            : "set smtp.starttls: required, use an smtps:// URL, or for a relay on this host smtp.auth_without_tls: loopback"
+        throw ConfigurationError(key: "smtp.starttls", problem:
+            "smtp.username is set, and with starttls: \(starttls) the relay password could be sent in clear; \(why)")
+    }
+
+    /// Whether `host` names this machine: `localhost`, 127.0.0.0/8 or ::1.
+    static func isLoopback(_ host: String) -> Bool {
+        var bare = host.lowercased()
+        if bare.hasPrefix("["), bare.hasSuffix("]") { bare = String(bare.dropFirst().dropLast()) }
+        if bare == "localhost" || bare == "::1" { return true }
+        let octets = bare.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
     }
 
     static func url(_ key: String, _ text: String, schemes: [String]) throws(ConfigurationError) -> URL {

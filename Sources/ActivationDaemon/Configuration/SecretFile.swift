@@ -1,6 +1,4 @@
 import Foundation
-import Dispatch
-import Glibc
 
 /// Reads secrets: from a configured path, or from systemd's `$CREDENTIALS_DIRECTORY` when the
 /// service was started with `LoadCredential=<name>:…` (the credential wins: it is what the unit
@@ -17,20 +15,11 @@ enum SecretFile {
         return configuredPath.isEmpty ? nil : configuredPath
     }
 
-    /// Reads the file at `path` for `key`.
-    ///
-    /// - Parameter privateToOwner: refuse a file that others (not owner, not group) may read.
-    static func read(key: String, path: String, privateToOwner: Bool) throws(ConfigurationError) -> String {
-        var info = stat()
-        guard stat(path, &info) == 0 else {
-            throw ConfigurationError(key: key, problem: "cannot read \(path): \(String(cString: strerror(errno)))")
-        }
-        guard info.st_mode & S_IFMT == S_IFREG else {
-            throw ConfigurationError(key: key, problem: "\(path) is not a regular file")
-        }
-        if privateToOwner, info.st_mode & 0o007 != 0 {
-            throw ConfigurationError(
-                key: key, problem: "\(path) is accessible to other users; chmod o-rwx it (0600 or 0640)")
+    /// Reads the file at `path` for `key`, after `FileSafety` found that no other user can have
+    /// written it or can read it.
+    static func read(key: String, path: String) throws(ConfigurationError) -> String {
+        if let problem = FileSafety.problem(path: path, secret: true) {
+            throw ConfigurationError(key: key, problem: problem)
         }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigurationError(key: key, problem: "cannot read \(path): permission denied")

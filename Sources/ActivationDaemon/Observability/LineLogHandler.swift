@@ -2,6 +2,7 @@ public import Logging
 import Foundation
 import Dispatch
 import Glibc
+import CDispatch // owns struct stat's members under MemberImportVisibility in some compile batches
 import Synchronization
 
 /// A swift-log handler that writes one line per event to standard error, as logfmt

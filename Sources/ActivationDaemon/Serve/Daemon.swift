@@ -16,6 +16,7 @@ import UnixSignals
 public enum Daemon {
     /// Runs until SIGTERM or SIGINT; returns the exit status.
     public static func serve(configPath: String) async -> ExitStatus {
+        PrivateFiles.restrictUmask()
         let configuration: DaemonConfiguration
         do {
             configuration = try await DaemonConfiguration.load(path: configPath)

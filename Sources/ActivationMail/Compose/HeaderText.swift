@@ -1,14 +1,32 @@
 import Foundation
 
 /// Header values: the check that keeps CR, LF and NUL out, RFC 2047 encoded words for text that is
-/// not ASCII, and folding so that header lines stay within 78 characters where possible.
+/// not ASCII, and folding so that every header line we write stays within 78 characters.
 ///
 /// The checks and the ASCII forms work on UTF-8 bytes and append to the message being built; a
 /// String is the same valid UTF-8 whatever its Characters, so byte tests give the same answers.
+///
+/// Whatever the input, no line passes 78 characters (RFC 5322 §2.1.1's recommended limit; 998 is
+/// the hard one a relay enforces with `500 Line too long`) and no encoded word passes 75 (RFC 2047
+/// §2): text that cannot be folded at spaces within a line is written as encoded words, which
+/// can be split anywhere between Unicode scalars. The one exception is an address longer than a
+/// line, which cannot be folded at all; it gets a line of its own.
 enum HeaderText {
-    /// Longest encoded-text payload in bytes: 42 bytes are 56 base64 characters, so one encoded word
-    /// (`=?UTF-8?B?…?=`, 68 characters) fits on a line after `Subject: `.
-    private static let wordPayload = 42
+    /// The longest line we write, without its CRLF.
+    static let maximalLineLength = 78
+    /// The longest encoded word, RFC 2047 §2.
+    static let maximalWordLength = 75
+    /// `=?UTF-8?B?` and `?=` around an encoded word's payload.
+    private static let wordOverhead = 12
+
+    /// The most payload bytes of an encoded word that starts at `column`: as many whole base64
+    /// groups as keep the word within 75 characters and its line within 78 (42 bytes after
+    /// `Subject: `, 45 on a folded line). Never under 6, so any scalar fits (at most 4 bytes);
+    /// every header starts its first word well before that matters.
+    static func payloadLimit(column: Int) -> Int {
+        let room = min(maximalWordLength, maximalLineLength - column) - wordOverhead
+        return max(6, room / 4 * 3)
+    }
 
     /// Whether `text` is free of control characters (C0, DEL, C1), so it cannot end a header early.
     /// Also refused: U+2028 and U+2029, which some readers take for line breaks.
@@ -43,27 +61,33 @@ enum HeaderText {
         return true
     }
 
-    /// A display name as an RFC 5322 phrase: a quoted string when ASCII, else encoded words.
-    static func phrase(_ name: String) -> String {
+    /// A display name as an RFC 5322 phrase starting at `column`: a quoted string when it is ASCII
+    /// and fits on the line, else encoded words.
+    static func phrase(_ name: String, column: Int) -> String {
         var bytes: [UInt8] = []
-        append(phrase: name, to: &bytes)
+        append(phrase: name, column: column, to: &bytes)
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Appends `phrase(name)`.
-    static func append(phrase name: String, to out: inout [UInt8]) {
+    /// Appends `phrase(name, column:)`; returns the column where it ends.
+    @discardableResult
+    static func append(phrase name: String, column: Int, to out: inout [UInt8]) -> Int {
         var name = name
-        let plain = name.withUTF8 { bytes in
-            guard isPlain(bytes) else { return false }
+        let end: Int? = name.withUTF8 { bytes in
+            guard isPlain(bytes) else { return nil }
+            var quotedLength = 2
+            for byte in bytes { quotedLength += byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") ? 2 : 1 }
+            // A quoted string is not folded: one too long for its line is written as encoded words.
+            guard column + quotedLength <= maximalLineLength else { return nil }
             out.append(UInt8(ascii: "\""))
             for byte in bytes {
                 if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { out.append(UInt8(ascii: "\\")) }
                 out.append(byte)
             }
             out.append(UInt8(ascii: "\""))
-            return true
+            return column + quotedLength
         }
-        if !plain { append(encodedWords: name, to: &out) }
+        return end ?? append(encodedWords: name, column: column, to: &out)
     }
 
     /// An unstructured value (Subject) for a header named `name`, folded at spaces, encoded when
@@ -76,12 +100,14 @@ enum HeaderText {
 
     /// Appends `unstructured(text, headerName:)`. Words are the runs between single spaces, so
     /// two spaces make an empty word; a line holds as many as fit in 78 columns (77 after the
-    /// first), and an empty word at the start of a line adds nothing, not even its space.
+    /// first), and an empty word at the start of a line adds nothing, not even its space. A word
+    /// too long for any line makes the whole value encoded words.
     static func append(unstructured text: String, headerName: String, to out: inout [UInt8]) {
         var text = text
+        let firstRoom = maximalLineLength - headerName.utf8.count - 2
         let plain = text.withUTF8 { bytes in
-            guard isPlain(bytes) else { return false }
-            var room = 78 - headerName.count - 2
+            guard isPlain(bytes), fitsLines(bytes, firstRoom: firstRoom) else { return false }
+            var room = firstRoom
             var lineLength = 0
             var start = 0
             while start <= bytes.count {
@@ -91,7 +117,7 @@ enum HeaderText {
                 if lineLength > 0, lineLength + 1 + word.count > room {
                     out.append(ascii: "\r\n ")
                     lineLength = 0
-                    room = 77
+                    room = maximalLineLength - 1
                 }
                 if lineLength > 0 {
                     out.append(UInt8(ascii: " "))
@@ -103,29 +129,75 @@ enum HeaderText {
             }
             return true
         }
-        if !plain { append(encodedWords: text, to: &out) }
+        if !plain { append(encodedWords: text, column: headerName.utf8.count + 2, to: &out) }
     }
 
-    /// Appends the encoded words of `text`, each on its own folded line.
-    private static func append(encodedWords text: String, to out: inout [UInt8]) {
-        for (index, word) in encodedWords(text).enumerated() {
-            if index > 0 { out.append(ascii: "\r\n ") }
-            out.append(contentsOf: word.utf8)
+    /// Whether every space-separated word fits on a line of its own: the first within `firstRoom`,
+    /// the others within a folded line's 77 columns.
+    private static func fitsLines(_ bytes: UnsafeBufferPointer<UInt8>, firstRoom: Int) -> Bool {
+        var room = firstRoom
+        var wordLength = 0
+        for byte in bytes {
+            if byte == UInt8(ascii: " ") {
+                room = maximalLineLength - 1
+                wordLength = 0
+            } else {
+                wordLength += 1
+                if wordLength > room { return false }
+            }
         }
+        return true
     }
 
-    /// RFC 2047 `B` encoded words of at most `wordPayload` bytes each, split between characters
-    /// so that no word ends inside a UTF-8 sequence.
-    static func encodedWords(_ text: String) -> [String] {
+    /// Appends the encoded words of `text`, the first at `column`, each other one on a folded line
+    /// of its own; returns the column where the last ends.
+    @discardableResult
+    private static func append(encodedWords text: String, column: Int, to out: inout [UInt8]) -> Int {
+        var column = column
+        for (index, word) in encodedWords(text, column: column).enumerated() {
+            if index > 0 {
+                out.append(ascii: "\r\n ")
+                column = 1
+            }
+            out.append(contentsOf: word.utf8)
+            column += word.utf8.count
+        }
+        return column
+    }
+
+    /// RFC 2047 `B` encoded words of `text`, the first to start at `column` and the others at
+    /// column 1 of a folded line, each carrying at most `payloadLimit(column:)` bytes.
+    ///
+    /// Words end between Characters where a Character fits; one that does not fit even in a word
+    /// of its own (a letter with thousands of combining marks is one Character) is split between
+    /// its scalars. So no word ends inside a UTF-8 sequence (RFC 2047 §5 wants whole characters in
+    /// each word) and none passes the limit, whatever the input.
+    static func encodedWords(_ text: String, column: Int) -> [String] {
+        let foldedLimit = payloadLimit(column: 1)
+        var limit = payloadLimit(column: column)
         var words: [String] = []
         var chunk: [UInt8] = []
+        func endWord() {
+            words.append(encodedWord(chunk))
+            chunk = []
+            limit = foldedLimit
+        }
         for character in text {
-            let bytes = Array(String(character).utf8)
-            if !chunk.isEmpty, chunk.count + bytes.count > wordPayload {
-                words.append(encodedWord(chunk))
-                chunk = []
+            let bytes = character.utf8
+            if chunk.count + bytes.count <= limit {
+                chunk += bytes
+                continue
             }
-            chunk += bytes
+            if !chunk.isEmpty, bytes.count <= foldedLimit {
+                endWord()
+                chunk += bytes
+                continue
+            }
+            for scalar in character.unicodeScalars {
+                let scalarBytes = String(scalar).utf8
+                if !chunk.isEmpty, chunk.count + scalarBytes.count > limit { endWord() }
+                chunk += scalarBytes
+            }
         }
         if !chunk.isEmpty || words.isEmpty { words.append(encodedWord(chunk)) }
         return words

@@ -33,18 +33,25 @@ public struct Mailbox: Sendable, Equatable {
     /// The domain of the address, lowercased: what logs show and what Message-IDs end with.
     public var domain: String { EmailAddress.domain(of: address) }
 
-    /// The header form: `"Jane Doe" <jane@example.org>`, or an encoded word for a non-ASCII name.
+    /// The header form after `To: `: `"Jane Doe" <jane@example.org>`, or encoded words for a
+    /// name that is not ASCII or too long for a quoted string on the line.
     var headerValue: String {
         var bytes: [UInt8] = []
-        append(headerValueTo: &bytes)
+        append(headerValueTo: &bytes, column: 4)
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Appends `headerValue` to a message being built.
-    func append(headerValueTo out: inout [UInt8]) {
+    /// Appends the header form to a message being built, starting at `column` (the length of
+    /// `To: ` or `From: `). The address cannot be folded, so it goes on a folded line of its own
+    /// when it would take the name's line past 78 characters.
+    func append(headerValueTo out: inout [UInt8], column: Int) {
         if !displayName.isEmpty {
-            HeaderText.append(phrase: displayName, to: &out)
-            out.append(UInt8(ascii: " "))
+            let end = HeaderText.append(phrase: displayName, column: column, to: &out)
+            if end + 1 + address.utf8.count + 2 > HeaderText.maximalLineLength {
+                out.append(ascii: "\r\n ")
+            } else {
+                out.append(UInt8(ascii: " "))
+            }
         }
         out.append(UInt8(ascii: "<"))
         out.append(contentsOf: address.utf8)

@@ -19,7 +19,7 @@ public struct MessageComposer: Sendable {
         self.sender = sender
         var fromLine: [UInt8] = []
         fromLine.append(ascii: "From: ")
-        sender.append(headerValueTo: &fromLine)
+        sender.append(headerValueTo: &fromLine, column: fromLine.count)
         fromLine.append(ascii: "\r\n")
         self.fromLine = fromLine
         messageIDEnd = Array("@\(sender.domain)>".utf8)
@@ -76,7 +76,7 @@ public struct MessageComposer: Sendable {
         out.append(ascii: "\r\n")
         out.append(contentsOf: fromLine)
         out.append(ascii: "To: ")
-        recipient.append(headerValueTo: &out)
+        recipient.append(headerValueTo: &out, column: 4)
         out.append(ascii: "\r\nSubject: ")
         HeaderText.append(unstructured: subject, headerName: "Subject", to: &out)
         out.append(ascii: "\r\nMessage-ID: ")

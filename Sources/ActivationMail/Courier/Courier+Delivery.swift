@@ -97,7 +97,8 @@ extension Courier {
             LogKey.relay: "\(transport.relay)",
             LogKey.attempts: "\(message.attempts + 1)",
             LogKey.delay: "\(Self.twoDecimals(delay))",
-            LogKey.reply: "\(outcome.reply)",
+            // The store keeps the reply whole; the log line names recipients by domain only.
+            LogKey.reply: "\(EmailAddress.redactingLocalParts(in: outcome.reply))",
         ]
         if !recorded { metadata[LogKey.recorded] = "false" }
         switch outcome {
