@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import TestSupport
 import Testing
 
@@ -15,6 +16,12 @@ struct ListenerFloodTests {
 
     @Test("health answers, every registration is taken in, slow heads are cut, memory comes back")
     func flood() async throws {
+        // The test's own clients need ~2,400 descriptors: raise its soft limit to the hard one.
+        var limit = rlimit()
+        getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit)
+        limit.rlim_cur = limit.rlim_max
+        setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit)
+        try #require(limit.rlim_cur > 3000, "the test needs a file limit above 3000 (hard limit \(limit.rlim_max))")
         let daemon = try await DaemonHarness(httpYAML: """
               maximal_connections: 600
               idle_timeout: "2s"
