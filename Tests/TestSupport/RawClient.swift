@@ -1,8 +1,9 @@
 import Foundation
+import Glibc
 
 /// TCP clients on loopback without an HTTP library, so that a test controls every byte and its
 /// timing: connections that say nothing, heads sent a few bytes at a time.
-enum RawClient {
+public enum RawClient {
     static func address(port: Int) -> sockaddr_in {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -22,14 +23,14 @@ enum RawClient {
 
     /// A connection opened without waiting: the kernel completes the handshake, or keeps it in the
     /// server's backlog, or retries it while the backlog is full.
-    static func openIdle(port: Int) -> Int32 {
+    public static func openIdle(port: Int) -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
         _ = connect(fd, port: port)
         return fd
     }
 
     /// A connected socket (waiting at most `timeout`), non-blocking afterwards; nil if it failed.
-    static func connect(port: Int, timeout: Duration = .seconds(5)) -> Int32? {
+    public static func connect(port: Int, timeout: Duration = .seconds(5)) -> Int32? {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var limit = timeval(tv_sec: Int(timeout.components.seconds), tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
@@ -43,13 +44,13 @@ enum RawClient {
 
     /// Sends `text` without blocking or raising SIGPIPE; false if the connection refused it.
     @discardableResult
-    static func send(_ fd: Int32, _ text: String) -> Bool {
+    public static func send(_ fd: Int32, _ text: String) -> Bool {
         let bytes = Array(text.utf8)
         return bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } > 0
     }
 
     /// Whether a non-blocking connect has completed, so the socket takes data.
-    static func isWritable(_ fd: Int32) -> Bool {
+    public static func isWritable(_ fd: Int32) -> Bool {
         var poller = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
         return poll(&poller, 1, 0) == 1 && poller.revents & Int16(POLLOUT) != 0
             && poller.revents & Int16(POLLERR | POLLHUP) == 0
@@ -57,7 +58,7 @@ enum RawClient {
 
     /// Whether the server has closed the connection (end of stream or reset); reads and drops
     /// whatever it sent before (a 431), without blocking.
-    static func isClosedByPeer(_ fd: Int32) -> Bool {
+    public static func isClosedByPeer(_ fd: Int32) -> Bool {
         var buffer = [UInt8](repeating: 0, count: 4096)
         while true {
             let count = recv(fd, &buffer, buffer.count, Int32(MSG_DONTWAIT))
@@ -68,7 +69,7 @@ enum RawClient {
     }
 
     /// `GET path` with `Connection: close`; the whole answer, or nil if none came within `timeout`.
-    static func request(port: Int, path: String, timeout: Duration) -> String? {
+    public static func request(port: Int, path: String, timeout: Duration) -> String? {
         let deadline = ContinuousClock.now + timeout
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
