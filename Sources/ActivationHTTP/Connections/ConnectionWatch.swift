@@ -6,11 +6,11 @@ import NIOCore
 /// bytes, `RequestPartGuardHandler` the decoded request parts and the response's end) and only
 /// ever touched on the connection's event loop.
 ///
-/// - Before the first request head, and from the first byte after a response: the head must be
-///   complete within `headerTimeout`, and within `maximalHeaderSize` bytes (else 431 and close).
+/// - Before a request's first byte, on a fresh connection or after a response: `idleTimeout`.
+/// - From a request's first byte: the head must be complete within `headerTimeout`, and within
+///   `maximalHeaderSize` bytes (else 431 and close).
 /// - After a head: the body must end within `bodyTimeout`.
 /// - While the response is being made: no deadline (scrypt may queue under load).
-/// - After the response, with no byte of a next request: `idleTimeout`.
 final class ConnectionWatch {
     /// Why the watch closed a connection: the `reason` of `activationd_http_connections_closed_total`.
     enum Reason: String {
@@ -23,7 +23,7 @@ final class ConnectionWatch {
     private let limits: ConnectionLimits
     private let listener: String
     private var context: ChannelHandlerContext?
-    private var readingHead = true
+    private var readingHead = false
     private var headBytes = 0
     private var readingBody = false
     private var requestsInProgress = 0
@@ -40,11 +40,12 @@ final class ConnectionWatch {
         shortest = TimeAmount(min(limits.headerTimeout, limits.bodyTimeout, limits.idleTimeout))
     }
 
-    /// The connection is active: the first head's deadline starts. Called again, does nothing.
+    /// The connection is active: it is idle until its first byte (a browser's preconnection says
+    /// nothing for a while). Called again, does nothing.
     func start(_ context: ChannelHandlerContext) {
         guard self.context == nil else { return }
         self.context = context
-        arm(limits.headerTimeout, reason: .headerTimeout)
+        arm(limits.idleTimeout, reason: .idleTimeout)
     }
 
     /// The connection is gone: no timer may outlive it.
@@ -58,7 +59,7 @@ final class ConnectionWatch {
     /// `count` bytes arrived, before the HTTP decoder sees them.
     func bytesArrived(_ count: Int) {
         if !readingHead, !readingBody, requestsInProgress == 0 {
-            // The first byte of the next request on a kept-alive connection.
+            // The first byte of a request.
             readingHead = true
             headBytes = 0
             arm(limits.headerTimeout, reason: .headerTimeout)

@@ -5,12 +5,11 @@ public struct ConnectionLimits: Sendable, Equatable {
     /// `http.maximal_connections`: connections served at once (default 512). Past it the listener
     /// stops accepting and new connections wait in the kernel's backlog until one closes.
     public var maximalConnections: Int
-    /// `http.idle_timeout`: how long a connection may stay open between requests without sending a
-    /// byte (default 30s).
+    /// `http.idle_timeout`: how long a connection may stay open without sending a byte, fresh or
+    /// between requests (default 30s).
     public var idleTimeout: Duration
     /// `http.header_timeout`: how long a request head (request line and headers) may take to
-    /// arrive, counted from the connection's start or from the first byte after a response
-    /// (default 10s).
+    /// arrive, counted from its first byte (default 10s).
     public var headerTimeout: Duration
     /// `http.body_timeout`: how long a request body may take to arrive after its head (default 10s).
     public var bodyTimeout: Duration
