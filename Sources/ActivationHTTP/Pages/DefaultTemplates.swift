@@ -89,8 +89,8 @@ enum DefaultTemplates {
     static let invalid = """
         {{<layout}}{{$title}}This activation link does not work{{/title}}{{$main}}
         <h1>This activation link does not work</h1>
-        {{#replaced}}<p>This registration was replaced: another account with this email address was
-         activated.</p>
+        {{#replaced}}
+        <p>This registration was replaced: another account with this email address was activated.</p>
         <p><a href="{{publicURL}}">Go to sign in</a></p>{{/replaced}}
         {{#gone}}<p>The account this link was for no longer exists: it was replaced by a newer
          registration or removed. Use the link in the newest mail we sent you.</p>{{/gone}}
