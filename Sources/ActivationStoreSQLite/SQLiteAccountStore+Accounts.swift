@@ -91,7 +91,7 @@ extension SQLiteAccountStore {
                 for other in others { try Self.remove(db, accountID: other.id, now: now, reason: .replaced) }
                 account.state = .active
                 account.activatedAt = SQLiteValue.date(SQLiteValue.millis(now))
-                account.passwordAttempts = .none
+                account.passwordAttempts = .unused
                 return .activated(account, replaced: others.map(\.id))
             }
         }

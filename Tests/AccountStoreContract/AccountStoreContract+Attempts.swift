@@ -48,7 +48,7 @@ extension AccountStoreContract {
         #expect(try await reserve(lockEnd) == .reserved(PasswordAttempts(count: 1, resetAt: lockEnd.addingTimeInterval(600))))
         // Activation clears the count; an active or missing account reserves nothing.
         _ = try await store.activate(accountID: account.id, nonce: account.nonce, now: lockEnd)
-        #expect(try await store.account(id: account.id)?.passwordAttempts == PasswordAttempts.none)
+        #expect(try await store.account(id: account.id)?.passwordAttempts == PasswordAttempts.unused)
         #expect(try await reserve(lockEnd) == .unavailable)
         #expect(try await store.reservePasswordAttempt(accountID: UUID(), limit: 3, window: .seconds(600), now: t0)
             == .unavailable)

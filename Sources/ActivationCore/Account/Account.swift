@@ -40,7 +40,7 @@ public struct Account: Sendable, Equatable, Identifiable {
         id: UUID, registrationID: UUID, username: String, firstName: String, lastName: String,
         email: String, passwordHash: String, passwordPhrase: Secret, locale: String,
         state: AccountState, nonce: Data, registeredAt: Date, expiresAt: Date,
-        activatedAt: Date? = nil, remindedAt: Date? = nil, passwordAttempts: PasswordAttempts = .none
+        activatedAt: Date? = nil, remindedAt: Date? = nil, passwordAttempts: PasswordAttempts = .unused
     ) {
         self.id = id
         self.registrationID = registrationID

@@ -21,7 +21,7 @@ public struct PasswordAttempts: Sendable, Equatable {
     public var resetAt: Date?
 
     /// No check made.
-    public static let none = PasswordAttempts(count: 0, resetAt: nil)
+    public static let unused = PasswordAttempts(count: 0, resetAt: nil)
 
     /// Creates a count.
     public init(count: Int, resetAt: Date?) {
