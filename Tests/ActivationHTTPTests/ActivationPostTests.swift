@@ -149,7 +149,14 @@ struct ActivationPostTests {
                 return try await group.reduce(into: [String: Int]()) { $0[$1, default: 0] += 1 }
             }
         }
-        #expect(outcomes == ["activated": 1, "already_active": 99])
+        // Exactly one activates. Every password check is reserved in the store before it is made,
+        // the right one too, so requests that arrive while the first five are being checked are
+        // answered as locked (nothing is hashed for them); all others learn it is already active.
+        #expect(outcomes["activated"] == 1)
+        #expect(Set(outcomes.keys).isSubset(of: ["activated", "already_active", "locked"]))
+        #expect((outcomes["locked"] ?? 0) <= 95 && outcomes.values.reduce(0, +) == 100)
         #expect(try await fixture.store.account(id: account.id)?.state == .active)
+        #expect(try await fixture.store.account(id: account.id)?.passwordAttempts == .unused,
+                "activation clears the count")
     }
 }
