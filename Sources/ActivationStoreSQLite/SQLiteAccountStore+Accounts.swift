@@ -8,11 +8,13 @@ extension SQLiteAccountStore {
         -> RegistrationResult
     {
         try await transaction { db in
-            if let previous = try String.fetchOne(
-                db, sql: "SELECT account_id FROM registration WHERE id = ?",
+            let digest = registration.contentDigest
+            if let previous = try Row.fetchOne(
+                db, sql: "SELECT account_id, content_digest FROM registration WHERE id = ?",
                 arguments: [SQLiteValue.id(registration.id)])
             {
-                let existing = UUID(uuidString: previous)
+                if let stored: String = previous["content_digest"], stored != digest { return .rejected([.idReused]) }
+                let existing = UUID(text: previous["account_id"])
                 let stillThere = try existing.map { try Account.fetchOne(db, id: $0) != nil } ?? false
                 return .duplicate(existingAccountID: stillThere ? existing : nil)
             }
@@ -22,11 +24,12 @@ extension SQLiteAccountStore {
             case .reject(let problems):
                 return .rejected(problems)
             case .accept(let superseded):
-                for id in superseded { try Self.remove(db, accountID: id, now: now) }
+                for id in superseded { try Self.remove(db, accountID: id, now: now, reason: .superseded) }
                 try account.insert(db)
                 try db.execute(
-                    sql: "INSERT INTO registration (id, account_id, received_at) VALUES (?, ?, ?)",
-                    arguments: [SQLiteValue.id(registration.id), SQLiteValue.id(account.id), SQLiteValue.millis(now)])
+                    sql: "INSERT INTO registration (id, account_id, received_at, content_digest) VALUES (?, ?, ?, ?)",
+                    arguments: [SQLiteValue.id(registration.id), SQLiteValue.id(account.id), SQLiteValue.millis(now),
+                                digest])
                 let activation = OutboxMessage.queued(.activation, for: account.id, now: now)
                 try activation.insert(db)
                 return .created(account, activation: activation, superseded: superseded)
@@ -74,13 +77,73 @@ extension SQLiteAccountStore {
                 return .expired
             case .pending:
                 try db.execute(
-                    sql: "UPDATE account SET state = 'active', activated_at = ? WHERE id = ? AND state = 'pending'",
+                    sql: """
+                        UPDATE account SET state = 'active', activated_at = ?, password_attempts = 0,
+                            password_attempts_reset_at = NULL
+                        WHERE id = ? AND state = 'pending'
+                        """,
                     arguments: [SQLiteValue.millis(now), SQLiteValue.id(accountID)])
                 try Self.cancelUnsent(db, accountID: accountID, includingLeased: false)
+                // The other pending registrations of this address lose: one person, one account.
+                let others = try Account.fetchAll(
+                    db, where: "email_key = ? AND state = 'pending' AND id <> ? ORDER BY registered_at",
+                    [account.emailKey, SQLiteValue.id(accountID)])
+                for other in others { try Self.remove(db, accountID: other.id, now: now, reason: .replaced) }
                 account.state = .active
                 account.activatedAt = SQLiteValue.date(SQLiteValue.millis(now))
-                return .activated(account)
+                account.passwordAttempts = .unused
+                return .activated(account, replaced: others.map(\.id))
             }
+        }
+    }
+
+    /// Why a removed account went, if the store remembers; see `AccountStore.removalReason`.
+    public func removalReason(accountID: UUID) async throws -> RemovalReason? {
+        try await pool.read { db in
+            try String.fetchOne(db, sql: "SELECT reason FROM removed_account WHERE id = ?",
+                                arguments: [SQLiteValue.id(accountID)])
+                .flatMap(RemovalReason.init(rawValue:))
+        }
+    }
+
+    /// Counts one password check before it is made; see `AccountStore.reservePasswordAttempt`.
+    ///
+    /// One UPDATE decides and counts (every SET expression sees the row as it was): a window that
+    /// has passed starts again at this check; otherwise the check is counted only while fewer than
+    /// `limit` were made, and the one that reaches `limit` moves the reset time to the lock's end.
+    public func reservePasswordAttempt(accountID: UUID, limit: Int, window: Duration, now: Date) async throws
+        -> PasswordAttemptReservation
+    {
+        let nowMillis = SQLiteValue.millis(now)
+        let endMillis = SQLiteValue.millis(now.addingTimeInterval(window.timeInterval))
+        return try await transaction { db in
+            let id = SQLiteValue.id(accountID)
+            if let row = try Row.fetchOne(
+                db,
+                sql: """
+                    UPDATE account SET
+                        password_attempts = CASE
+                            WHEN password_attempts_reset_at IS NULL OR password_attempts_reset_at <= :now THEN 1
+                            ELSE password_attempts + 1 END,
+                        password_attempts_reset_at = CASE
+                            WHEN password_attempts_reset_at IS NULL OR password_attempts_reset_at <= :now THEN
+                                :end
+                            WHEN password_attempts + 1 >= :limit THEN :end
+                            ELSE password_attempts_reset_at END
+                    WHERE id = :id AND state = 'pending'
+                        AND (password_attempts_reset_at IS NULL OR password_attempts_reset_at <= :now
+                             OR password_attempts < :limit)
+                    RETURNING password_attempts, password_attempts_reset_at
+                    """,
+                arguments: ["now": nowMillis, "end": endMillis, "limit": limit, "id": id])
+            {
+                return .reserved(PasswordAttempts(
+                    count: row[0], resetAt: SQLiteValue.optionalDate(row[1] as Int64?)))
+            }
+            guard let account = try Account.fetchOne(db, id: accountID), account.state == .pending,
+                  let until = account.passwordAttempts.lockedUntil(limit: limit, at: now)
+            else { return .unavailable }
+            return .locked(until: until)
         }
     }
 
@@ -90,7 +153,7 @@ extension SQLiteAccountStore {
             let expired = try Account.fetchAll(
                 db, where: "state = 'pending' AND expires_at <= ? ORDER BY expires_at LIMIT ?",
                 [SQLiteValue.millis(now), limit])
-            for account in expired { try Self.remove(db, accountID: account.id, now: now) }
+            for account in expired { try Self.remove(db, accountID: account.id, now: now, reason: nil) }
             return expired
         }
     }
@@ -113,10 +176,15 @@ extension SQLiteAccountStore {
     }
 
     /// Deletes an account and cancels all of its unsent mail, including mail being sent (a worker
-    /// that finishes later finds its lease gone and records nothing).
-    static func remove(_ db: Database, accountID: UUID, now: Date) throws {
+    /// that finishes later finds its lease gone and records nothing); remembers `reason`, if any.
+    static func remove(_ db: Database, accountID: UUID, now: Date, reason: RemovalReason?) throws {
         try db.execute(sql: "DELETE FROM account WHERE id = ?", arguments: [SQLiteValue.id(accountID)])
         try cancelUnsent(db, accountID: accountID, includingLeased: true)
+        if let reason {
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO removed_account (id, reason, removed_at) VALUES (?, ?, ?)",
+                arguments: [SQLiteValue.id(accountID), reason.rawValue, SQLiteValue.millis(now)])
+        }
     }
 
     /// Cancels queued mail of an account, and mail being sent too when `includingLeased`.

@@ -67,6 +67,32 @@ extension SQLiteAccountStore {
             // gauges, `activationd status`) read and sorted the whole account table.
             try db.execute(sql: "CREATE INDEX account_state ON account(state)")
         }
+        migrator.registerMigration("password attempts in the store") { db in
+            // The activation link's password checks, counted before each hash (issue 10, item 8):
+            // kept in memory they let a restart reset a lock and concurrent guesses past it.
+            try db.execute(sql: """
+                ALTER TABLE account ADD COLUMN password_attempts INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE account ADD COLUMN password_attempts_reset_at INTEGER;
+                """)
+        }
+        migrator.registerMigration("removed accounts remember why") { db in
+            // Superseded and replaced accounts, so that their links can say why they stopped
+            // working. Only active accounts' emails are unique (account_active_email, v1): pending
+            // accounts of one email with different usernames stand side by side.
+            try db.execute(sql: """
+                CREATE TABLE removed_account (
+                    id         TEXT PRIMARY KEY NOT NULL,
+                    reason     TEXT NOT NULL CHECK (reason IN ('superseded', 'replaced')),
+                    removed_at INTEGER NOT NULL
+                );
+                CREATE INDEX removed_account_at ON removed_account(removed_at);
+                """)
+        }
+        migrator.registerMigration("registration content digest") { db in
+            // Tells the same record dropped again (a duplicate) from another record reusing its id
+            // (id.reused). Ids stored before this migration have none and stay plain duplicates.
+            try db.execute(sql: "ALTER TABLE registration ADD COLUMN content_digest TEXT")
+        }
         return migrator
     }
 }

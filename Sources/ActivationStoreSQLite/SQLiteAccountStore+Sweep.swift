@@ -36,7 +36,10 @@ extension SQLiteAccountStore {
             let outboxRows = db.changesCount
             try db.execute(sql: "DELETE FROM registration WHERE received_at < ?",
                            arguments: [SQLiteValue.millis(registrationsBefore)])
-            return PurgeCounts(outboxRows: outboxRows, registrationIDs: db.changesCount)
+            let registrationIDs = db.changesCount
+            try db.execute(sql: "DELETE FROM removed_account WHERE removed_at < ?",
+                           arguments: [SQLiteValue.millis(registrationsBefore)])
+            return PurgeCounts(outboxRows: outboxRows, registrationIDs: registrationIDs)
         }
     }
 

@@ -31,7 +31,8 @@ extension Account {
     /// The columns `init(row:)` reads, in a SELECT list.
     static let sqliteColumns = """
         id, registration_id, username, first_name, last_name, email, password_hash, password_phrase,
-        locale, state, nonce, registered_at, expires_at, activated_at, reminded_at
+        locale, state, nonce, registered_at, expires_at, activated_at, reminded_at, password_attempts,
+        password_attempts_reset_at
         """
 
     /// `sqliteColumns` with each name prefixed, e.g. `a.` in a join.
@@ -54,7 +55,9 @@ extension Account {
             registeredAt: SQLiteValue.date(row[o + 11] as Int64),
             expiresAt: SQLiteValue.date(row[o + 12] as Int64),
             activatedAt: SQLiteValue.optionalDate(row[o + 13] as Int64?),
-            remindedAt: SQLiteValue.optionalDate(row[o + 14] as Int64?))
+            remindedAt: SQLiteValue.optionalDate(row[o + 14] as Int64?),
+            passwordAttempts: PasswordAttempts(
+                count: row[o + 15], resetAt: SQLiteValue.optionalDate(row[o + 16] as Int64?)))
     }
 
     func insert(_ db: Database) throws {

@@ -9,7 +9,7 @@ struct ValidateSubcommand: ParsableCommand {
         discussion: """
             Prints every problem as one JSON line {"field":…,"code":…,"message":…} and exits 65; \
             exits 0 when the record is valid. Rules that need the store (username.taken, \
-            email.taken) are not checked here.
+            email.taken, id.reused) are not checked here.
 
             Example:
               activationd validate Config/examples/registration.json

@@ -31,10 +31,11 @@ extension AccountStoreContract {
         #expect(try await store.account(id: account.id)?.state == .pending)
 
         let justBefore = account.expiresAt.addingTimeInterval(-1)
-        guard case .activated(let active) = try await store.activate(
+        guard case .activated(let active, let replaced) = try await store.activate(
             accountID: account.id, nonce: account.nonce, now: justBefore)
         else { throw ContractViolation(description: "an unexpired pending account did not activate") }
         #expect(active.state == .active)
+        #expect(replaced.isEmpty)
         // The unsent activation mail is no longer wanted.
         #expect(try await store.outbox(accountID: account.id).map(\.status) == [.cancelled])
         #expect(activation.status == .queued)

@@ -15,7 +15,7 @@ extension AccountStoreContract {
         #expect(try await store.recordDelivery(.failed(reply: "550 no"), messageID: orphan.activation.id, owner: "w",
                                                now: f.now))
         // The orphan's account is superseded: its failed mail has nobody to go to any more.
-        let newer = try await store.mustRegister(f.registration(username: "orphan02", email: "o@example.org"), f)
+        let newer = try await store.mustRegister(f.registration(username: "Orphan01", email: "o@example.org"), f)
         #expect(newer.superseded == [orphan.account.id])
 
         let later = f.now.addingTimeInterval(3600)

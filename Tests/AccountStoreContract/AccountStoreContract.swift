@@ -16,7 +16,9 @@ public enum AccountStoreContract: String, CaseIterable, Sendable, CustomStringCo
     case activeEmailIsTaken
     case bothConflictsReportedTogether
     case insertIsIdempotentByRegistrationID
-    case pendingAccountsOfTheSameEmailAreSuperseded
+    case pendingAccountOfTheSameUsernameAndEmailIsSuperseded
+    case pendingAccountsOfTheSameEmailAndOtherUsernamesStayUntilOneIsActivated
+    case registrationIDReusedWithOtherContentIsRefused
     case rejectedRegistrationSupersedesNothing
     case lookups
     case concurrentActivationsSucceedOnce
@@ -32,19 +34,30 @@ public enum AccountStoreContract: String, CaseIterable, Sendable, CustomStringCo
     case remindersAreQueuedOncePerAccount
     case purgeRemovesOnlyFinishedMail
     case failedMailIsRequeued
+    case passwordAttemptReservationsAreAtomic
+    case passwordAttemptLimitLocksAndTheLockEnds
+    case passwordAttemptsSurviveReopeningTheStore
 
     /// The case name.
     public var description: String { rawValue }
 
     /// Runs this check against `store`, which must be freshly migrated and empty.
-    public func run(on store: any AccountStore) async throws {
+    ///
+    /// - Parameter reopen: closes nothing, opens the same database anew (a restart, or another
+    ///   host); the checks of what must outlive a process use it. Without it, the same store.
+    public func run(on store: any AccountStore, reopen: (@Sendable () async throws -> any AccountStore)? = nil)
+        async throws
+    {
         let fixtures = ContractFixtures()
         switch self {
         case .usernameIsUniqueCaseInsensitively: try await Self.usernameIsUnique(store, fixtures)
         case .activeEmailIsTaken: try await Self.activeEmailIsTaken(store, fixtures)
         case .bothConflictsReportedTogether: try await Self.bothConflicts(store, fixtures)
         case .insertIsIdempotentByRegistrationID: try await Self.idempotentInsert(store, fixtures)
-        case .pendingAccountsOfTheSameEmailAreSuperseded: try await Self.supersede(store, fixtures)
+        case .pendingAccountOfTheSameUsernameAndEmailIsSuperseded: try await Self.supersede(store, fixtures)
+        case .pendingAccountsOfTheSameEmailAndOtherUsernamesStayUntilOneIsActivated:
+            try await Self.sameEmailOtherUsernames(store, fixtures)
+        case .registrationIDReusedWithOtherContentIsRefused: try await Self.reusedRegistrationID(store, fixtures)
         case .rejectedRegistrationSupersedesNothing: try await Self.rejectedSupersedesNothing(store, fixtures)
         case .lookups: try await Self.lookups(store, fixtures)
         case .concurrentActivationsSucceedOnce: try await Self.concurrentActivations(store, fixtures)
@@ -60,6 +73,10 @@ public enum AccountStoreContract: String, CaseIterable, Sendable, CustomStringCo
         case .remindersAreQueuedOncePerAccount: try await Self.reminders(store, fixtures)
         case .purgeRemovesOnlyFinishedMail: try await Self.purge(store, fixtures)
         case .failedMailIsRequeued: try await Self.requeueFailed(store, fixtures)
+        case .passwordAttemptReservationsAreAtomic: try await Self.atomicAttemptReservations(store, fixtures)
+        case .passwordAttemptLimitLocksAndTheLockEnds: try await Self.attemptLimitAndLock(store, fixtures)
+        case .passwordAttemptsSurviveReopeningTheStore:
+            try await Self.attemptsSurviveReopen(store, reopen: reopen ?? { store }, fixtures)
         }
     }
 
@@ -114,6 +131,8 @@ public enum AccountStoreContract: String, CaseIterable, Sendable, CustomStringCo
         #expect(try await store.activate(accountID: first.account.id, nonce: first.account.nonce, now: f.now)
             == .notFound)
         #expect(try await store.accounts(email: "jane@example.org").map(\.id) == [second.account.id])
+        #expect(try await store.removalReason(accountID: first.account.id) == .superseded)
+        #expect(try await store.removalReason(accountID: second.account.id) == nil)
     }
 
     static func rejectedSupersedesNothing(_ store: any AccountStore, _ f: ContractFixtures) async throws {

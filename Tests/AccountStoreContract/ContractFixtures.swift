@@ -49,7 +49,7 @@ extension AccountStore {
     func mustRegisterActive(_ registration: Registration, _ fixtures: ContractFixtures) async throws -> Account {
         let (account, _, _) = try await mustRegister(registration, fixtures)
         let result = try await activate(accountID: account.id, nonce: account.nonce, now: fixtures.now)
-        guard case .activated(let active) = result else {
+        guard case .activated(let active, _) = result else {
             throw ContractViolation(description: "expected activated, got \(result)")
         }
         return active

@@ -19,8 +19,6 @@ struct RegistrationDecisionTests {
         return account
     }
 
-    static func sorted(_ ids: [UUID]) -> [UUID] { ids.sorted { $0.uuidString < $1.uuidString } }
-
     @Test("no other account: accept, superseding nothing")
     func free() {
         #expect(RegistrationDecision.decide(for: registration, candidates: []) == .accept(superseding: []))
@@ -53,14 +51,27 @@ struct RegistrationDecisionTests {
         #expect(RegistrationDecision.decide(for: registration, candidates: [both]) == .reject([.usernameTaken, .emailTaken]))
     }
 
-    @Test("pending accounts with the same email, in any case, are superseded")
+    @Test("a pending account with the same username and email, in any case, is superseded")
     func supersede() {
-        let first = Self.account("jdoe2025", "JANE@example.org", .pending)
-        let second = Self.account("janed1", "jane@EXAMPLE.ORG", .pending)
-        #expect(RegistrationDecision.decide(for: registration, candidates: [first])
-            == .accept(superseding: [first.id]))
-        #expect(RegistrationDecision.decide(for: registration, candidates: [second, first])
-            == .accept(superseding: Self.sorted([first.id, second.id])))
+        let earlier = Self.account("JDoe2026", "JANE@example.org", .pending)
+        #expect(RegistrationDecision.decide(for: registration, candidates: [earlier])
+            == .accept(superseding: [earlier.id]))
+    }
+
+    @Test("a pending account with the same email and another username stays, in any case of the email",
+          arguments: ["jane@example.org", "JANE@example.org", "Jane@EXAMPLE.ORG"])
+    func sameEmailOtherUsernameStays(email: String) {
+        // The attack of issue 10: whoever knows Jane's address registers it with a username of
+        // their own. Jane's pending account must not be cancelled, nor her username freed.
+        let jane = Self.account("janedoe1", email, .pending)
+        #expect(RegistrationDecision.decide(for: registration, candidates: [jane]) == .accept(superseding: []))
+        var attacker = registration
+        attacker.username = "mallory1"
+        let janesName = Self.account("jdoe2026", email, .pending)
+        #expect(RegistrationDecision.decide(for: attacker, candidates: [janesName]) == .accept(superseding: []))
+        attacker.username = "JDOE2026"
+        attacker.email = "mallory@example.net"
+        #expect(RegistrationDecision.decide(for: attacker, candidates: [janesName]) == .reject([.usernameTaken]))
     }
 
     @Test("the username of a superseded account does not count as taken")
@@ -78,11 +89,12 @@ struct RegistrationDecisionTests {
 
     @Test("nothing is superseded when the registration is refused")
     func noSupersedeOnReject() {
-        let pending = Self.account("jdoe2025", "jane@example.org", .pending)
+        let pending = Self.account("jdoe2026", "jane@example.org", .pending)
         let active = Self.account("janedoe1", "jane@example.org", .active)
         #expect(RegistrationDecision.decide(for: registration, candidates: [pending, active]) == .reject([.emailTaken]))
+        let other = Self.account("jdoe2025", "jane@example.org", .pending)
         let nameHolder = Self.account("JDOE2026", "x@example.org", .active)
-        #expect(RegistrationDecision.decide(for: registration, candidates: [pending, nameHolder])
+        #expect(RegistrationDecision.decide(for: registration, candidates: [other, nameHolder])
             == .reject([.usernameTaken]))
     }
 

@@ -76,6 +76,9 @@ struct SweeperTests {
         #expect(try await sweeper.sweep().reminders == 1)
         #expect(try await sweeper.sweep().reminders == 0)
         #expect(try await store.outbox(accountID: account.id).map(\.kind) == [.activation, .reminder])
+        // Ids in lower case, as in the store and every other log line.
+        let reminderLine = try #require(recorder.all.first { $0.contains("event=account.reminder_queued") })
+        #expect(reminderLine.contains("account=\(account.id.lowercasedText)"))
 
         // At expiry: removed, username free, the log names the account but not the address.
         clock.set(account.expiresAt)
@@ -83,7 +86,7 @@ struct SweeperTests {
         #expect(try await sweeper.sweep().expired == 1)
         #expect(try await store.account(username: "sweepme1") == nil)
         let expiredLine = try #require(recorder.all.first { $0.contains("event=account.expired") })
-        #expect(expiredLine.contains("account=\(account.id)"))
+        #expect(expiredLine.contains("account=\(account.id.lowercasedText)"))
         #expect(!recorder.all.joined().contains("sweep@example.org"))
     }
 }

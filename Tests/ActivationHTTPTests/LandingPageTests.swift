@@ -98,7 +98,7 @@ struct LandingPageTests {
         let fixture = try await HTTPFixture()
         defer { fixture.cleanUp() }
         let (_, oldToken) = try await fixture.register("jdoe2026", email: "jane@example.org")
-        _ = try await fixture.register("jdoe2027", email: "jane@example.org")
+        _ = try await fixture.register("JDoe2026", email: "Jane@example.org")
         try await fixture.withServer { client in
             let page = try await client.execute(uri: "/activate?token=\(oldToken)", method: .get)
             #expect(page.status == .gone)
@@ -108,6 +108,28 @@ struct LandingPageTests {
             #expect(api.status == .gone)
             #expect(api.json["outcome"] as? String == "gone")
         }
+    }
+
+    @Test func replacedAccountsLinkSaysWhy() async throws {
+        let fixture = try await HTTPFixture()
+        defer { fixture.cleanUp() }
+        let (jane, janesToken) = try await fixture.register("jdoe2026", email: "jane@example.org")
+        let (_, otherToken) = try await fixture.register("mallory1", email: "JANE@example.org")
+        try await fixture.withServer { client in
+            #expect(try await client.execute(uri: "/activate?token=\(otherToken)", method: .get).status == .ok)
+            let activated = try await client.postForm("/activate", ["token": janesToken, "password": HTTPFixture.password])
+            #expect(activated.status == .ok)
+            let page = try await client.execute(uri: "/activate?token=\(otherToken)", method: .get)
+            #expect(page.status == .gone)
+            #expect(page.text.contains("This registration was replaced: another account with this email address was activated."))
+            #expect(!page.text.contains(#"action="resend""#))
+            let api = try await client.postJSON("/api/v1/activations",
+                                                #"{"token":"\#(otherToken)","password":"\#(HTTPFixture.password)"}"#)
+            #expect(api.status == .gone)
+            #expect(api.json["outcome"] as? String == "replaced")
+        }
+        #expect(fixture.logs.all.contains { $0.contains("event=account.replaced") })
+        #expect(try await fixture.store.account(id: jane.id)?.state == .active)
     }
 
     @Test func activeAccountSaysSo() async throws {

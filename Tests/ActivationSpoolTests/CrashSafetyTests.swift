@@ -43,7 +43,7 @@ struct CrashRun {
     func makePlan() -> Plan {
         var plan = Plan()
         var random = SplitMix(seed: seed)
-        var lastValid: UUID?
+        var lastValid: Data?
         for index in 0..<records {
             let password = "\(CrashSafetyTests.marker)\(index)"
             let name = String(format: "%06d.json", index)
@@ -57,13 +57,15 @@ struct CrashRun {
                 fields["acceptedConditions"] = false
                 plan.files.append((name, Record.data(fields), false))
             case 7..<9 where lastValid != nil:
-                // The same registration again under another name: no second account.
-                plan.files.append((name, Record.valid(id: lastValid!, username: "again\(index)", password: password), true))
+                // The same record again under another file name (the front retrying): no second
+                // account. (The same id with other content would be `id.reused`, a reject.)
+                plan.files.append((name, lastValid!, true))
             default:
                 let id = UUID()
                 plan.validIDs.insert(id)
-                lastValid = id
-                plan.files.append((name, Record.valid(id: id, username: "user\(index)", password: password), true))
+                let data = Record.valid(id: id, username: "user\(index)", password: password)
+                lastValid = data
+                plan.files.append((name, data, true))
             }
         }
         return plan

@@ -35,7 +35,7 @@ struct IntakeServiceTests {
         #expect(!recorder.allText.contains("@example.org"))
     }
 
-    @Test("the same registration id twice makes one account and one mail; the second file is removed")
+    @Test("the same record dropped twice makes one account and one mail; the second file is removed")
     func sameIDTwice() async throws {
         let sandbox = try SpoolSandbox()
         defer { sandbox.remove() }
@@ -44,12 +44,13 @@ struct IntakeServiceTests {
         try await withRunningIntake(sandbox, recorder: recorder) { store in
             try sandbox.drop(Record.valid(id: id, username: "twice1"))
             try await waitForIntake(sandbox, store: store, accounts: 1)
-            // Same id, other content: still the same registration.
-            try sandbox.drop(Record.valid(id: id, username: "twice2"))
+            // The front retrying: the same record again, under another file name.
+            try sandbox.drop(Record.valid(id: id, username: "twice1"))
             try await waitUntil("the duplicate is logged") {
                 !recorder.events(EventName.registrationDuplicate).isEmpty
             }
             #expect(sandbox.names(in: sandbox.spool.new).isEmpty)
+            #expect(sandbox.names(in: sandbox.spool.rejected).isEmpty, "a duplicate is not a rejection")
             let counts = try await store.counts()
             #expect(counts.accounts[.pending] == 1)
             #expect(counts.outbox[.queued] == 1)
@@ -60,21 +61,65 @@ struct IntakeServiceTests {
         }
     }
 
-    @Test("a registration with the email of a pending account supersedes it and cancels its mail")
+    @Test("a record reusing a stored registration id with other content is set aside as id.reused")
+    func sameIDOtherContent() async throws {
+        let sandbox = try SpoolSandbox()
+        defer { sandbox.remove() }
+        let recorder = LogRecorder()
+        let id = UUID()
+        try await withRunningIntake(sandbox, recorder: recorder) { store in
+            try sandbox.drop(Record.valid(id: id, username: "twice1"))
+            try await waitForIntake(sandbox, store: store, accounts: 1)
+            let reused = try sandbox.drop(Record.valid(id: id, username: "twice2"))
+            try await waitUntil("the reused id is rejected") {
+                sandbox.names(in: sandbox.spool.rejected).contains(reused + ".reason.json")
+            }
+            let reason = try sandbox.reason(for: reused)
+            #expect(reason.problems.map(\.code) == ["id.reused"])
+            #expect(reason.registration == id.uuidString.lowercased())
+            #expect(sandbox.names(in: sandbox.spool.new).isEmpty)
+            #expect(recorder.events(EventName.registrationDuplicate).isEmpty)
+            #expect(recorder.events(EventName.registrationRejected).first?.metadata["codes"] == "id.reused")
+            #expect(try await store.account(username: "twice2") == nil)
+            #expect(try await store.account(registrationID: id)?.username == "twice1")
+            #expect(try await store.counts().outbox[.queued] == 1)
+        }
+    }
+
+    @Test("a registration with the username and email of a pending account supersedes it and cancels its mail")
     func supersede() async throws {
         let sandbox = try SpoolSandbox()
         defer { sandbox.remove() }
         let recorder = LogRecorder()
         try await withRunningIntake(sandbox, recorder: recorder) { store in
-            try sandbox.drop(Record.valid(username: "typo1", email: "same@example.org"))
+            try sandbox.drop(Record.valid(username: "again1", email: "same@example.org"))
             try await waitForIntake(sandbox, store: store, accounts: 1)
-            let first = try #require(try await store.account(username: "typo1"))
-            try sandbox.drop(Record.valid(username: "fixed1", email: "same@example.org"))
-            try await waitUntil("the second account exists") { try await store.account(username: "fixed1") != nil }
+            let first = try #require(try await store.account(username: "again1"))
+            try sandbox.drop(Record.valid(username: "Again1", email: "SAME@example.org"))
+            try await waitUntil("the second account exists") {
+                try await store.account(username: "again1").map { $0.id != first.id } ?? false
+            }
             #expect(try await store.account(id: first.id) == nil)
             #expect(try await store.outbox(accountID: first.id).allSatisfy { $0.status == .cancelled })
             #expect(recorder.events(EventName.registrationSuperseded).map { $0.metadata["account"] }
                     == [first.id.uuidString.lowercased()])
+        }
+    }
+
+    @Test("a registration with the email of a pending account and another username stays beside it")
+    func sameEmailOtherUsername() async throws {
+        let sandbox = try SpoolSandbox()
+        defer { sandbox.remove() }
+        let recorder = LogRecorder()
+        try await withRunningIntake(sandbox, recorder: recorder) { store in
+            try sandbox.drop(Record.valid(username: "jdoe2026", email: "jane@example.org"))
+            try await waitForIntake(sandbox, store: store, accounts: 1)
+            let jane = try #require(try await store.account(username: "jdoe2026"))
+            try sandbox.drop(Record.valid(username: "mallory1", email: "JANE@example.org"))
+            try await waitForIntake(sandbox, store: store, accounts: 2)
+            #expect(try await store.account(id: jane.id)?.state == .pending)
+            #expect(try await store.outbox(accountID: jane.id).map(\.status) == [.queued])
+            #expect(recorder.events(EventName.registrationSuperseded).isEmpty)
         }
     }
 

@@ -52,7 +52,10 @@ final class DaemonHarness: @unchecked Sendable {
 
     /// Creates the directory and writes `extraYAML` into the configuration beside the essentials;
     /// `httpYAML` goes into the `http:` section (indented lines such as `  idle_timeout: "2s"`).
-    init(extraYAML: String = "", httpYAML: String = "") async throws {
+    ///
+    /// - Parameter scryptLogN: the cost of password hashing; small by default, larger where a test
+    ///   needs hashing to take real time (concurrent guesses).
+    init(extraYAML: String = "", httpYAML: String = "", scryptLogN: Int = 4) async throws {
         directory = URL(fileURLWithPath: "/tmp").appendingPathComponent("activationd-daemon-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let notifyPath = directory.appendingPathComponent("notify.sock").path
@@ -82,7 +85,7 @@ final class DaemonHarness: @unchecked Sendable {
             keys:
               file: "\(keysPath)"
             password_hash:
-              scrypt_log_n: 4
+              scrypt_log_n: \(scryptLogN)
             \(extraYAML)
             """.write(toFile: configPath, atomically: true, encoding: .utf8)
 

@@ -32,13 +32,15 @@ public struct Account: Sendable, Equatable, Identifiable {
     public var activatedAt: Date?
     /// When the reminder mail was queued, if it was.
     public var remindedAt: Date?
+    /// The password checks made through the activation link in the current window.
+    public var passwordAttempts: PasswordAttempts
 
     /// Creates an account.
     public init(
         id: UUID, registrationID: UUID, username: String, firstName: String, lastName: String,
         email: String, passwordHash: String, passwordPhrase: Secret, locale: String,
         state: AccountState, nonce: Data, registeredAt: Date, expiresAt: Date,
-        activatedAt: Date? = nil, remindedAt: Date? = nil
+        activatedAt: Date? = nil, remindedAt: Date? = nil, passwordAttempts: PasswordAttempts = .unused
     ) {
         self.id = id
         self.registrationID = registrationID
@@ -55,6 +57,7 @@ public struct Account: Sendable, Equatable, Identifiable {
         self.expiresAt = expiresAt
         self.activatedAt = activatedAt
         self.remindedAt = remindedAt
+        self.passwordAttempts = passwordAttempts
     }
 
     /// A new pending account for an accepted registration.

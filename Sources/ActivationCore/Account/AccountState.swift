@@ -1,9 +1,10 @@
-/// The states an account row can be in. Expiry and supersession remove the row, so "removed" is
-/// not a stored state.
+/// The states an account row can be in. Expiry, supersession and replacement remove the row, so
+/// "removed" is not a stored state (the store remembers why for a while: `RemovalReason`).
 ///
 /// ```
 /// pending ──activate (token nonce + password)──▶ active
-///    └────expiry / superseded by a newer registration──▶ (row removed)
+///    ├────expiry / superseded by a newer registration of the same username and email──▶ (row removed)
+///    └────another pending account of the same email activated (replaced)──▶ (row removed)
 /// ```
 public enum AccountState: String, Sendable, Codable, CaseIterable {
     /// Registered; waiting for the person to follow the activation link.

@@ -4,9 +4,14 @@ public import Foundation
 /// email: the store-dependent rules of DESIGN.md, decided in one place for every store.
 ///
 /// - `email.taken`: an *active* account has this email (compared case-insensitively).
-/// - supersede: *pending* accounts with this email are replaced by the new registration; their
-///   usernames do not count as taken for it.
+/// - supersede: a *pending* account whose folded username **and** email both match the
+///   registration's is replaced by it (the same person trying again after a lost mail); its
+///   username does not count as taken for the new registration.
 /// - `username.taken`: any other pending or active account has this username (case-insensitively).
+///
+/// A pending account with the same email and another username is left alone: it stays pending
+/// beside the new one, and the store removes it only when one of them is activated. Superseding on
+/// the email alone let anyone who knew a person's address cancel their pending registration.
 ///
 /// Both conflicts are reported together. Nothing is superseded unless the registration is accepted.
 public enum RegistrationDecision: Sendable, Equatable {
@@ -22,18 +27,19 @@ public enum RegistrationDecision: Sendable, Equatable {
     public static func decide(for registration: Registration, candidates: [Account]) -> RegistrationDecision {
         let usernameKey = registration.usernameKey
         let emailKey = registration.emailKey
-        let sameEmail = candidates.filter { $0.emailKey == emailKey }
-        let superseded = sameEmail.filter { $0.state == .pending }
+        let superseded = candidates.filter {
+            $0.state == .pending && $0.usernameKey == usernameKey && $0.emailKey == emailKey
+        }
         let supersededIDs = Set(superseded.map(\.id))
 
         var problems: [RegistrationProblem] = []
         if candidates.contains(where: { $0.usernameKey == usernameKey && !supersededIDs.contains($0.id) }) {
             problems.append(.usernameTaken)
         }
-        if sameEmail.contains(where: { $0.state == .active }) {
+        if candidates.contains(where: { $0.emailKey == emailKey && $0.state == .active }) {
             problems.append(.emailTaken)
         }
         if !problems.isEmpty { return .reject(problems) }
-        return .accept(superseding: superseded.map(\.id).sorted { $0.uuidString < $1.uuidString })
+        return .accept(superseding: superseded.map(\.id).sorted { $0.lowercasedText < $1.lowercasedText })
     }
 }

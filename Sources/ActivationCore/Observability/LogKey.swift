@@ -2,6 +2,8 @@
 /// operator's grep keeps working. Every line carries `event`.
 ///
 /// Never log a password, a token, a phrase or a full address: recipients appear as `rcpt_domain`.
+/// Ids (accounts, registrations, messages) are written in lower case everywhere
+/// (`UUID.lowercasedText`), as the store keeps them, so that one grep finds every line of an account.
 public enum LogKey {
     /// The event name, such as `registration.accepted`.
     public static let event = "event"
@@ -45,7 +47,7 @@ public enum EventName {
     public static let registrationRejected = "registration.rejected"
     /// A spool record whose registration id was already stored was removed.
     public static let registrationDuplicate = "registration.duplicate"
-    /// A pending account was replaced by a newer registration of the same address.
+    /// A pending account was replaced by a newer registration of the same username and address.
     public static let registrationSuperseded = "registration.superseded"
     /// The relay accepted a mail.
     public static let mailSent = "mail.sent"
@@ -66,6 +68,8 @@ public enum EventName {
     public static let courierLeaseShort = "courier.lease_short"
     /// A person activated their account.
     public static let accountActivated = "account.activated"
+    /// A pending account was removed because another account with its email address was activated.
+    public static let accountReplaced = "account.replaced"
     /// A pending account passed its expiry and was removed.
     public static let accountExpired = "account.expired"
     /// A reminder mail was queued.

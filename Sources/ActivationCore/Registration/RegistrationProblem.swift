@@ -31,3 +31,11 @@ extension RegistrationProblem {
         field: "email", code: "email.taken",
         message: "An active account already uses this email address.")
 }
+
+extension RegistrationProblem {
+    /// The registration id was stored before for a record with different content: a front that
+    /// reuses ids would otherwise lose this registration silently as a duplicate.
+    public static let idReused = RegistrationProblem(
+        field: "id", code: "id.reused",
+        message: "This registration id was used before for a different registration; a new registration needs a new id.")
+}

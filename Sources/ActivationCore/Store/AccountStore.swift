@@ -13,10 +13,12 @@ public protocol AccountStore: Sendable {
 
     /// Stores a checked registration as a pending account with its activation mail queued.
     ///
-    /// In one transaction: if the registration id was seen before, nothing changes and the result
-    /// is `.duplicate`; otherwise `RegistrationDecision` decides, superseded pending accounts are
-    /// removed with their unsent mail cancelled, and `account` is inserted with a queued
-    /// `activation` row. `account` must be `Account.pending(from: registration, …)`.
+    /// In one transaction: if the registration id was seen before, nothing changes, and the result
+    /// is `.duplicate` when the record's `contentDigest` is the one stored with the id (or none was
+    /// stored) and `.rejected([.idReused])` when it differs; otherwise `RegistrationDecision`
+    /// decides, superseded pending accounts are removed with their unsent mail cancelled (and
+    /// remembered as `.superseded`), and `account` is inserted with a queued `activation` row.
+    /// `account` must be `Account.pending(from: registration, …)`.
     func register(_ registration: Registration, as account: Account, now: Date) async throws
         -> RegistrationResult
 
@@ -24,15 +26,30 @@ public protocol AccountStore: Sendable {
     func account(id: UUID) async throws -> Account?
     /// The account with this username, compared case-insensitively.
     func account(username: String) async throws -> Account?
-    /// The accounts with this email address, compared case-insensitively (at most one pending or
-    /// one active, the supersede rule sees to that).
+    /// The accounts with this email address, compared case-insensitively, oldest first: any number
+    /// of pending ones (each with another username), or one active one.
     func accounts(email: String) async throws -> [Account]
     /// The account created by this registration id, if it still exists.
     func account(registrationID: UUID) async throws -> Account?
 
     /// Activates the account if it is pending, unexpired at `now` and its nonce is `nonce`.
     /// Of many concurrent calls for one account exactly one returns `.activated`.
+    ///
+    /// In the same transaction, the other pending accounts with the same email address are removed
+    /// with their unsent mail cancelled, and remembered as `.replaced`; the activated account's
+    /// password attempts are cleared.
     func activate(accountID: UUID, nonce: Data, now: Date) async throws -> ActivationResult
+
+    /// Why the account with this id was removed, if it was superseded or replaced and the store
+    /// still remembers it (until `purge` forgets it with the registration ids).
+    func removalReason(accountID: UUID) async throws -> RemovalReason?
+
+    /// Reserves one password check for the activation link of a pending account, before the
+    /// password is hashed, in one atomic step (see `PasswordAttempts`): at most `limit` checks per
+    /// `window`, across concurrent calls, restarts and hosts. The check that reaches `limit`
+    /// locks the link for `window` from `now`.
+    func reservePasswordAttempt(accountID: UUID, limit: Int, window: Duration, now: Date) async throws
+        -> PasswordAttemptReservation
 
     /// Queues another mail for an existing account (a resend or a reminder); nil if the account
     /// is gone. A reminder also sets the account's `remindedAt`.
@@ -77,7 +94,8 @@ public protocol AccountStore: Sendable {
     func queueReminders(dueBy: Date, now: Date, limit: Int) async throws -> [Account]
 
     /// Deletes sent and cancelled outbox rows last touched before `finishedBefore`, and the
-    /// registration ids of `register`'s idempotency check received before `registrationsBefore`.
+    /// registration ids of `register`'s idempotency check received before `registrationsBefore`
+    /// (with the removal reasons of accounts removed before then, whose links have all expired).
     func purge(finishedBefore: Date, registrationsBefore: Date) async throws -> PurgeCounts
 
     /// What a sweep at `now` would do, changing nothing (`activationd sweep --dry-run`).
@@ -121,14 +139,15 @@ public enum RegistrationResult: Sendable, Equatable {
     case created(Account, activation: OutboxMessage, superseded: [UUID])
     /// The registration id was stored before; this is the account it made, if it still exists.
     case duplicate(existingAccountID: UUID?)
-    /// Refused by a store-dependent rule (`username.taken`, `email.taken`).
+    /// Refused by a store-dependent rule (`username.taken`, `email.taken`, `id.reused`).
     case rejected([RegistrationProblem])
 }
 
 /// What `activate` did.
 public enum ActivationResult: Sendable, Equatable {
-    /// This call activated the account.
-    case activated(Account)
+    /// This call activated the account; these other pending accounts of its email address were
+    /// removed (replaced).
+    case activated(Account, replaced: [UUID])
     /// The account was already active (by an earlier or concurrent call).
     case alreadyActive(Account)
     /// The account is pending but its activation period is over.
@@ -136,7 +155,7 @@ public enum ActivationResult: Sendable, Equatable {
     /// The account is pending but the nonce is not its nonce (an old link of a resent account
     /// cannot happen, so this means a forged or foreign token).
     case nonceMismatch
-    /// No such account (expired and removed, superseded, or never existed).
+    /// No such account (expired and removed, superseded, replaced, or never existed).
     case notFound
 }
 

@@ -27,6 +27,7 @@ public enum AccountCommands {
             "  expires:    \(account.state == .pending ? date(account.expiresAt) : "-")",
             "  activated:  \(date(account.activatedAt))",
             "  reminded:   \(date(account.remindedAt))",
+            "  passwords:  \(account.passwordAttempts.count) checked, count resets \(date(account.passwordAttempts.resetAt))",
             "  mail:",
         ]
         if outbox.isEmpty { lines.append("    none") }

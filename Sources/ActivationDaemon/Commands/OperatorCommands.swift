@@ -25,7 +25,7 @@ public enum OperatorCommands {
         let store = try await StoreOpener.open(configuration.store)
         switch try await AccountCommands.resend(login, in: store) {
         case .queued(let message):
-            return CommandOutcome(output: "queued activation mail \(message.id)")
+            return CommandOutcome(output: "queued activation mail \(message.id.lowercasedText)")
         case .alreadyActive:
             return CommandOutcome(status: .dataError, error: "\(login) is already active")
         case .notFound:

@@ -94,7 +94,7 @@ public struct Sweeper: Service {
                 dueBy: now.addingTimeInterval(options.reminderBefore.timeInterval), now: now, limit: options.batchSize)
             for account in batch {
                 logger.info("reminder queued", metadata: [LogKey.event: "\(EventName.reminderQueued)",
-                                                          LogKey.account: "\(account.id)"])
+                                                          LogKey.account: "\(account.id.lowercasedText)"])
             }
             report.reminders += batch.count
             if batch.count < options.batchSize { break }
@@ -103,7 +103,7 @@ public struct Sweeper: Service {
             let batch = try await store.expirePending(now: now, limit: options.batchSize)
             for account in batch {
                 logger.info("account expired", metadata: [LogKey.event: "\(EventName.accountExpired)",
-                                                          LogKey.account: "\(account.id)"])
+                                                          LogKey.account: "\(account.id.lowercasedText)"])
             }
             report.expired += batch.count
             if batch.count < options.batchSize { break }

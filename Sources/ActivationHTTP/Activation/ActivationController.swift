@@ -73,9 +73,10 @@ struct ActivationController: Sendable {
                 "lifetimeDays": Int((options.activation.lifetime.timeInterval / 86_400).rounded()),
                 "registrationURL": options.registrationURL,
             ], status: status)
-        case .invalid, .gone:
+        case .invalid, .gone, .replaced:
             response = pages.current.response("invalid", [
-                "gone": outcome.kind == .gone, "registrationURL": options.registrationURL,
+                "gone": outcome.kind == .gone, "replaced": outcome.kind == .replaced,
+                "registrationURL": options.registrationURL, "publicURL": options.publicURL,
             ], status: status)
         case .locked:
             let seconds = retryAfter(outcome)

@@ -14,6 +14,9 @@ struct ActivationOutcome: Sendable {
         case invalid
         /// Authentic, but the account no longer exists (superseded or removed).
         case gone
+        /// Authentic, but the account was removed because another account with its email address
+        /// was activated.
+        case replaced
         case wrongPassword = "wrong_password"
         /// The form came without a password (a scanner pressing the button): not counted as a guess.
         case missingPassword = "missing_password"
@@ -44,7 +47,7 @@ struct ActivationOutcome: Sendable {
     var status: HTTPStatusCode {
         switch kind {
         case .ready, .activated, .alreadyActive: 200
-        case .expired, .gone: 410
+        case .expired, .gone, .replaced: 410
         case .invalid, .missingPassword: 400
         case .wrongPassword: 403
         case .locked: 429

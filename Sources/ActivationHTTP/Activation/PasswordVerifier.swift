@@ -3,11 +3,12 @@ import Foundation
 import NIOPosix
 
 /// Checks passwords with scrypt on a NIO thread pool — never on Swift's cooperative pool, where
-/// hundreds of milliseconds of blocking would stall every other request — and applies the
-/// per-link attempt limit around each check.
+/// hundreds of milliseconds of blocking would stall every other request — after reserving the
+/// check in the store, so that no more than the policy's attempts are ever hashed per window.
 struct PasswordVerifier: Sendable {
     let pool: NIOThreadPool
-    let limiter: AttemptLimiter
+    let store: any AccountStore
+    let policy: AttemptPolicy
 
     /// What a check found.
     enum Verdict: Sendable {
@@ -15,26 +16,30 @@ struct PasswordVerifier: Sendable {
         case wrong(attemptsLeft: Int)
         /// Locked; `justNow` when this very guess closed the lock.
         case locked(until: Date, justNow: Bool)
+        /// The account stopped being pending between reading it and reserving the check.
+        case unavailable
     }
 
-    /// Checks `password` for the link of `accountID`.
+    /// Checks `password` for the link of `account`.
     ///
-    /// The lock is checked and the failure recorded on the pool thread, right around the scrypt
-    /// call: however many requests arrive at once, at most as many guesses as the pool has threads
-    /// get past a lock that is about to close.
-    func verify(_ password: Secret, against hash: String, link accountID: UUID,
-                now: @escaping @Sendable () -> Date) async throws -> Verdict
+    /// The check is counted in the store first, in one atomic step; a link whose count is used up
+    /// is answered as locked without hashing anything, whatever the number of concurrent requests,
+    /// restarts or hosts.
+    func verify(_ password: Secret, for account: Account, now: @escaping @Sendable () -> Date) async throws
+        -> Verdict
     {
-        try await pool.runIfActive { [limiter] in
-            if let until = limiter.lockedUntil(accountID, now: now()) { return .locked(until: until, justNow: false) }
-            if PasswordHasher.verify(password, against: hash) {
-                limiter.recordSuccess(accountID)
-                return .correct
-            }
-            switch limiter.recordFailure(accountID, now: now()) {
-            case .success(let left): return .wrong(attemptsLeft: left)
-            case .failure(let locked): return .locked(until: locked.date, justNow: true)
-            }
+        let limit = policy.attempts
+        let attempts: PasswordAttempts
+        switch try await store.reservePasswordAttempt(
+            accountID: account.id, limit: limit, window: policy.lockout, now: now())
+        {
+        case .reserved(let reserved): attempts = reserved
+        case .locked(let until): return .locked(until: until, justNow: false)
+        case .unavailable: return .unavailable
         }
+        let hash = account.passwordHash
+        if try await pool.runIfActive({ PasswordHasher.verify(password, against: hash) }) { return .correct }
+        if attempts.count >= limit, let until = attempts.resetAt { return .locked(until: until, justNow: true) }
+        return .wrong(attemptsLeft: max(1, limit - attempts.count))
     }
 }

@@ -89,13 +89,16 @@ enum DefaultTemplates {
     static let invalid = """
         {{<layout}}{{$title}}This activation link does not work{{/title}}{{$main}}
         <h1>This activation link does not work</h1>
+        {{#replaced}}
+        <p>This registration was replaced: another account with this email address was activated.</p>
+        <p><a href="{{publicURL}}">Go to sign in</a></p>{{/replaced}}
         {{#gone}}<p>The account this link was for no longer exists: it was replaced by a newer
          registration or removed. Use the link in the newest mail we sent you.</p>{{/gone}}
-        {{^gone}}<p>The link is incomplete or damaged. Open the mail again and use the whole link; if your
-         mail program breaks it over two lines, copy both parts into the address bar.</p>{{/gone}}
-        <h2>Send the link again</h2>
+        {{^gone}}{{^replaced}}<p>The link is incomplete or damaged. Open the mail again and use the whole link; if
+         your mail program breaks it over two lines, copy both parts into the address bar.</p>{{/replaced}}{{/gone}}
+        {{^replaced}}<h2>Send the link again</h2>
         {{>resend-form}}
-        <p><a href="{{registrationURL}}">Register again</a></p>
+        <p><a href="{{registrationURL}}">Register again</a></p>{{/replaced}}
         {{/main}}{{/layout}}
         """
 

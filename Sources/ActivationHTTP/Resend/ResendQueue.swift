@@ -66,7 +66,7 @@ final class ResendQueue: Service, Sendable {
             }
             metrics.resend("queued")
             logger.info("activation mail queued again", metadata: [
-                LogKey.event: "\(EventName.activationResent)", LogKey.account: "\(account.id)",
+                LogKey.event: "\(EventName.activationResent)", LogKey.account: "\(account.id.lowercasedText)",
             ])
         } catch {
             logger.error("resend failed", metadata: [LogKey.event: "\(EventName.activationResendFailed)",

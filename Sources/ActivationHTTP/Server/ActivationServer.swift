@@ -49,10 +49,10 @@ public struct ActivationServer {
         let pages = PageLibrary(try PageRenderer(directory: options.templatesDirectory,
                                                   askPassword: options.activation.confirm == .password))
         let counters = HTTPMetrics()
-        let limiter = AttemptLimiter(attempts: options.limits.passwordAttempts, lockout: options.limits.lockout)
+        let policy = AttemptPolicy(attempts: options.limits.passwordAttempts, lockout: options.limits.lockout)
         let flow = ActivationFlow(
             store: store, keys: keys, confirm: options.activation.confirm,
-            verifier: PasswordVerifier(pool: threadPool, limiter: limiter), metrics: counters,
+            verifier: PasswordVerifier(pool: threadPool, store: store, policy: policy), metrics: counters,
             logger: logger, now: now)
         let resendLimiter = RateLimiter(options.limits.resendPerAddress)
         let usernameLimiter = RateLimiter(options.limits.usernameChecksPerAddress)
@@ -81,7 +81,7 @@ public struct ActivationServer {
 
         self.router = router
         self.operatorRouter = operatorRouter
-        self.reloader = HTTPReloader(pages: pages, attempts: limiter, resend: resendLimiter, usernames: usernameLimiter,
+        self.reloader = HTTPReloader(pages: pages, attempts: policy, resend: resendLimiter, usernames: usernameLimiter,
                                      askPassword: options.activation.confirm == .password)
         self.services = [queue]
         self.options = options
@@ -135,7 +135,7 @@ public struct ActivationServer {
 /// What a reload can change in place: the pages and the abuse limits.
 public struct HTTPReloader: Sendable {
     let pages: PageLibrary
-    let attempts: AttemptLimiter
+    let attempts: AttemptPolicy
     let resend: RateLimiter
     let usernames: RateLimiter
     let askPassword: Bool
