@@ -100,7 +100,10 @@ struct ListenerFloodTests {
         #expect((object?["accounts"] as? [String: Int])?["pending"] == Self.registrations)
         #expect(publicAnswer?.hasPrefix("HTTP/1.1 200") == true, "the public /healthz answers during the flood")
         #expect(slowClosedAfter.count == Self.slowConnections, "every trickled head was cut")
-        #expect(slowClosedAfter.allSatisfy { $0 < 6 }, "within header_timeout 2s (+ margin): \(slowClosedAfter)")
+        // Counted from before the flood is set up (2,300 connections and the registrations, seconds
+        // on a loaded machine: the first look at them comes after that). A head that is never cut
+        // stays open for the whole 40 s watch, as it did before the header timeout.
+        #expect(slowClosedAfter.allSatisfy { $0 < 15 }, "within header_timeout 2s (+ set-up time): \(slowClosedAfter)")
         #expect(oversized.allSatisfy { RawClient.isClosedByPeer($0) }, "heads past 16 KiB are refused and closed")
         let logs = daemon.logs.joined(separator: "\n")
         #expect(!logs.contains("Too many open files"))
