@@ -16,20 +16,38 @@ extension SpoolDirectory {
     /// Creates `tmp/<fresh name>` (never an existing file, never through a link) with `mode`,
     /// writes `data` and fsyncs it. Returns its path, for a rename.
     func writeTmp(_ data: Data, mode: mode_t) throws(SpoolError) -> String {
+        try makeTmp(mode: mode) { fd, path in
+            data.withUnsafeBytes { raw in Self.writeAll(fd, raw, count: raw.count, path: path) }
+        }
+    }
+
+    /// Creates `tmp/<fresh name>` mode 0600 and copies everything `source` holds into it, fsynced.
+    /// Returns its path, for a rename. (An oversized spool file of another user, set aside.)
+    func copyTmp(from source: Int32, path: String) throws(SpoolError) -> String {
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        return try makeTmp(mode: 0o600) { fd, target in
+            while true {
+                let count = buffer.withUnsafeMutableBytes { Glibc.read(source, $0.baseAddress, $0.count) }
+                if count < 0, errno == EINTR { continue }
+                if count < 0 { return .last("read", path) }
+                if count == 0 { return nil }
+                if let failure = buffer.withUnsafeBytes({ Self.writeAll(fd, $0, count: count, path: target) }) {
+                    return failure
+                }
+            }
+        }
+    }
+
+    /// Creates a fresh file in `tmp/` with `mode`, lets `fill` write it, then sets the mode exactly
+    /// (umask may have narrowed it: 0600 for a rejected copy) and fsyncs; on any failure the file
+    /// is removed. Returns its path.
+    private func makeTmp(
+        mode: mode_t, fill: (_ fd: Int32, _ path: String) -> SpoolError?
+    ) throws(SpoolError) -> String {
         let path = tmp + "/" + Self.uniqueName()
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
         guard fd >= 0 else { throw .last("open", path) }
-        var failure: SpoolError?
-        data.withUnsafeBytes { raw in
-            var written = 0
-            while written < raw.count {
-                let count = write(fd, raw.baseAddress! + written, raw.count - written)
-                if count < 0, errno == EINTR { continue }
-                guard count > 0 else { failure = .last("write", path); return }
-                written += count
-            }
-        }
-        // umask may have narrowed `mode`; fchmod sets it exactly (0600 for a rejected copy).
+        var failure = fill(fd, path)
         if failure == nil, fchmod(fd, mode) != 0 { failure = .last("fchmod", path) }
         if failure == nil, fsync(fd) != 0 { failure = .last("fsync", path) }
         close(fd)
@@ -40,35 +58,16 @@ extension SpoolDirectory {
         return path
     }
 
-    /// Creates `tmp/<fresh name>` mode 0600 and copies everything `source` holds into it, fsynced.
-    /// Returns its path, for a rename. (An oversized spool file of another user, set aside.)
-    func copyTmp(from source: Int32, path: String) throws(SpoolError) -> String {
-        let target = tmp + "/" + Self.uniqueName()
-        let fd = open(target, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw .last("open", target) }
-        var failure: SpoolError?
-        var buffer = [UInt8](repeating: 0, count: 65_536)
-        copying: while failure == nil {
-            let count = buffer.withUnsafeMutableBytes { Glibc.read(source, $0.baseAddress, $0.count) }
-            if count < 0, errno == EINTR { continue }
-            if count < 0 { failure = .last("read", path); break }
-            if count == 0 { break }
-            var written = 0
-            while written < count {
-                let step = buffer.withUnsafeBytes { write(fd, $0.baseAddress! + written, count - written) }
-                if step < 0, errno == EINTR { continue }
-                guard step > 0 else { failure = .last("write", target); break copying }
-                written += step
-            }
+    /// Writes the first `count` bytes of `raw` to `fd`, through short writes and EINTR.
+    private static func writeAll(_ fd: Int32, _ raw: UnsafeRawBufferPointer, count: Int, path: String) -> SpoolError? {
+        var written = 0
+        while written < count {
+            let step = write(fd, raw.baseAddress! + written, count - written)
+            if step < 0, errno == EINTR { continue }
+            guard step > 0 else { return .last("write", path) }
+            written += step
         }
-        if failure == nil, fchmod(fd, 0o600) != 0 { failure = .last("fchmod", target) }
-        if failure == nil, fsync(fd) != 0 { failure = .last("fsync", target) }
-        close(fd)
-        if let failure {
-            unlink(target)
-            throw failure
-        }
-        return target
+        return nil
     }
 
     /// Renames a file made by `writeTmp` to `target`, removing it from `tmp/` if that fails: a
