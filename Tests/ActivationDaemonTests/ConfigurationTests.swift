@@ -94,6 +94,13 @@ struct ConfigurationTests {
         ("log:\n  level: loud\n", "log.level", "one of"),
         ("dkim:\n  domain: example.org\n", "dkim.domain", "not supported"),
         ("keys:\n  file: \"/nonexistent/keys\"\n", "keys.file", "cannot read"),
+        ("http:\n  maximal_connections: 0\n", "http.maximal_connections", "between"),
+        ("http:\n  idle_timeout: \"0s\"\n", "http.idle_timeout", "longer than 0s"),
+        ("http:\n  header_timeout: ten\n", "http.header_timeout", "duration"),
+        ("http:\n  body_timeout: \"0s\"\n", "http.body_timeout", "longer than 0s"),
+        ("http:\n  maximal_header_size: 100\n", "http.maximal_header_size", "between"),
+        ("metrics:\n  listen: \"localhost\"\n", "metrics.listen", "host:port"),
+        ("metrics:\n  listen: \"127.0.0.1:8080\"\n", "metrics.listen", "differ from http.listen"),
         ("spool: [a, b\n", "activationd.yaml", "YAML"),
     ])
     func badConfiguration(yaml: String, key: String, problem: String) async throws {

@@ -31,27 +31,6 @@ struct ListenerConfigurationTests {
         #expect(changed.operatorListen == nil, "an empty metrics.listen turns the operator listener off")
     }
 
-    @Test("each bad value names its key (exit 78)", arguments: [
-        ("http:\n  maximal_connections: 0\n", "http.maximal_connections", "between"),
-        ("http:\n  idle_timeout: \"0s\"\n", "http.idle_timeout", "longer than 0s"),
-        ("http:\n  header_timeout: ten\n", "http.header_timeout", "duration"),
-        ("http:\n  body_timeout: \"0s\"\n", "http.body_timeout", "longer than 0s"),
-        ("http:\n  maximal_header_size: 100\n", "http.maximal_header_size", "between"),
-        ("metrics:\n  listen: \"localhost\"\n", "metrics.listen", "host:port"),
-        ("metrics:\n  listen: \"127.0.0.1:8080\"\n", "metrics.listen", "differ from http.listen"),
-    ])
-    func badValues(yaml: String, key: String, problem: String) async throws {
-        let fixture = try ConfigurationFixture(yaml)
-        defer { fixture.cleanUp() }
-        do {
-            _ = try await fixture.load()
-            Issue.record("\(key) was accepted")
-        } catch {
-            #expect(error.key == key)
-            #expect(error.problem.contains(problem), "\(error)")
-        }
-    }
-
     @Test("the connection cap fits under the file limit beside the reserve, or is lowered")
     func fileLimit() {
         #expect(FileLimit.connections(wanted: 512, operatorConnections: 16, fileLimit: 8192) == 512)
