@@ -1,3 +1,4 @@
+import ActivationCore
 @testable import ActivationHTTP
 import Crypto
 import Foundation
@@ -203,17 +204,17 @@ struct ChallengeTests {
     func tampered() throws {
         let seal = ChallengeSeal(key: Self.key)
         let token = try seal.seal(answer: "KM47X", now: Self.start)
-        let bytes = try #require(ChallengeBase64URL.decode(token))
+        let bytes = try #require(Base64URL.decode(token))
         for index in 1..<bytes.count {
             var changed = bytes
             changed[index] ^= 0x01
             #expect(throws: ChallengeError(.tampered)) {
-                try seal.open(ChallengeBase64URL.encode(changed), now: Self.start)
+                try seal.open(Base64URL.encode(changed), now: Self.start)
             }
         }
         var version = bytes
         version[0] = 2
-        #expect(throws: ChallengeError(.malformed)) { try seal.open(ChallengeBase64URL.encode(version), now: Self.start) }
+        #expect(throws: ChallengeError(.malformed)) { try seal.open(Base64URL.encode(version), now: Self.start) }
     }
 
     @Test("a token sealed under another key is tampered")
@@ -266,7 +267,7 @@ struct ChallengeTests {
         for _ in 0..<50 {
             let answer = ChallengeAlphabet.randomAnswer()
             let token = try seal.seal(answer: answer, now: Self.start)
-            let bytes = try #require(ChallengeBase64URL.decode(token))
+            let bytes = try #require(Base64URL.decode(token))
             let needle = Array(answer.utf8)
             let found = bytes.count >= needle.count
                 && (0...(bytes.count - needle.count)).contains { Array(bytes[$0..<($0 + needle.count)]) == needle }

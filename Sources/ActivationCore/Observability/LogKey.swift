@@ -74,4 +74,10 @@ public enum EventName {
     public static let accountExpired = "account.expired"
     /// A reminder mail was queued.
     public static let reminderQueued = "account.reminder_queued"
+    /// A listener reached its connection cap and stopped accepting until one closes.
+    public static let httpConnectionsFull = "http.connections_full"
+    /// A full listener accepts again.
+    public static let httpConnectionsAvailable = "http.connections_available"
+    /// The connection cap did not fit under the file limit beside the reserve, and was lowered.
+    public static let httpConnectionsLowered = "http.connections_lowered"
 }

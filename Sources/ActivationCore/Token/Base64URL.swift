@@ -2,7 +2,7 @@
 ///
 /// The decoder refuses characters outside the alphabet, impossible lengths, and non-zero bits
 /// in the last character's unused tail, so no two token strings decode to the same bytes.
-enum Base64URL {
+package enum Base64URL {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
     private static let values: [UInt8] = {
         var table = [UInt8](repeating: 0xFF, count: 256)
@@ -12,7 +12,7 @@ enum Base64URL {
 
     /// Appends each character on its own: the four-element array literals this once appended
     /// were allocated for every three bytes.
-    static func encode(_ bytes: [UInt8]) -> String {
+    package static func encode(_ bytes: [UInt8]) -> String {
         alphabet.withUnsafeBufferPointer { alphabet in
             var out: [UInt8] = []
             out.reserveCapacity((bytes.count * 4 + 2) / 3)
@@ -42,7 +42,7 @@ enum Base64URL {
         }
     }
 
-    static func decode(_ text: String) -> [UInt8]? {
+    package static func decode(_ text: String) -> [UInt8]? {
         let input = Array(text.utf8)
         guard input.count % 4 != 1 else { return nil }
         var sextets: [UInt8] = []

@@ -42,7 +42,7 @@ public enum Daemon {
         }
         if maximalConnections < httpOptions.connections.maximalConnections {
             logger.warning("http.maximal_connections lowered to fit the file limit", metadata: [
-                LogKey.event: "http.connections_lowered", "configured": "\(httpOptions.connections.maximalConnections)",
+                LogKey.event: "\(EventName.httpConnectionsLowered)", "configured": "\(httpOptions.connections.maximalConnections)",
                 "maximal_connections": "\(maximalConnections)", "file_limit": "\(fileLimit)",
                 "reserved": "\(ConnectionLimits.reservedDescriptors + operatorConnections)",
             ])
@@ -59,8 +59,8 @@ public enum Daemon {
             return .software
         }
 
-        let parts: Set<String> = httpOptions.operatorListen == nil
-            ? ["store", "signals", "spool", "http"] : ["store", "signals", "spool", "http", "operator"]
+        var parts: Set<String> = ["store", "signals", "spool", "http"]
+        if httpOptions.operatorListen != nil { parts.insert("operator") }
         let gate = ReadinessGate(parts: parts, notifier: notifier, logger: logger)
         let sweeper = Sweeper(store: store, options: configuration.sweeperOptions,
                               logger: Logger(label: "activationd.sweeper"))

@@ -18,6 +18,10 @@ final class AttemptPolicy: Sendable {
     /// The window, and the lock's length.
     var lockout: Duration { settings.withLock { $0.lockout } }
 
+    /// Both limits, read together: a reload between two separate reads could pair the old limit
+    /// with the new window.
+    var current: (attempts: Int, lockout: Duration) { settings.withLock { $0 } }
+
     /// Changes the limits (a reload); counts already made stay in the store.
     func update(attempts: Int, lockout: Duration) {
         settings.withLock { $0 = (max(1, attempts), lockout) }

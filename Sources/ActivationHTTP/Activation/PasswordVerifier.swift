@@ -28,10 +28,10 @@ struct PasswordVerifier: Sendable {
     func verify(_ password: Secret, for account: Account, now: @escaping @Sendable () -> Date) async throws
         -> Verdict
     {
-        let limit = policy.attempts
+        let (limit, lockout) = policy.current
         let attempts: PasswordAttempts
         switch try await store.reservePasswordAttempt(
-            accountID: account.id, limit: limit, window: policy.lockout, now: now())
+            accountID: account.id, limit: limit, window: lockout, now: now())
         {
         case .reserved(let reserved): attempts = reserved
         case .locked(let until): return .locked(until: until, justNow: false)

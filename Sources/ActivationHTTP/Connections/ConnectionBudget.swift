@@ -1,3 +1,4 @@
+import ActivationCore
 import CGlibcMalloc
 import Dispatch
 import HummingbirdCore
@@ -37,7 +38,7 @@ struct ConnectionBudget: AvailableConnectionsDelegate {
         if open >= maximal, !full {
             full = true
             logger.warning("connection limit reached; new connections wait", metadata: [
-                "event": "http.connections_full", "listener": "\(listener)", "connections": "\(open)",
+                LogKey.event: "\(EventName.httpConnectionsFull)", "listener": "\(listener)", "connections": "\(open)",
             ])
         }
     }
@@ -48,7 +49,7 @@ struct ConnectionBudget: AvailableConnectionsDelegate {
         if full, open < maximal * 9 / 10 {
             full = false
             logger.notice("connections below the limit again", metadata: [
-                "event": "http.connections_available", "listener": "\(listener)", "connections": "\(open)",
+                LogKey.event: "\(EventName.httpConnectionsAvailable)", "listener": "\(listener)", "connections": "\(open)",
             ])
         }
         if peak >= Self.trimAfterPeak, open <= peak / 8 {

@@ -1,3 +1,4 @@
+import ActivationCore
 import Crypto
 import Foundation
 
@@ -82,7 +83,7 @@ struct ChallengeSeal: Sendable {
         let box = try ChaChaPoly.seal(plaintext, using: key, authenticating: [Self.version])
         var token: [UInt8] = [Self.version]
         token.append(contentsOf: box.combined)
-        return ChallengeBase64URL.encode(token)
+        return Base64URL.encode(token)
     }
 
     /// Opens `token` and returns what it carries.
@@ -90,7 +91,7 @@ struct ChallengeSeal: Sendable {
     /// The tag is checked before anything inside is trusted, so a changed token and one sealed
     /// under another key are both `tampered`; only an authentic token can be `expired`.
     func open(_ token: String, now: Date) throws(ChallengeError) -> ChallengeContents {
-        guard token.utf8.count <= (Self.tokenLength * 4 + 2) / 3, let bytes = ChallengeBase64URL.decode(token),
+        guard token.utf8.count <= (Self.tokenLength * 4 + 2) / 3, let bytes = Base64URL.decode(token),
               bytes.count == Self.tokenLength, bytes[0] == Self.version
         else { throw ChallengeError(.malformed) }
         let plaintext: [UInt8]
