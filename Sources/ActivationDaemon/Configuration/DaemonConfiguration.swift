@@ -213,6 +213,6 @@ extension DaemonConfiguration {
     /// What the courier renders mail with: sender, templates, signing keys, public URL.
     public func mailFactory() throws(MailError) -> MailFactory {
         MailFactory(sender: try Mailbox(parsing: smtp.from), templates: try MailTemplates(directory: templatesDirectory),
-                    keys: keys, publicURL: publicURL.absoluteString)
+                    keys: keys, publicURL: publicURL.absoluteString, serviceName: serviceName)
     }
 }
