@@ -147,6 +147,7 @@ let package = Package(
             name: "activationd-http-bench",
             dependencies: [
                 "ActivationHTTP",
+                "ActivationSpool",
                 "ActivationCore",
                 "ActivationStoreSQLite",
                 .product(name: "Hummingbird", package: "hummingbird"),
