@@ -122,6 +122,11 @@ public final class PostgresAccountStore: AccountStore, Service {
         if already { throw PostgresStoreError("the PostgreSQL store's client runs already (run it once per store)") }
     }
 
+    /// Runs `SELECT 1`: throws when the database cannot be reached (for readiness checks).
+    public func ping() async throws {
+        _ = try await statement("SELECT 1")
+    }
+
     // MARK: Transactions
 
     /// SQLSTATEs after which a transaction is simply tried again: a serialization failure, a

@@ -37,7 +37,7 @@ final class PostgresStores: Sendable {
         var logger = Logger(label: "test.postgres")
         logger.logLevel = .warning
         let store = try PostgresAccountStore(options: options, logger: logger)
-        let task = Task { try? await store.run() }
+        let task = Task { _ = try? await store.run() }
         running.withLock { $0.append((store, task)) }
         return store
     }

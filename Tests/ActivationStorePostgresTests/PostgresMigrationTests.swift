@@ -1,3 +1,4 @@
+import AccountStoreContract
 import ActivationCore
 @testable import ActivationStorePostgres
 import Foundation
