@@ -116,7 +116,7 @@ public final class PostgresCluster: Sendable {
     /// Runs SQL through psql as the superuser; its output (unaligned, tuples only).
     @discardableResult
     public func psql(_ sql: String, database: String = "postgres") async throws -> String {
-        let result = try await runProcess(binaries + "/psql", [
+        let result = try await spawnAndWait(binaries + "/psql", [
             "-h", host, "-p", String(port), "-U", username, "-d", database, "-v", "ON_ERROR_STOP=1", "-X", "-q",
             "-A", "-t", "-c", sql,
         ])
@@ -128,8 +128,8 @@ public final class PostgresCluster: Sendable {
 
     private func run(_ executable: String, _ arguments: [String], _ what: String) async throws {
         let result = asPostgres
-            ? try await runProcess("/usr/sbin/runuser", ["-u", "postgres", "--", executable] + arguments)
-            : try await runProcess(executable, arguments)
+            ? try await spawnAndWait("/usr/sbin/runuser", ["-u", "postgres", "--", executable] + arguments)
+            : try await spawnAndWait(executable, arguments)
         guard result.status == 0 else {
             let log = (try? String(contentsOfFile: logFile, encoding: .utf8)) ?? ""
             throw ServerError(description: "\(what) failed (\(result.status)): \(result.output)\n\(log.suffix(2000))")
@@ -224,4 +224,41 @@ enum ClusterRegistry {
     static func stopAll() {
         for entry in entries.withLock({ $0 }) { entry.stopAndRemove() }
     }
+}
+
+/// Runs `executable` to its end with its output in a temporary file; its exit status and output.
+///
+/// Not Foundation's `Process`: its `waitUntilExit` was seen to hang for ever after `runuser … pg_ctl
+/// start` had exited (the exit never noticed, the child left a zombie). posix_spawn and a blocking
+/// waitpid on a thread of its own (never one of Swift concurrency's) have no such monitor to miss it.
+func spawnAndWait(_ executable: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try spawnAndWaitBlocking(executable, arguments) }) }.start()
+    }
+}
+
+private func spawnAndWaitBlocking(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+    let outputPath = "/tmp/activationd-pgcmd-\(getpid())-\(UUID().uuidString)"
+    defer { unlink(outputPath) }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    posix_spawn_file_actions_adddup2(&actions, 1, 2)
+    let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
+    defer { for pointer in argv { free(pointer) } }
+    var pid: pid_t = 0
+    let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+    guard spawned == 0 else {
+        throw ServerError(description: "cannot start \(executable): \(String(cString: strerror(spawned)))")
+    }
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) == -1 {
+        guard errno == EINTR else { throw ServerError(description: "waitpid \(executable): errno \(errno)") }
+    }
+    let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+    // WIFEXITED/WEXITSTATUS are macros Swift does not import.
+    let exitStatus: Int32 = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    return (exitStatus, output)
 }
