@@ -7,11 +7,21 @@ import TestSupport
 
 @Suite("PostgreSQL store: migrations")
 struct PostgresMigrationTests {
-    /// Four hosts starting at once on an empty database: each migration runs once (a sequence,
-    /// which no rollback takes back, counts how often the probe migration's statements ran), all
-    /// four finish without an error, and the schema works.
+    /// Four hosts starting at once on an empty database, then four hosts upgraded together to a
+    /// release with one more migration: every start succeeds, and each migration runs once (a
+    /// sequence, which no rollback takes back, counts how often the new migration's statements ran;
+    /// without the advisory lock all four hosts run them before one of them commits).
     @Test func concurrentMigrationsApplyEachMigrationOnce() async throws {
         try await PostgresStores.fresh().use { stores in
+            let hosts = try (0..<4).map { _ in try stores.openUnmigrated() }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for host in hosts {
+                    group.addTask { try await host.migrate() }
+                }
+                try await group.waitForAll()
+            }
+            #expect(try await hosts[0].appliedMigrations() == ["v1"])
+
             try await stores.cluster.psql("CREATE SEQUENCE migration_probe", database: stores.database)
             let migrations = PostgresAccountStore.migrations + [
                 PostgresAccountStore.Migration(identifier: "probe", statements: [
@@ -20,7 +30,6 @@ struct PostgresMigrationTests {
                     "SELECT pg_sleep(0.3)",
                 ]),
             ]
-            let hosts = try (0..<4).map { _ in try stores.openUnmigrated() }
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for host in hosts {
                     group.addTask { try await host.migrate(migrations) }
