@@ -38,12 +38,12 @@ struct PostgresHostsTests {
         try await PostgresStores.fresh().use { stores in
             let hosts = [try await stores.open(), try await stores.open(), try await stores.open()]
             let f = ContractFixtures()
-            // 60 accounts registered a lifetime ago (expired now), 60 registered now (due a reminder
+            // 60 accounts registered a lifetime ago (expired now), 300 registered now (due a reminder
             // before they expire).
             let lifetime = f.lifetime.timeInterval
             var old: Set<UUID> = []
             var recent: Set<UUID> = []
-            for index in 0..<120 {
+            for index in 0..<360 {
                 let registration = f.registration(username: "sweep\(index)x", email: "sweep\(index)@example.org")
                 let at = index < 60 ? f.now.addingTimeInterval(-lifetime - 1) : f.now
                 let result = try await hosts[index % 3].register(registration, as: f.account(for: registration, at: at),
@@ -56,9 +56,9 @@ struct PostgresHostsTests {
             }
             let dueBy = f.now.addingTimeInterval(lifetime)
             let reminded = try await Self.drain(hosts) { host in
-                try await host.queueReminders(dueBy: dueBy, now: f.now, limit: 3).map(\.id)
+                try await host.queueReminders(dueBy: dueBy, now: f.now, limit: 2).map(\.id)
             }
-            #expect(reminded.count == 60, "no account reminded twice")
+            #expect(reminded.count == 300, "no account reminded twice")
             #expect(Set(reminded) == recent)
             for id in recent {
                 #expect(try await hosts[0].outbox(accountID: id).map(\.kind) == [.activation, .reminder])
@@ -68,7 +68,7 @@ struct PostgresHostsTests {
             }
             #expect(expired.count == 60, "no account expired twice")
             #expect(Set(expired) == old)
-            #expect(try await hosts[1].counts().accounts[.pending] == 60)
+            #expect(try await hosts[1].counts().accounts[.pending] == 300)
         }
     }
 
