@@ -122,9 +122,27 @@ public final class PostgresAccountStore: AccountStore, Service {
         if already { throw PostgresStoreError("the PostgreSQL store's client runs already (run it once per store)") }
     }
 
-    /// Runs `SELECT 1`: throws when the database cannot be reached (for readiness checks).
-    public func ping() async throws {
-        _ = try await statement("SELECT 1")
+    /// Runs `SELECT 1` and throws if it fails or takes longer than `timeout`: for readiness checks.
+    ///
+    /// Store calls themselves do not fail fast while the server is unreachable: postgres-nio's pool
+    /// keeps them waiting for a connection while it retries (backoff from 100 ms, growing to 60 s)
+    /// and fails them only once connecting has failed for 60 s (its circuit breaker), then fails new
+    /// ones at once until a connection succeeds. A probe cannot wait that long.
+    public func ping(timeout: Duration = .seconds(2)) async throws {
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                _ = try await self.client.query("SELECT 1", logger: self.logger).collect()
+                return true
+            }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return false
+            }
+            defer { group.cancelAll() }
+            guard try await group.next() == true else {
+                throw PostgresStoreError("the database did not answer within \(timeout)")
+            }
+        }
     }
 
     // MARK: Transactions
