@@ -49,6 +49,16 @@ public struct PostgresStoreOptions: Sendable {
     }
 }
 
+extension PostgresStoreOptions: CustomStringConvertible, CustomDebugStringConvertible {
+    /// The options without the password (`password: set`), so that logging them leaks nothing.
+    public var description: String {
+        "postgres://\(username)@\(host):\(port)/\(database) (tls: \(tls.rawValue), ca_file: \(caFile ?? "none"), "
+            + "pool: \(poolSize), password: \(password == nil ? "none" : "set"))"
+    }
+
+    public var debugDescription: String { description }
+}
+
 /// A PostgreSQL store that could not do what was asked, for a reason of its own (not the server's).
 public struct PostgresStoreError: Error, CustomStringConvertible {
     public let description: String

@@ -55,4 +55,13 @@ struct PostgresMigrationTests {
             #expect(try await hosts[0].account(id: account.id) == account)
         }
     }
+
+    /// Printed or logged, the options never show the password.
+    @Test func optionsNeverShowThePassword() {
+        let options = PostgresStoreOptions(host: "db.example.org", username: "activationd",
+                                           password: "hunter2-secret", database: "accounts")
+        #expect(!String(describing: options).contains("hunter2"))
+        #expect(!String(reflecting: options).contains("hunter2"))
+        #expect(String(describing: options).contains("password: set"))
+    }
 }
