@@ -32,6 +32,46 @@ struct PostgresHostsTests {
         }
     }
 
+    /// An activation on one host while another host registers a second account with the same
+    /// address, 40 times: either the registration came first and the activation replaced it, or it
+    /// came second and found the address taken. Never an active account beside a pending one of
+    /// its address (whose activation could then only fail on the unique index).
+    @Test func activationAndRegistrationOfOneAddressOnTwoHosts() async throws {
+        try await PostgresStores.fresh().use { stores in
+            let hosts = [try await stores.open(), try await stores.open()]
+            let f = ContractFixtures()
+            for round in 0..<40 {
+                let email = "both\(round)@example.org"
+                let first = f.registration(username: "first\(round)x", email: email)
+                guard case .created(let account, _, _) = try await hosts[0].register(
+                    first, as: f.account(for: first), now: f.now)
+                else {
+                    Issue.record("round \(round): first registration not created")
+                    return
+                }
+                let second = f.registration(username: "second\(round)x", email: email)
+                async let activation = hosts[0].activate(accountID: account.id, nonce: account.nonce, now: f.now)
+                async let registration = hosts[1].register(second, as: f.account(for: second), now: f.now)
+                let (activated, registered) = try await (activation, registration)
+                guard case .activated(_, let replaced) = activated else {
+                    Issue.record("round \(round): \(activated)")
+                    continue
+                }
+                switch registered {
+                case .created(let other, _, _):
+                    #expect(replaced == [other.id], "round \(round): the later activation replaced it")
+                    #expect(try await hosts[1].removalReason(accountID: other.id) == .replaced)
+                case .rejected(let problems):
+                    #expect(problems == [.emailTaken], "round \(round)")
+                    #expect(replaced.isEmpty)
+                default:
+                    Issue.record("round \(round): \(registered)")
+                }
+                #expect(try await hosts[1].accounts(email: email).map(\.state) == [.active], "round \(round)")
+            }
+        }
+    }
+
     /// Sweepers on three hosts at once, in small batches: every due account reminded once (one
     /// reminder row each), every expired account expired once.
     @Test func sweepersOnSeveralHostsRemindAndExpireEachAccountOnce() async throws {
