@@ -124,6 +124,7 @@ let package = Package(
             dependencies: [
                 "ActivationCore",
                 "ActivationStoreSQLite",
+                "ActivationStorePostgres",
                 "ActivationSpool",
                 "ActivationHTTP",
                 "ActivationMail",

@@ -36,7 +36,7 @@ extension PostgresAccountStore {
                 let existing = try columns.next(UUID.self)
                 let stored = try columns.next(String?.self)
                 let stillThere = try columns.next(Bool.self)
-                if let stored, stored != digest { return .rejected([.idReused]) }
+                guard registration.isSameRecord(storedDigest: stored) else { return .rejected([.idReused]) }
                 return .duplicate(existingAccountID: stillThere ? existing : nil)
             }
             let candidates = try await connection.rows("""
