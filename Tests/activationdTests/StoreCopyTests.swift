@@ -6,8 +6,19 @@ import Testing
 /// account and no queued mail, and a target that is not empty is refused.
 @Suite("store copy", .serialized)
 struct StoreCopyTests {
-    @Test("a copied store: the mail queued before the move is sent, its link activates the account")
-    func copyThenServe() async throws {
+    @Test("SQLite to SQLite: the mail queued before the move is sent, its link activates the account")
+    func copyToSQLite() async throws {
+        try await copyThenServe { directory in "sqlite://\(directory.appendingPathComponent("copy.sqlite").path)" }
+    }
+
+    @Test("SQLite to PostgreSQL: the mail queued before the move is sent, its link activates the account")
+    func copyToPostgres() async throws {
+        let cluster = try await PostgresCluster.shared()
+        let database = try await cluster.createDatabase()
+        try await copyThenServe { _ in "postgres://\(cluster.username)@\(cluster.host):\(cluster.port)/\(database)" }
+    }
+
+    func copyThenServe(target: (URL) -> String) async throws {
         // Before the move: the relay is down, so the registration's mail stays in the outbox.
         let closedPort = try freePort()
         let before = try await DaemonHarness(extraYAML: """
@@ -28,19 +39,19 @@ struct StoreCopyTests {
         #expect(await before.waitForExit() == 0)
 
         // The copy, and a second copy into the now full target, which is refused.
-        let copyPath = before.directory.appendingPathComponent("copy.sqlite").path
+        let copyURL = target(before.directory)
         let copy = try await CommandRunner.run(["store", "copy", "--config", before.configPath,
-                                                "--from", "sqlite://\(before.storePath)", "--to", "sqlite://\(copyPath)"])
+                                                "--from", "sqlite://\(before.storePath)", "--to", copyURL])
         #expect(copy.status == 0, "\(copy.stderr)")
         #expect(copy.stdout.contains("accounts: 1 copied, 1 in the target"))
         #expect(copy.stdout.contains("outbox: 1 copied, 1 in the target"))
         #expect(copy.stdout.contains("registration ids: 1 copied, 1 in the target"))
         let again = try await CommandRunner.run(["store", "copy", "--config", before.configPath,
-                                                 "--from", "sqlite://\(before.storePath)", "--to", "sqlite://\(copyPath)"])
+                                                 "--from", "sqlite://\(before.storePath)", "--to", copyURL])
         #expect(again.status == 65)
         #expect(again.stderr.contains("not empty") && again.stderr.contains("nothing was copied"))
         let missing = try await CommandRunner.run(["store", "copy", "--config", before.configPath,
-                                                   "--from", "sqlite:///nonexistent/x.sqlite", "--to", "sqlite://\(copyPath)"])
+                                                   "--from", "sqlite:///nonexistent/x.sqlite", "--to", copyURL])
         #expect(missing.status == 66)
 
         // After the move: a daemon on the copy sends the queued mail; its link activates the account.
@@ -49,7 +60,7 @@ struct StoreCopyTests {
         let sink = try ServerProcess.smtpSink(port: sinkPort, options: ["-d", mail.path("%H%M%S.")], directory: mail)
         defer { sink.stop() }
         let after = try DaemonHarness(reusing: before)
-        try after.start(environment: ["ACTIVATIOND_STORE_URL": "sqlite://\(copyPath)",
+        try after.start(environment: ["ACTIVATIOND_STORE_URL": copyURL,
                                       "ACTIVATIOND_SMTP_URL": "smtp://127.0.0.1:\(sinkPort)"])
         #expect(await after.waitForLog("event=mail.sent", timeout: .seconds(30)))
         let link = try #require(dumpedMessages(in: mail.url.path).first.flatMap(DaemonFlowTests.link(in:)))
