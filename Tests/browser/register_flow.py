@@ -1,0 +1,502 @@
+#!/usr/bin/env python3
+"""The registration page (issue 11) in Debian's Chromium, driven by Playwright as a person would:
+typing, tabbing, clicking, going back. Run by Tests/activationdTests/RegistrationBrowserTests.swift
+against a real `activationd serve` relaying to smtp-sink; it can be run by hand the same way:
+
+    python3 Tests/browser/register_flow.py journey --base-url http://127.0.0.1:PORT \
+        --keys DIR/signing.keys --mail-dir MAILDIR --spool DIR/spool --output .build/test-output/register \
+        --taken USERNAME
+
+Scenarios: `journey` (everything but the rate limit) and `rate` (a daemon with
+`register_rate: "3/hour"`: the 4th POST is refused with 429). Each check that fails stops the run
+with `FAIL: <what was expected and seen>` and exit status 1. On success the last line is
+`RESULT <json>`: the usernames the script expects to exist (`accounts`), to have been refused
+(`refused`), activated (`activated`), and what each duplicate submission answered; the Swift test
+checks those against the store, the spool, the logs and smtp-sink.
+"""
+
+import argparse
+import json
+import os
+import sys
+import time
+from urllib.parse import urlsplit
+
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect, sync_playwright
+
+from browser_support import Failure, activation_link, check, open_challenge, seal_challenge, wait_for_mail
+
+CHROMIUM = "/usr/bin/chromium"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1200, "height": 900}
+
+# The form's text fields in the seed's order: the order Tab must follow.
+TEXT_FIELDS = ["username", "firstName", "lastName", "email", "confirmEmail", "password", "confirmPassword",
+               "passwordPhrase"]
+# What a re-rendered form must keep, and what it must never send back.
+KEPT = ["username", "firstName", "lastName", "email", "confirmEmail", "passwordPhrase"]
+CLEARED = ["password", "confirmPassword", "challengeAnswer"]
+
+PASSWORD = "Secr3tPass9"
+PHRASE = "a blue heron at dawn"
+
+# The challenge's messages (the page's contract) and ActivationCore's RegistrationProblem messages
+# (Sources/ActivationCore/Registration/RegistrationRules.swift) for the violations typed below.
+TAKEN = "This username is already in use. Choose another."
+WRONG_CHARACTERS = "The characters you typed do not match the picture. Type the new ones."
+REUSED_CHARACTERS = "These characters were already used. Type the new ones."
+EXPIRED_CHARACTERS = "The characters expired. Type the new ones."
+VIOLATIONS = {
+    "username": ("abc", "The username must be 5 to 16 characters long."),
+    "firstName": ("R2D2", "First name can include letters, spaces, apostrophes, hyphens and periods only."),
+    "lastName": ("Doe", None),
+    "email": ("jane@example", "Enter a valid email address, such as name@example.org."),
+    "confirmEmail": ("jane@example.net", "The two email addresses do not match."),
+    "password": ("secretpass1", "The password must contain at least one uppercase letter."),
+    "confirmPassword": ("Secretpass1", "The two passwords do not match."),
+    "passwordPhrase": (PHRASE, None),
+}
+NOT_AGREED = "You must agree to the conditions of use to create an account."
+
+
+def say(text):
+    print(f"ok: {text}", flush=True)
+
+
+def person(username):
+    """A valid form content for `username` (its address is `<username>@example.org`)."""
+    address = f"{username}@example.org"
+    return {"username": username, "firstName": "Jane", "lastName": "Doe", "email": address,
+            "confirmEmail": address, "password": PASSWORD, "confirmPassword": PASSWORD, "passwordPhrase": PHRASE}
+
+
+class RegisterPage:
+    """One tab on /register: what a person does there, and what they see."""
+
+    def __init__(self, page, base_url, keys_path, output):
+        self.page = page
+        self.base_url = base_url
+        self.keys_path = keys_path
+        self.output = output
+
+    def open(self):
+        answer = self.page.goto(f"{self.base_url}/register")
+        check(answer is not None and answer.status == 200,
+              f"GET /register answered {answer.status if answer else 'nothing'}, expected 200")
+        expect(self.page.locator("form#register-form")).to_be_visible()
+        return self
+
+    def token(self):
+        return self.page.locator("#challengeToken").input_value()
+
+    def value(self, field):
+        return self.page.locator(f"#{field}").input_value()
+
+    def fill(self, values):
+        for field, value in values.items():
+            self.page.locator(f"#{field}").fill(value)
+
+    def solve(self, lower=True):
+        """Types the characters the picture shows (read from the sealed token), in lower case by
+        default: the server accepts either case."""
+        token = self.token()
+        answer = open_challenge(token, self.keys_path).answer
+        self.page.locator("#challengeAnswer").fill(answer.lower() if lower else answer)
+        return token, answer
+
+    def agree(self):
+        self.page.get_by_label("I agree").check()
+
+    def submit(self, button="create", timeout=10_000):
+        """Clicks a submit button; the status of the form's POST, or None when the browser sent none
+        (the page's script kept the form)."""
+        try:
+            with self.page.expect_response(
+                    lambda r: r.request.method == "POST" and urlsplit(r.url).path == "/register",
+                    timeout=timeout) as answer:
+                self.page.locator(f"button[name=action][value={button}]").click()
+            status = answer.value.status
+        except PlaywrightTimeout:
+            return None
+        self.page.wait_for_load_state()
+        return status
+
+    def error(self, field):
+        return self.page.locator(f"#{field}-error")
+
+    def expect_error(self, field, message, timeout=5_000):
+        """`message` shows beside `field`, in the element the input's aria-describedby names."""
+        expect(self.error(field)).to_contain_text(message, timeout=timeout)
+        expect(self.error(field)).to_be_visible()
+        described = (self.page.locator(f"#{field}").get_attribute("aria-describedby") or "").split()
+        check(f"{field}-error" in described,
+              f"#{field}'s aria-describedby is {described}: it does not name #{field}-error")
+
+    def expect_no_error(self, field):
+        text = (self.error(field).text_content() or "").strip()
+        check(text == "", f"#{field}-error shows {text!r} for a valid value")
+
+    def expect_kept(self, values):
+        for field in KEPT:
+            if field in values:
+                check(self.value(field) == values[field],
+                      f"the re-rendered form lost what was typed into {field}")
+        for field in CLEARED:
+            check(self.value(field) == "", f"the re-rendered form sends {field} back to the browser")
+
+    def screenshot(self, name, sizes=(("phone", PHONE), ("desktop", DESKTOP))):
+        for label, size in sizes:
+            self.page.set_viewport_size(size)
+            path = os.path.join(self.output, f"{name}-{label}.png")
+            self.page.screenshot(path=path, full_page=True)
+        self.page.set_viewport_size(PHONE)
+
+
+def empty_form(register):
+    """Step 1: the empty form, as drawn, with its accessibility contract."""
+    page = register.page
+    for field in TEXT_FIELDS + ["challengeAnswer", "acceptedConditions"]:
+        expect(page.locator(f"#{field}")).to_be_visible()
+        check(page.locator(f"label[for={field}]").count() == 1, f"#{field} has no <label for>")
+        register.expect_no_error(field)
+    check(page.locator("#acceptedConditions").get_attribute("value") == "yes", "the I agree box's value is not yes")
+    honeypot = page.locator("#website")
+    check(honeypot.count() == 1, "the form has no honeypot field #website")
+    expect(honeypot).not_to_be_visible()
+    check(honeypot.get_attribute("tabindex") == "-1", "the honeypot field can be reached with Tab")
+    check(page.locator("[aria-hidden=true] #website, #website[aria-hidden=true]").count() == 1,
+          "the honeypot field is not aria-hidden")
+    image = page.locator("svg#challenge-image")
+    expect(image).to_be_visible()
+    check(image.get_attribute("role") == "img" and image.get_attribute("aria-label"),
+          "the verification image has no role=img and aria-label")
+    check(image.locator("path").count() > 0, "the verification image has no paths")
+    check(image.locator("text, tspan, image, use, foreignObject").count() == 0,
+          "the verification image holds more than paths: the answer could be read from the markup")
+    answer = open_challenge(register.token(), register.keys_path).answer
+    check(answer not in page.content(), "the verification characters are in the page's markup")
+    check(5 <= len(answer) <= 6, f"the challenge has {len(answer)} characters, expected 5-6")
+    expect(page.get_by_role("button", name="Create My Account")).to_be_visible()
+    register.screenshot("empty-form")
+    say("empty form drawn, labelled, honeypot hidden, picture of paths only; screenshots taken")
+
+
+def taken_username_alert(register, taken):
+    """Step 2: the live "already in use" alert, before any submit."""
+    page = register.page
+    page.locator("#username").click()
+    page.keyboard.type(taken, delay=40)
+    register.expect_error("username", TAKEN, timeout=8_000)
+    register.screenshot("username-taken", sizes=(("phone", PHONE),))
+    page.keyboard.press("Tab")
+    check(page.evaluate("document.activeElement.id") == "firstName", "Tab from username does not reach firstName")
+    say("the live check shows 'already in use' beside the username before submit")
+
+
+def rule_violations(register, javascript, count_posts):
+    """Step 3: every rule's message beside its field; typed values kept, passwords and characters not."""
+    page = register.page
+    values = {field: value for field, (value, _) in VIOLATIONS.items()}
+    if javascript:
+        # As a person: type each field, Tab to the next; the page checks as it goes.
+        page.locator("#username").click()
+        for field in TEXT_FIELDS:
+            check(page.evaluate("document.activeElement.id") == field, f"Tab order reached "
+                  f"{page.evaluate('document.activeElement.id')!r} where {field} was expected")
+            page.keyboard.type(values[field], delay=10)
+            page.keyboard.press("Tab")
+        for field, (_, message) in VIOLATIONS.items():
+            if message:
+                register.expect_error(field, message)
+            else:
+                register.expect_no_error(field)
+        say("with JavaScript, each rule's message appeared beside its field while typing, before submit")
+    else:
+        register.fill(values)
+    register.solve()
+    posts_before = count_posts()
+    status = register.submit(timeout=5_000 if javascript else 10_000)
+    if javascript and status is None:
+        check(count_posts() == posts_before, "a POST left without an answer")
+        say("with JavaScript, the page kept the invalid form from being sent")
+    else:
+        check(status == 422, f"POST /register with rule violations answered {status}, expected 422")
+        register.expect_kept(values)
+    for field, (_, message) in VIOLATIONS.items():
+        if message:
+            register.expect_error(field, message)
+    if status is not None:
+        register.expect_error("acceptedConditions", NOT_AGREED)
+    register.screenshot(f"form-with-errors-js-{'on' if javascript else 'off'}")
+    say(f"JavaScript {'on' if javascript else 'off'}: POST answered {status}; messages beside their fields, "
+        "values kept except the passwords and the characters")
+
+
+def register_and_activate(register, username, mail_dir, base_url):
+    """Step 4: a valid form, typed with the keyboard in Tab order, the step-5 page, the mail, the
+    link, the password, the account active. Returns the (token, answer) the registration used."""
+    page = register.page
+    values = person(username)
+    page.locator("#username").click()
+    for field in TEXT_FIELDS:
+        check(page.evaluate("document.activeElement.id") == field, f"Tab order: {field} expected")
+        page.keyboard.type(values[field])
+        page.keyboard.press("Tab")
+    for field in TEXT_FIELDS:
+        register.expect_no_error(field)
+    token, answer = register.solve()
+    register.agree()
+    status = register.submit()
+    check(status == 303, f"a valid registration answered {status}, expected 303 to /register/sent")
+    check(urlsplit(page.url).path == "/register/sent", f"after the redirect the browser is at {page.url}")
+    sent_page(register)
+    register.screenshot("sent")
+    say("a valid form, typed in Tab order, is redirected (303) to the step-5 page")
+
+    message = wait_for_mail(mail_dir, values["email"])
+    link = activation_link(message, base_url)
+    answer_page = page.goto(link)
+    check(answer_page is not None and answer_page.status == 200, "the activation link's page did not answer 200")
+    expect(page.locator("body")).to_contain_text(PHRASE)
+    page.locator("#password").fill(PASSWORD)
+    page.get_by_role("button", name="Activate my account").click()
+    expect(page.locator("h1")).to_have_text("Your account is active")
+    register.screenshot("activated", sizes=(("phone", PHONE),))
+    say("the mail's link opened in the same browser; after the password: 'Your account is active'")
+    return token, answer
+
+
+def sent_page(register):
+    page = register.page
+    expect(page.locator("h1")).to_have_text("Check your email")
+    body = page.locator("body")
+    expect(body).to_contain_text("30 days")
+    expect(body).to_contain_text("spam")
+    expect(body).to_contain_text("junk")
+    check(page.locator("form[action=resend] input[name=login]").count() == 1, "the step-5 page has no resend form")
+
+
+def refused_characters(register, username, token=None, answer=None, message=WRONG_CHARACTERS):
+    """Step 5: characters refused beside their field, with a new challenge; what was typed is kept."""
+    values = person(username)
+    register.open()
+    register.fill(values)
+    if token is not None:
+        register.page.evaluate("t => { document.getElementById('challengeToken').value = t }", token)
+    old_token = register.token()
+    register.page.locator("#challengeAnswer").fill(answer)
+    register.agree()
+    status = register.submit()
+    check(status == 422, f"refused characters ({message}) answered {status}, expected 422")
+    register.expect_error("challengeAnswer", message)
+    register.expect_kept(values)
+    check(register.token() != old_token, "the refused form came back with the same challenge")
+    open_challenge(register.token(), register.keys_path)
+    return values
+
+
+def back_and_resubmit(register, username):
+    """Step 6: submit, press Back, submit again. Returns what the second submit answered."""
+    page = register.page
+    values = person(username)
+    register.open()
+    register.fill(values)
+    token, answer = register.solve()
+    register.agree()
+    check(register.submit() == 303, "the first submit of the Back-and-resubmit case was not redirected")
+    page.go_back()
+    page.wait_for_load_state()
+    check(urlsplit(page.url).path == "/register", f"Back led to {page.url}")
+    same_token = register.token() == token
+    # What Back restored depends on the page's caching: refill whatever is missing, as a person would.
+    for field, value in values.items():
+        if register.value(field) != value:
+            register.page.locator(f"#{field}").fill(value)
+    if same_token:
+        register.page.locator("#challengeAnswer").fill(answer)
+    else:
+        register.solve()
+    if not register.page.locator("#acceptedConditions").is_checked():
+        register.agree()
+    status = register.submit()
+    check(status in (303, 422), f"the resubmit after Back answered {status}")
+    if status == 422:
+        register.expect_error("username", TAKEN)
+    say(f"Back + resubmit ({'same' if same_token else 'new'} challenge after Back) answered {status}")
+    return {"sameTokenAfterBack": same_token, "resubmit": status}
+
+
+def double_click(register, username, count_posts):
+    values = person(username)
+    register.open()
+    register.fill(values)
+    register.solve()
+    register.agree()
+    before = count_posts()
+    register.page.locator("button[name=action][value=create]").dblclick()
+    register.page.wait_for_url("**/register/sent", timeout=10_000)
+    sent_page(register)
+    posts = count_posts() - before
+    say(f"a double click on Create My Account sent {posts} POST(s) and ended on the step-5 page")
+    return posts
+
+
+def double_post(register, username):
+    """The same form, with the same token, posted twice at once by the page itself."""
+    values = person(username)
+    register.open()
+    register.fill(values)
+    register.solve()
+    register.agree()
+    statuses = register.page.evaluate("""async () => {
+        const form = document.getElementById('register-form');
+        const body = () => { const data = new URLSearchParams(new FormData(form)); data.set('action', 'create'); return data; };
+        const post = () => fetch(form.action, {method: 'POST', body: body(), redirect: 'manual'});
+        const answers = await Promise.all([post(), post()]);
+        return answers.map(a => a.type === 'opaqueredirect' ? 303 : a.status);
+    }""")
+    check(statuses == [303, 303], f"the same form posted twice at once answered {statuses}, expected 303 twice")
+    say("the same form and token posted twice at once: 303 both times")
+    return statuses
+
+
+def honeypot(register, username):
+    values = person(username)
+    register.open()
+    register.fill(values)
+    register.solve()
+    register.agree()
+    register.page.evaluate("() => { document.getElementById('website').value = 'http://spam.example.net/' }")
+    status = register.submit()
+    check(status == 400, f"a form with the honeypot filled answered {status}, expected 400")
+    expect(register.page.locator("#form-error")).not_to_be_empty()
+    say("the honeypot filled: 400 with a general error")
+
+
+def spool_is_quiet(spool):
+    """Nothing waits in the spool and nothing was set aside: every record written was taken in."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        waiting = os.listdir(os.path.join(spool, "new")) + os.listdir(os.path.join(spool, "tmp"))
+        if not waiting:
+            break
+        time.sleep(0.2)
+    check(not waiting, f"{len(waiting)} record(s) still wait in the spool after 10 s")
+    rejected = os.listdir(os.path.join(spool, "rejected"))
+    check(not rejected, f"{len(rejected)} spool record(s) were set aside as rejected")
+
+
+def journey(browser, args):
+    result = {"accounts": [], "activated": [], "refused": []}
+    posts = []
+
+    def count_posts():
+        return len(posts)
+
+    def track(page):
+        page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+
+    with_js = browser.new_context(viewport=PHONE)
+    page = with_js.new_page()
+    track(page)
+    register = RegisterPage(page, args.base_url, args.keys, args.output)
+
+    empty_form(register.open())
+    taken_username_alert(register.open(), args.taken)
+    rule_violations(register.open(), javascript=True, count_posts=count_posts)
+
+    without_js = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    plain_page = without_js.new_page()
+    track(plain_page)
+    plain = RegisterPage(plain_page, args.base_url, args.keys, args.output)
+    rule_violations(plain.open(), javascript=False, count_posts=count_posts)
+    plain.open()
+    plain.fill(person(args.taken))
+    plain.solve()
+    plain.agree()
+    check(plain.submit() == 422, "a taken username without JavaScript was not refused with 422")
+    plain.expect_error("username", TAKEN)
+    say("without JavaScript, the server's answer shows 'already in use' beside the username")
+
+    used_token, used_answer = register_and_activate(register.open(), "browser01", args.mail_dir, args.base_url)
+    result["accounts"].append("browser01")
+    result["activated"].append("browser01")
+
+    refused_characters(register, "wrongchar1", answer="ZZZZZ", message=WRONG_CHARACTERS)
+    register.solve()
+    register.agree()
+    check(register.submit() == 303, "after wrong characters, the new ones were not accepted")
+    result["accounts"].append("wrongchar1")
+    say("wrong characters: 422 beside the field, a new challenge, values kept; the new one then accepted")
+
+    refused_characters(register, "reused0001", token=used_token, answer=used_answer, message=REUSED_CHARACTERS)
+    result["refused"].append("reused0001")
+    say("characters already used for another registration: refused with a new challenge")
+
+    expired = seal_challenge("ACDEF", int(time.time()) - 60, args.keys)
+    refused_characters(register, "expired001", token=expired, answer="acdef", message=EXPIRED_CHARACTERS)
+    result["refused"].append("expired001")
+    say("expired characters (a token sealed with the server's key, expired a minute ago): refused")
+    refused_characters(plain, "wrongchar2", answer="ZZZZZ", message=WRONG_CHARACTERS)
+    result["refused"].append("wrongchar2")
+    say("wrong characters without JavaScript: refused beside the field")
+
+    result["backAndResubmit"] = back_and_resubmit(register, "backagain1")
+    result["accounts"].append("backagain1")
+    result["doubleClickPosts"] = double_click(register, "dblclick01", count_posts)
+    result["accounts"].append("dblclick01")
+    result["doublePost"] = double_post(register, "twicepost1")
+    result["accounts"].append("twicepost1")
+
+    honeypot(register, "honeypot01")
+    result["refused"].append("honeypot01")
+    honeypot(plain, "honeypot02")
+    result["refused"].append("honeypot02")
+
+    spool_is_quiet(args.spool)
+    say("the spool is empty and nothing was rejected")
+    return result
+
+
+def rate_limit(browser, args):
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    register = RegisterPage(context.new_page(), args.base_url, args.keys, args.output).open()
+    statuses = []
+    for _ in range(4):
+        register.fill(person("ratelimit1"))
+        register.page.locator("#challengeAnswer").fill("ZZZZZ")
+        statuses.append(register.submit())
+    check(statuses[:3] == [422, 422, 422] and statuses[3] == 429,
+          f"with register_rate 3/hour, four POSTs answered {statuses}, expected 422 422 422 429")
+    say("with register_rate 3/hour the 4th POST is refused with 429")
+    return {"statuses": statuses}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("scenario", choices=["journey", "rate"])
+    parser.add_argument("--base-url", required=True)
+    parser.add_argument("--keys", required=True, help="the daemon's keys file")
+    parser.add_argument("--mail-dir", help="smtp-sink's dump directory")
+    parser.add_argument("--spool", help="the daemon's spool directory")
+    parser.add_argument("--output", required=True, help="where screenshots go")
+    parser.add_argument("--taken", help="a username that is already registered")
+    args = parser.parse_args()
+    os.makedirs(args.output, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        say(f"Chromium {browser.version}")
+        try:
+            result = journey(browser, args) if args.scenario == "journey" else rate_limit(browser, args)
+        except (Failure, AssertionError) as failure:
+            print(f"FAIL: {failure}", flush=True)
+            return 1
+        finally:
+            browser.close()
+    print("RESULT " + json.dumps(result), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
