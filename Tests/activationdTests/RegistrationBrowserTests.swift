@@ -88,7 +88,8 @@ struct RegistrationBrowserTests {
         let (daemon, sink, mail) = try await Self.daemon(registerRate: "1000/hour")
         defer { daemon.cleanUp(); sink.stop(); _ = mail }
         try daemon.start()
-        #expect(await daemon.waitForNotification("READY=1"))
+        try #require(await daemon.waitForNotification("READY=1"),
+                     "the daemon did not start:\n\(daemon.logs.joined(separator: "\n"))")
         let taken = """
             {"version":1,"id":"\(UUID().uuidString)","submittedAt":"2026-12-03T10:00:00Z",
              "username":"\(Self.takenUsername)","firstName":"Tom","lastName":"Owner",
@@ -165,7 +166,8 @@ struct RegistrationBrowserTests {
         let (daemon, sink, mail) = try await Self.daemon(registerRate: "3/hour")
         defer { daemon.cleanUp(); sink.stop(); _ = mail }
         try daemon.start()
-        #expect(await daemon.waitForNotification("READY=1"))
+        try #require(await daemon.waitForNotification("READY=1"),
+                     "the daemon did not start:\n\(daemon.logs.joined(separator: "\n"))")
         let run = try await Self.runScript("rate", daemon: daemon, mail: mail)
         #expect(run.status == 0, "register_flow.py rate:\n\(run.output)")
         #expect(run.result["statuses"] as? [Int] == [422, 422, 422, 429])
