@@ -77,6 +77,7 @@ let package = Package(
             name: "ActivationHTTP",
             dependencies: [
                 "ActivationCore",
+                "ActivationSpool",
                 "CGlibcMalloc",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -146,6 +147,7 @@ let package = Package(
             name: "activationd-http-bench",
             dependencies: [
                 "ActivationHTTP",
+                "ActivationSpool",
                 "ActivationCore",
                 "ActivationStoreSQLite",
                 .product(name: "Hummingbird", package: "hummingbird"),

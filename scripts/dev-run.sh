@@ -14,6 +14,10 @@ cat > "$var/activationd.yaml" <<YAML
 public_url: "http://127.0.0.1:8080"
 http:
   listen: "127.0.0.1:8080"
+  registration_page: true
+service:
+  name: "activationd (make run)"
+  support_contact: "support@example.org"
 spool:
   directory: "$var/spool"
   rescan_interval: "5s"
@@ -38,6 +42,7 @@ trap 'kill $catcher 2>/dev/null || true' EXIT
 
 cat <<TEXT
 activationd is starting with $var/activationd.yaml
+  register in a browser http://127.0.0.1:8080/register
   mail is filed into    $var/Maildir/new/
   submit a registration .build/debug/activationd submit --config $var/activationd.yaml Config/examples/registration.json
   look at it            .build/debug/activationd status --config $var/activationd.yaml

@@ -93,6 +93,19 @@ extension SQLiteAccountStore {
             // (id.reused). Ids stored before this migration have none and stay plain duplicates.
             try db.execute(sql: "ALTER TABLE registration ADD COLUMN content_digest TEXT")
         }
+        migrator.registerMigration("used registration challenges") { db in
+            // The registration page's one-time challenge ids, until they expire (issue 11): a solved
+            // form token cannot be posted again with other content, on any host of one database.
+            try db.execute(sql: """
+                CREATE TABLE used_challenge (
+                    id           TEXT PRIMARY KEY NOT NULL,
+                    fingerprint  TEXT NOT NULL,
+                    submitted_at INTEGER NOT NULL,
+                    expires_at   INTEGER NOT NULL
+                );
+                CREATE INDEX used_challenge_expiry ON used_challenge(expires_at);
+                """)
+        }
         return migrator
     }
 }

@@ -68,3 +68,34 @@ extension SQLiteAccountStore {
         }
     }
 }
+
+extension SQLiteAccountStore {
+    /// Records a use of a registration challenge; see `AccountStore.useChallenge`.
+    public func useChallenge(id: UUID, fingerprint: String, submittedAt: Date, expiresAt: Date) async throws
+        -> ChallengeUse
+    {
+        try await transaction { db in
+            if let row = try Row.fetchOne(
+                db, sql: "SELECT fingerprint, submitted_at FROM used_challenge WHERE id = ?",
+                arguments: [SQLiteValue.id(id)])
+            {
+                let stored: String = row["fingerprint"]
+                return stored == fingerprint ? .again(submittedAt: SQLiteValue.date(row["submitted_at"])) : .otherForm
+            }
+            try db.execute(
+                sql: "INSERT INTO used_challenge (id, fingerprint, submitted_at, expires_at) VALUES (?, ?, ?, ?)",
+                arguments: [SQLiteValue.id(id), fingerprint, SQLiteValue.millis(submittedAt),
+                            SQLiteValue.millis(expiresAt)])
+            return .first
+        }
+    }
+
+    /// Forgets expired challenge ids; see `AccountStore.forgetChallenges`.
+    public func forgetChallenges(expiredBefore: Date) async throws -> Int {
+        try await transaction { db in
+            try db.execute(sql: "DELETE FROM used_challenge WHERE expires_at < ?",
+                           arguments: [SQLiteValue.millis(expiredBefore)])
+            return db.changesCount
+        }
+    }
+}

@@ -37,6 +37,9 @@ public enum AccountStoreContract: String, CaseIterable, Sendable, CustomStringCo
     case passwordAttemptReservationsAreAtomic
     case passwordAttemptLimitLocksAndTheLockEnds
     case passwordAttemptsSurviveReopeningTheStore
+    case challengeIsUsedOnceAndTheSameFormMayComeAgain
+    case concurrentChallengeUsesHaveOneFirst
+    case expiredChallengesAreForgotten
 
     /// The case name.
     public var description: String { rawValue }
@@ -77,6 +80,10 @@ public enum AccountStoreContract: String, CaseIterable, Sendable, CustomStringCo
         case .passwordAttemptLimitLocksAndTheLockEnds: try await Self.attemptLimitAndLock(store, fixtures)
         case .passwordAttemptsSurviveReopeningTheStore:
             try await Self.attemptsSurviveReopen(store, reopen: reopen ?? { store }, fixtures)
+        case .challengeIsUsedOnceAndTheSameFormMayComeAgain:
+            try await Self.challengeUse(store, reopen: reopen ?? { store }, fixtures)
+        case .concurrentChallengeUsesHaveOneFirst: try await Self.concurrentChallengeUses(store, fixtures)
+        case .expiredChallengesAreForgotten: try await Self.forgetChallenges(store, fixtures)
         }
     }
 

@@ -32,6 +32,20 @@ struct CompositionTests {
         #expect(mail.envelope == (try SMTPEnvelope(sender: "no-reply@example.org", recipients: ["jane@example.net"])))
     }
 
+    @Test("the service's name (service.name) is in both parts of each kind, through the compiled templates")
+    func serviceName() throws {
+        let factory = MailFactory(sender: MailFixtures.sender, templates: try MailTemplates(), keys: MailFixtures.keys,
+                                  publicURL: "https://accounts.example.org/", serviceName: "Example Permits")
+        #expect(factory.templates.compiledParts(.activation).allSatisfy { $0 })
+        for kind in [MailKind.activation, .reminder] {
+            let account = MailFixtures.account()
+            let message = OutboxMessage.queued(kind, for: account.id, now: MailFixtures.now)
+            let mail = try factory.mail(for: message, account: account, now: MailFixtures.now)
+            let text = String(decoding: mail.bytes, as: UTF8.self).replacingOccurrences(of: "=\r\n", with: "")
+            #expect(text.components(separatedBy: "Example Permits").count >= 3, "\(kind): the name in text and HTML")
+        }
+    }
+
     @Test("the Message-ID is the same on every attempt")
     func stableMessageID() throws {
         let account = MailFixtures.account()

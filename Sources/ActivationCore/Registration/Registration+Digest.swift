@@ -26,4 +26,12 @@ extension Registration {
             return byte < 16 ? "0" + text : text
         }.joined()
     }
+
+    /// The content digest without the submission time: what the registration form's challenge
+    /// remembers, so that the same form sent twice is recognised although each POST is a new moment.
+    public var formFingerprint: String {
+        var registration = self
+        registration.submittedAt = Date(timeIntervalSince1970: 0)
+        return registration.contentDigest
+    }
 }

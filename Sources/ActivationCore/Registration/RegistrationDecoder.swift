@@ -53,7 +53,7 @@ public enum RegistrationDecoder {
     }
 
     /// A BCP 47 language tag of the simple kind pages and templates are named by (`en`, `es-MX`).
-    static func isLocaleTag(_ text: String) -> Bool {
+    package static func isLocaleTag(_ text: String) -> Bool {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard text.utf8.count <= 35, let language = parts.first,
               (2...3).contains(language.count), language.allSatisfy({ $0.isASCII && $0.isLetter })

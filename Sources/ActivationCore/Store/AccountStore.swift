@@ -100,6 +100,28 @@ public protocol AccountStore: Sendable {
 
     /// What a sweep at `now` would do, changing nothing (`activationd sweep --dry-run`).
     func sweepCandidates(now: Date, reminderDueBy: Date, finishedBefore: Date) async throws -> SweepCandidates
+
+    /// Records that the registration form's challenge `id` was used for a form whose content has
+    /// `fingerprint` (`Registration.formFingerprint`), until `expiresAt`. The first use of an id
+    /// stores `submittedAt`; a later use with the same fingerprint is the same form sent again (a
+    /// double click, Back and resubmit) and gets the first use's time back, so the record it makes
+    /// is the first one again; another fingerprint is a replay. Atomic: of two hosts using one id
+    /// at once, one gets `.first`.
+    func useChallenge(id: UUID, fingerprint: String, submittedAt: Date, expiresAt: Date) async throws -> ChallengeUse
+
+    /// Forgets used challenge ids that expired before `expiredBefore` (they can no longer be
+    /// posted, so there is nothing left to refuse); returns how many.
+    func forgetChallenges(expiredBefore: Date) async throws -> Int
+}
+
+/// What `useChallenge` found.
+public enum ChallengeUse: Sendable, Equatable {
+    /// The id was not used before; it is now.
+    case first
+    /// The id was used for this very form: make the same record again, with this submission time.
+    case again(submittedAt: Date)
+    /// The id was used for another form: refuse.
+    case otherForm
 }
 
 /// What `purge` removed.

@@ -1,5 +1,5 @@
 public import Foundation
-import Crypto
+package import Crypto
 
 /// One HMAC-SHA256 key for activation tokens, as one line of the keys file: `<key-id> <base64 secret>`.
 public struct SigningKey: Sendable, CustomStringConvertible {
@@ -35,6 +35,10 @@ public struct SigningKey: Sendable, CustomStringConvertible {
     public static func isValidID(_ id: String) -> Bool {
         (1...8).contains(id.utf8.count) && id.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
     }
+
+    /// The secret as a key, for deriving other keys from it (the registration page's challenge
+    /// seal, under HKDF with its own `info`); never used as it is for anything but activation tokens.
+    package var derivationKey: SymmetricKey { key }
 
     /// `key <id>` — never the secret.
     public var description: String { "key \(id)" }

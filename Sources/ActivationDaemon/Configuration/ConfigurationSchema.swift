@@ -23,6 +23,10 @@ enum ConfigurationSchema {
     static let entries: [Entry] = [
         Entry(key: "public_url", kind: .string, defaultValue: "http://127.0.0.1:8080"),
         Entry(key: "registration_url", kind: .string, defaultValue: ""),
+        Entry(key: "service.name", kind: .string, defaultValue: "Accounts"),
+        Entry(key: "service.support_contact", kind: .string, defaultValue: ""),
+        Entry(key: "http.registration_page", kind: .choice(["true", "false"]), defaultValue: "false"),
+        Entry(key: "http.register_rate", kind: .rate, defaultValue: "10/1h"),
         Entry(key: "http.listen", kind: .string, defaultValue: "127.0.0.1:8080"),
         Entry(key: "http.maximal_body_size", kind: .integer(1024...1_048_576), defaultValue: "8192"),
         Entry(key: "http.password_attempts", kind: .integer(1...100), defaultValue: "5"),

@@ -134,7 +134,7 @@ struct ConfigurationValues {
             throw ConfigurationError(key: "password_hash.scrypt_log_n", problem:
                 "scrypt \(scrypt) needs \(scrypt.memoryBytes >> 20) MiB a hash; at most \(ScryptParameters.maximalMemoryBytes >> 20) MiB")
         }
-        return DaemonConfiguration(
+        var configuration = DaemonConfiguration(
             publicURL: publicURL,
             registrationURL: registrationURL,
             http: .init(host: host, port: port, maximalBodySize: try integer("http.maximal_body_size"),
@@ -154,6 +154,29 @@ struct ConfigurationValues {
             sweeperInterval: try duration("sweeper.interval"),
             log: .init(format: try choice("log.format"), level: try choice("log.level")),
             templatesDirectory: templates.isEmpty ? nil : templates)
+        configuration.http.registrationPage = try choice("http.registration_page") == "true"
+        configuration.http.registerRate = try rate("http.register_rate")
+        configuration.serviceName = try Self.serviceName(text("service.name"))
+        configuration.supportContact = try Self.supportContact(text("service.support_contact"))
+        return configuration
+    }
+
+    /// `service.name`: 1 to 64 characters, no control characters (it goes into titles and mails).
+    static func serviceName(_ name: String) throws(ConfigurationError) -> String {
+        let trimmed = name.trimmingCharacters(in: .whitespaces)
+        guard (1...64).contains(trimmed.unicodeScalars.count),
+              !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+        else {
+            throw ConfigurationError(key: "service.name", problem: "expected 1 to 64 characters without control characters")
+        }
+        return trimmed
+    }
+
+    /// `service.support_contact`: empty, an email address, or an http(s) URL.
+    static func supportContact(_ contact: String) throws(ConfigurationError) -> String {
+        if contact.isEmpty || EmailAddress.isValid(contact) { return contact }
+        _ = try url("service.support_contact", contact, schemes: ["http", "https"])
+        return contact
     }
 
     /// `http.maximal_connections`, the three timeouts (each longer than 0s) and `http.maximal_header_size`.

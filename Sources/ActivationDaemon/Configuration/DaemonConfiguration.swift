@@ -36,6 +36,10 @@ public struct DaemonConfiguration: Sendable {
     public var log: Log
     /// A directory whose templates override the shipped ones; nil for the shipped ones only.
     public var templatesDirectory: String?
+    /// `service.name`: the service's name in page titles and mails.
+    public var serviceName = "Accounts"
+    /// `service.support_contact`: an email address or URL the registration page names; empty for none.
+    public var supportContact = ""
 
     /// `http.*`.
     public struct HTTP: Sendable {
@@ -57,6 +61,10 @@ public struct DaemonConfiguration: Sendable {
         public var connections: ConnectionLimits
         /// `metrics.listen`: the operator listener; nil when empty (off).
         public var metricsListen: ListenAddress?
+        /// `http.registration_page`: whether `/register` serves the registration form.
+        public var registrationPage = false
+        /// `http.register_rate`: `POST /register` requests per client address and window.
+        public var registerRate: (requests: Int, per: Duration) = (10, .seconds(3600))
     }
 
     /// `spool.*`.
@@ -171,7 +179,11 @@ extension DaemonConfiguration {
                 maximalBodySize: http.maximalBodySize, passwordAttempts: http.passwordAttempts, lockout: http.lockout,
                 resendPerAddress: RateLimit(requests: http.resendRate.requests, per: http.resendRate.per),
                 usernameChecksPerAddress: RateLimit(requests: http.usernameCheckRate.requests,
-                                                    per: http.usernameCheckRate.per)))
+                                                    per: http.usernameCheckRate.per),
+                registrationsPerAddress: RateLimit(requests: http.registerRate.requests, per: http.registerRate.per)))
+        options.registrationSpool = http.registrationPage ? spool.directory : nil
+        options.serviceName = serviceName
+        options.supportContact = supportContact
         options.registrationPage = registrationURL
         options.connections = http.connections
         options.operatorListen = http.metricsListen
@@ -201,6 +213,6 @@ extension DaemonConfiguration {
     /// What the courier renders mail with: sender, templates, signing keys, public URL.
     public func mailFactory() throws(MailError) -> MailFactory {
         MailFactory(sender: try Mailbox(parsing: smtp.from), templates: try MailTemplates(directory: templatesDirectory),
-                    keys: keys, publicURL: publicURL.absoluteString)
+                    keys: keys, publicURL: publicURL.absoluteString, serviceName: serviceName)
     }
 }

@@ -45,10 +45,13 @@ public struct Sweeper: Service {
         public var purgedMail = 0
         /// Rejected spool files removed.
         public var purgedRejected = 0
+        /// Expired registration challenge ids forgotten.
+        public var purgedChallenges = 0
 
-        /// `reminders=… expired=… purged_mail=… purged_rejected=…`.
+        /// `reminders=… expired=… purged_mail=… purged_rejected=… purged_challenges=…`.
         public var description: String {
             "reminders=\(reminders) expired=\(expired) purged_mail=\(purgedMail) purged_rejected=\(purgedRejected)"
+                + " purged_challenges=\(purgedChallenges)"
         }
     }
 
@@ -112,12 +115,14 @@ public struct Sweeper: Service {
             finishedBefore: now.addingTimeInterval(-options.finishedMailRetention.timeInterval),
             registrationsBefore: now.addingTimeInterval(-2 * options.lifetime.timeInterval))
         report.purgedMail = purged.outboxRows
+        report.purgedChallenges = try await store.forgetChallenges(expiredBefore: now)
         report.purgedRejected = RejectedFiles.purge(in: options.rejectedDirectory,
                                                     olderThan: now.addingTimeInterval(-options.rejectedRetention.timeInterval),
                                                     dryRun: false)
         logger.info("sweep done", metadata: [LogKey.event: "sweep.done", "reminders": "\(report.reminders)",
                                              "expired": "\(report.expired)", "purged_mail": "\(report.purgedMail)",
-                                             "purged_rejected": "\(report.purgedRejected)"])
+                                             "purged_rejected": "\(report.purgedRejected)",
+                                             "purged_challenges": "\(report.purgedChallenges)"])
         return report
     }
 

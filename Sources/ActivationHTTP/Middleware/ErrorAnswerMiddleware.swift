@@ -9,6 +9,8 @@ import NIOCore
 struct ErrorAnswerMiddleware: RouterMiddleware {
     typealias Context = ActivationRequestContext
     let pages: PageLibrary
+    /// Whether `/register` and its pages are served (`http.registration_page`).
+    let registrationPage: Bool
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response
@@ -18,7 +20,8 @@ struct ErrorAnswerMiddleware: RouterMiddleware {
         } catch let error as APIError {
             return answer(error, to: request, context: context)
         } catch let error as any HTTPResponseError {
-            if error.status == .notFound, let allowed = Self.allowedMethods(for: request.uri.path) {
+            if error.status == .notFound,
+               let allowed = Self.allowedMethods(for: request.uri.path, registrationPage: registrationPage) {
                 return answer(APIError(.methodNotAllowed, code: "request.method",
                                        message: "This path answers \(allowed) only.", headers: [.allow: allowed]),
                               to: request, context: context)
@@ -51,8 +54,10 @@ struct ErrorAnswerMiddleware: RouterMiddleware {
     /// The methods a known path answers, for 405's `Allow`; nil for an unknown path (404).
     /// `/api/v1/usernames/{name}` is known only with exactly one non-empty name segment, so
     /// `/api/v1/usernames/` and `/api/v1/usernames/a/b` are unknown paths like any other.
-    static func allowedMethods(for path: String) -> String? {
+    static func allowedMethods(for path: String, registrationPage: Bool = false) -> String? {
         switch path {
+        case "/register" where registrationPage: "GET, HEAD, POST"
+        case "/register/sent" where registrationPage, "/api/v1/register/challenge" where registrationPage: "GET, HEAD"
         case "/activate": "GET, HEAD, POST"
         case "/api/v1/activations", "/resend": "POST"
         case "/healthz", "/readyz": "GET, HEAD"

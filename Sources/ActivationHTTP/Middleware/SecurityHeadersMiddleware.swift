@@ -2,7 +2,7 @@ import HTTPTypes
 import Hummingbird
 
 /// The headers every answer carries: no referrer (the page's URL holds a token), never cached
-/// (pages show a phrase and hold a token), a strict CSP, and no content sniffing.
+/// (pages show a phrase and hold a token; only the empty registration form may be kept for Back), a strict CSP, and no content sniffing.
 struct SecurityHeadersMiddleware: RouterMiddleware {
     typealias Context = ActivationRequestContext
     let pages: PageLibrary
@@ -12,7 +12,8 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
     {
         var response = try await next(request, context)
         response.headers[.referrerPolicy] = "no-referrer"
-        response.headers[.cacheControl] = "no-store"
+        // no-store unless a route chose otherwise (the registration form, which Back must show again).
+        if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
         response.headers[.contentSecurityPolicy] = pages.current.contentSecurityPolicy
         response.headers[.xContentTypeOptions] = "nosniff"
         return response

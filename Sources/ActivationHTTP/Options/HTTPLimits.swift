@@ -11,18 +11,22 @@ public struct HTTPLimits: Sendable {
     public var resendPerAddress: RateLimit
     /// `http.username_check_rate`: `GET /api/v1/usernames/…` per client address (default 60 a minute).
     public var usernameChecksPerAddress: RateLimit
+    /// `http.register_rate`: `POST /register` requests per client address (default 10 an hour).
+    public var registrationsPerAddress: RateLimit
 
     /// Limits with the defaults, changed where given.
     public init(
         maximalBodySize: Int = 8 * 1024, passwordAttempts: Int = 5, lockout: Duration = .seconds(15 * 60),
         resendPerAddress: RateLimit = RateLimit(requests: 10, per: .seconds(600)),
-        usernameChecksPerAddress: RateLimit = RateLimit(requests: 60, per: .seconds(60))
+        usernameChecksPerAddress: RateLimit = RateLimit(requests: 60, per: .seconds(60)),
+        registrationsPerAddress: RateLimit = RateLimit(requests: 10, per: .seconds(3600))
     ) {
         self.maximalBodySize = maximalBodySize
         self.passwordAttempts = passwordAttempts
         self.lockout = lockout
         self.resendPerAddress = resendPerAddress
         self.usernameChecksPerAddress = usernameChecksPerAddress
+        self.registrationsPerAddress = registrationsPerAddress
     }
 }
 

@@ -39,6 +39,18 @@ public struct HTTPOptions: Sendable {
     /// web front's registration page); empty means `<public_url>/register`.
     public var registrationPage: String = ""
 
+    /// `http.registration_page` (with `spool.directory`): when set, this server serves the
+    /// registration form at `/register` and writes what people submit into this spool directory;
+    /// nil (the default) leaves registration to the operator's own front.
+    public var registrationSpool: String? = nil
+
+    /// `service.name`: the service's name in page titles and mails.
+    public var serviceName: String = "Accounts"
+
+    /// `service.support_contact`: where people get help (an email address or a URL), named on the
+    /// registration page; empty names none.
+    public var supportContact: String = ""
+
     /// Where the expired page sends a person to register again.
     public var registrationURL: String {
         if !registrationPage.isEmpty { return registrationPage }

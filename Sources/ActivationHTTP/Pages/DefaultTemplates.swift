@@ -17,7 +17,7 @@ enum DefaultTemplates {
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <meta name="referrer" content="no-referrer">
-        <title>{{$title}}Account activation{{/title}}</title>
+        <title>{{$title}}Account activation{{/title}} · {{serviceName}}</title>
         <style>{{{style}}}</style>
         </head>
         <body>
@@ -119,7 +119,7 @@ enum DefaultTemplates {
         """
 
     static let resendForm = """
-        <form method="post" action="resend">
+        <form method="post" action="{{resendAction}}{{^resendAction}}resend{{/resendAction}}">
         <label for="login">Username or email address</label>
         <input id="login" name="login" type="text" autocomplete="username" required maxlength="254">
         <button type="submit">Send the link again</button>

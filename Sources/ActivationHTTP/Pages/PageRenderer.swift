@@ -10,8 +10,11 @@ import Mustache
 struct PageRenderer: Sendable {
     private let library: MustacheLibrary
     private let style: String
-    /// The CSP of every response: nothing from anywhere, the one stylesheet by hash, forms only
-    /// to this origin, never in a frame.
+    private let script: String
+    private let serviceName: String
+    /// The CSP of every response: nothing from anywhere, the one stylesheet and the one script
+    /// (the registration page's) by hash, requests only to this origin (the script's username
+    /// check), forms only to this origin, never in a frame.
     let contentSecurityPolicy: String
 
     /// Why a template directory was refused at start-up (better than a broken page later).
@@ -22,9 +25,10 @@ struct PageRenderer: Sendable {
     /// The landing page as it shows for a good link, compiled (nil if the template does not allow it).
     private var landing: CompiledPage?
 
-    init(directory: String?, askPassword: Bool) throws {
-        var sources = DefaultTemplates.all
+    init(directory: String?, askPassword: Bool, serviceName: String = "Accounts") throws {
+        var sources = DefaultTemplates.all.merging(RegisterTemplates.all) { shipped, _ in shipped }
         var style = DefaultStyle.css
+        var script = RegisterScript.source
         if let directory {
             let files = try FileManager.default.contentsOfDirectory(atPath: directory)
             for file in files where file.hasSuffix(".mustache") {
@@ -34,6 +38,10 @@ struct PageRenderer: Sendable {
             if files.contains("style.css") {
                 style = try String(contentsOfFile: (directory as NSString).appendingPathComponent("style.css"),
                                    encoding: .utf8)
+            }
+            if files.contains("register.js") {
+                script = try String(contentsOfFile: (directory as NSString).appendingPathComponent("register.js"),
+                                    encoding: .utf8)
             }
         }
         var library = MustacheLibrary()
@@ -46,8 +54,12 @@ struct PageRenderer: Sendable {
         }
         self.library = library
         self.style = style
+        self.script = script
+        self.serviceName = serviceName
         let hash = Data(SHA256.hash(data: Data(style.utf8))).base64EncodedString()
-        self.contentSecurityPolicy = "default-src 'none'; style-src 'sha256-\(hash)'; form-action 'self'; "
+        let scriptHash = Data(SHA256.hash(data: Data(script.utf8))).base64EncodedString()
+        self.contentSecurityPolicy = "default-src 'none'; style-src 'sha256-\(hash)'; "
+            + "script-src 'sha256-\(scriptHash)'; connect-src 'self'; form-action 'self'; "
             + "frame-ancestors 'none'; base-uri 'none'"
         self.landing = nil
         self.landing = CompiledPage(variables: 4) { markers in
@@ -92,6 +104,8 @@ struct PageRenderer: Sendable {
     func html(_ template: String, _ values: [String: Any]) -> String {
         var values = values
         values["style"] = style
+        values["script"] = script
+        values["serviceName"] = values["serviceName"] ?? serviceName
         return library.render(values, withTemplate: template) ?? ""
     }
 }

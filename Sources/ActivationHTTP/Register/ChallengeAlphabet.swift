@@ -4,7 +4,7 @@
 /// rotated, scaled and crossed by noise: no 0/O/Q, no 1/I/L, no 5/S, no 2/Z, no 8/B, no G (6),
 /// and no V (a U once skewed). The answer is typed back case-insensitively, so lower case never
 /// has to be told apart.
-enum ChallengeAlphabet {
+package enum ChallengeAlphabet {
     /// Twenty-two characters: 22⁵ ≈ 5 million five-character answers, 22⁶ ≈ 113 million six.
     static let characters: [Character] = Array("ACDEFHJKMNPRTUWXY34679")
     /// Answers have five or six characters: long enough that guessing does not pay, short enough
@@ -13,7 +13,7 @@ enum ChallengeAlphabet {
 
     /// A fresh answer from the system's CSPRNG: the answer is the secret a form bot would need,
     /// so it must not be predictable from earlier ones.
-    static func randomAnswer() -> String {
+    package static func randomAnswer() -> String {
         var generator = SystemRandomNumberGenerator()
         return randomAnswer(using: &generator)
     }

@@ -1,6 +1,6 @@
 import ActivationCore
-import Crypto
-import Foundation
+package import Crypto
+package import Foundation
 
 /// What a registration challenge's form token carries: the answer, a one-time id, and an expiry.
 struct ChallengeContents: Sendable, Equatable {
@@ -32,13 +32,13 @@ struct ChallengeContents: Sendable, Equatable {
 /// version byte authenticated as associated data. The plaintext is
 /// `id(16) | expiresAt(8, Unix seconds, big-endian) | answerLength(1) | answer padded with zeros to 7`,
 /// so every token has the same length whatever the answer's length.
-struct ChallengeSeal: Sendable {
+package struct ChallengeSeal: Sendable {
     /// The wire format's version byte.
     static let version: UInt8 = 1
     /// HKDF's `info`: names what the derived key is for, and its version.
     static let info = "activationd register challenge v1"
     /// How long a person has to fill in the form.
-    static let defaultLifetime: Duration = .seconds(20 * 60)
+    package static let defaultLifetime: Duration = .seconds(20 * 60)
     /// Room for the answer in the plaintext; answers are shorter and zero-padded.
     static let answerRoom = 7
     /// Longest typed answer looked at; anything longer is wrong without being normalized.
@@ -49,7 +49,7 @@ struct ChallengeSeal: Sendable {
     private let key: SymmetricKey
 
     /// Derives the sealing key from `key`.
-    init(key: SymmetricKey) {
+    package init(key: SymmetricKey) {
         self.key = HKDF<SHA256>.deriveKey(inputKeyMaterial: key, info: Data(Self.info.utf8), outputByteCount: 32)
     }
 
@@ -57,7 +57,7 @@ struct ChallengeSeal: Sendable {
     ///
     /// Only the characters of `ChallengeAlphabet` fit (they are ASCII); anything else is a
     /// programming error, thrown rather than sealed.
-    func seal(answer: String, id: UUID = UUID(), now: Date,
+    package func seal(answer: String, id: UUID = UUID(), now: Date,
               lifetime: Duration = ChallengeSeal.defaultLifetime) throws -> String {
         let contents = ChallengeContents(answer: answer, id: id,
                                          expiresAt: now.addingTimeInterval(TimeInterval(lifetime.components.seconds)))

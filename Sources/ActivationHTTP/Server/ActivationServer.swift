@@ -1,4 +1,5 @@
 public import ActivationCore
+import ActivationSpool
 public import Foundation
 public import Hummingbird
 public import Logging
@@ -47,7 +48,8 @@ public struct ActivationServer {
         threadPool: NIOThreadPool = .singleton, now: @escaping @Sendable () -> Date = { Date() }
     ) throws {
         let pages = PageLibrary(try PageRenderer(directory: options.templatesDirectory,
-                                                  askPassword: options.activation.confirm == .password))
+                                                  askPassword: options.activation.confirm == .password,
+                                                  serviceName: options.serviceName))
         let counters = HTTPMetrics()
         let policy = AttemptPolicy(attempts: options.limits.passwordAttempts, lockout: options.limits.lockout)
         let flow = ActivationFlow(
@@ -56,6 +58,7 @@ public struct ActivationServer {
             logger: logger, now: now)
         let resendLimiter = RateLimiter(options.limits.resendPerAddress)
         let usernameLimiter = RateLimiter(options.limits.usernameChecksPerAddress)
+        let registerLimiter = RateLimiter(options.limits.registrationsPerAddress)
         let queue = ResendQueue(store: store, options: options.activation, metrics: counters, logger: logger, now: now)
 
         // HEAD is derived from each GET handler (same status and headers, no body), so a HEAD of
@@ -63,7 +66,7 @@ public struct ActivationServer {
         let router = Router(context: ActivationRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: RequestLogMiddleware())
         router.add(middleware: SecurityHeadersMiddleware(pages: pages))
-        router.add(middleware: ErrorAnswerMiddleware(pages: pages))
+        router.add(middleware: ErrorAnswerMiddleware(pages: pages, registrationPage: options.registrationSpool != nil))
         router.add(middleware: MetricsMiddleware())
         router.addRoutes(ActivationController(flow: flow, pages: pages, options: options).endpoints)
         router.addRoutes(ResendController(
@@ -72,6 +75,12 @@ public struct ActivationServer {
         router.addRoutes(UsernameController(
             store: store, limiter: usernameLimiter, options: options,
             now: now).endpoints)
+        if let spoolDirectory = options.registrationSpool {
+            router.addRoutes(RegisterController(
+                store: store, seal: ChallengeSeal(key: keys.keys[0].derivationKey), spool: SpoolDirectory(spoolDirectory),
+                limiter: registerLimiter, pages: pages, options: options, threadPool: threadPool, logger: logger,
+                now: now).endpoints)
+        }
         let health = HealthController(store: store, checks: readiness)
         router.addRoutes(health.endpoints)
 
@@ -82,7 +91,9 @@ public struct ActivationServer {
         self.router = router
         self.operatorRouter = operatorRouter
         self.reloader = HTTPReloader(pages: pages, attempts: policy, resend: resendLimiter, usernames: usernameLimiter,
-                                     askPassword: options.activation.confirm == .password)
+                                     registrations: registerLimiter,
+                                     askPassword: options.activation.confirm == .password,
+                                     serviceName: options.serviceName)
         self.services = [queue]
         self.options = options
         self.logger = logger
@@ -138,15 +149,19 @@ public struct HTTPReloader: Sendable {
     let attempts: AttemptPolicy
     let resend: RateLimiter
     let usernames: RateLimiter
+    let registrations: RateLimiter
     let askPassword: Bool
+    let serviceName: String
 
     /// Reloads the templates from `templatesDirectory` and applies `limits`. The listen address,
     /// the body size limit and `activation.confirm` need a restart. A template that does not parse
     /// throws, and the pages in use stay.
     public func reload(templatesDirectory: String?, limits: HTTPLimits) throws {
-        pages.replace(with: try PageRenderer(directory: templatesDirectory, askPassword: askPassword))
+        pages.replace(with: try PageRenderer(directory: templatesDirectory, askPassword: askPassword,
+                                             serviceName: serviceName))
         attempts.update(attempts: limits.passwordAttempts, lockout: limits.lockout)
         resend.update(limits.resendPerAddress)
         usernames.update(limits.usernameChecksPerAddress)
+        registrations.update(limits.registrationsPerAddress)
     }
 }

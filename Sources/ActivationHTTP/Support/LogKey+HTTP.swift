@@ -20,4 +20,8 @@ extension EventName {
     public static let activationResent = "activation.resent"
     /// A resend request failed in the store.
     public static let activationResendFailed = "activation.resend_failed"
+    /// A registration from the page was written into the spool.
+    public static let registrationSpooled = "registration.spooled"
+    /// A registration from the page was refused for abuse (honeypot, replayed characters).
+    public static let registrationRefused = "registration.refused"
 }

@@ -1,6 +1,6 @@
 /// The values a mail template can name, in the order `TemplateValues` stores them.
 enum TemplateValueName: Int, CaseIterable, Sendable {
-    case firstName, lastName, username, link, expires, daysLeft, daysLeftText
+    case firstName, lastName, username, link, expires, daysLeft, daysLeftText, serviceName
 
     /// The value a tag names, or nil for any other name (dotted names included).
     init?(tagName: String) {
@@ -12,6 +12,7 @@ enum TemplateValueName: Int, CaseIterable, Sendable {
         case "expires": self = .expires
         case "daysLeft": self = .daysLeft
         case "daysLeftText": self = .daysLeftText
+        case "serviceName": self = .serviceName
         default: return nil
         }
     }
@@ -38,6 +39,7 @@ struct TemplateValues {
             case .daysLeftText:
                 storage.append(decimal: values.daysLeft)
                 if values.daysLeft == 1 { storage.append(ascii: " day") } else { storage.append(ascii: " days") }
+            case .serviceName: storage.append(contentsOf: values.serviceName.utf8)
             }
             ends.append(storage.count)
         }

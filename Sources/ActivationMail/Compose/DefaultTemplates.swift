@@ -15,7 +15,7 @@ enum DefaultTemplates {
     static let activationText = """
         Hello {{firstName}},
 
-        thank you for registering the account "{{username}}". To activate it, open this link
+        thank you for registering the account "{{username}}" with {{serviceName}}. To activate it, open this link
         and enter the password you chose:
 
         {{link}}
@@ -27,7 +27,7 @@ enum DefaultTemplates {
         and is removed on {{expires}}.
 
         --\u{20}
-        This message was sent automatically. Replies are not read.
+        {{serviceName}}. This message was sent automatically. Replies are not read.
 
         """
 
@@ -36,14 +36,14 @@ enum DefaultTemplates {
         <html><head><meta charset="utf-8"><title>Activate your account</title></head>
         <body>
         <p>Hello {{firstName}},</p>
-        <p>thank you for registering the account &ldquo;{{username}}&rdquo;. To activate it, open this
+        <p>thank you for registering the account &ldquo;{{username}}&rdquo; with {{serviceName}}. To activate it, open this
         link and enter the password you chose:</p>
         <p><a href="{{link}}">{{link}}</a></p>
         <p>The link works until {{expires}}. If the account is not activated by then, the registration
         is removed and you can register again.</p>
         <p>If you did not register, you need not do anything: the account is never activated and is
         removed on {{expires}}.</p>
-        <p>This message was sent automatically. Replies are not read.</p>
+        <p>{{serviceName}}. This message was sent automatically. Replies are not read.</p>
         </body></html>
 
         """
@@ -63,7 +63,7 @@ enum DefaultTemplates {
         and is removed on {{expires}}.
 
         --\u{20}
-        This message was sent automatically. Replies are not read.
+        {{serviceName}}. This message was sent automatically. Replies are not read.
 
         """
 
@@ -78,7 +78,7 @@ enum DefaultTemplates {
         <p><a href="{{link}}">{{link}}</a></p>
         <p>If you did not register, you need not do anything: the account is never activated and is
         removed on {{expires}}.</p>
-        <p>This message was sent automatically. Replies are not read.</p>
+        <p>{{serviceName}}. This message was sent automatically. Replies are not read.</p>
         </body></html>
 
         """

@@ -12,13 +12,17 @@ public struct MailFactory: Sendable {
     public let keys: KeyRing
     /// `public_url` without a trailing slash.
     public let publicURL: String
+    /// `service.name`, for the templates' `{{serviceName}}`.
+    public let serviceName: String
 
     /// Creates a factory.
     ///
     /// - Parameters:
     ///   - sender: the From mailbox and envelope sender (`smtp.from`).
     ///   - publicURL: `public_url`; links are `<public_url>/activate?token=…`.
-    public init(sender: Mailbox, templates: MailTemplates, keys: KeyRing, publicURL: String) {
+    public init(sender: Mailbox, templates: MailTemplates, keys: KeyRing, publicURL: String,
+                serviceName: String = "Accounts") {
+        self.serviceName = serviceName
         self.composer = MessageComposer(sender: sender)
         self.templates = templates
         self.keys = keys
@@ -44,10 +48,11 @@ public struct MailFactory: Sendable {
     public func mail(for message: OutboxMessage, account: Account, now: Date) throws(MailError) -> OutgoingMail {
         let recipient = try Mailbox(displayName: "\(account.firstName) \(account.lastName)", address: account.email)
         let secondsLeft = account.expiresAt.timeIntervalSince(now)
-        let values = MailValues(
+        var values = MailValues(
             firstName: account.firstName, lastName: account.lastName, username: account.username,
             link: try link(for: account), expiresAt: account.expiresAt,
             daysLeft: max(0, Int((secondsLeft / 86_400).rounded(.up))))
+        values.serviceName = serviceName
         let content = templates.renderParts(message.kind, values)
         return OutgoingMail(
             envelope: SMTPEnvelope(sender: composer.sender, recipient: recipient),

@@ -138,9 +138,13 @@ extension MailTemplates {
         let compiled: CompiledTemplate?
 
         /// Values whose spelling shows any mix-up of names, escaping or order.
-        private static let probe = MailValues(
-            firstName: "F<&\"é'>", lastName: "L\u{301}&amp;", username: "u\"'", link: "https://x.example/a?b=<c>&d='e'",
-            expiresAt: Date(timeIntervalSince1970: 1_800_000_000), daysLeft: 7)
+        private static let probe: MailValues = {
+            var values = MailValues(
+                firstName: "F<&\"é'>", lastName: "L\u{301}&amp;", username: "u\"'", link: "https://x.example/a?b=<c>&d='e'",
+                expiresAt: Date(timeIntervalSince1970: 1_800_000_000), daysLeft: 7)
+            values.serviceName = "S<\"&'>"
+            return values
+        }()
 
         /// Parses `source`. `escaped`: HTML, escaping `{{value}}`; else text, escaping nothing.
         ///
@@ -183,6 +187,8 @@ public struct MailValues: Sendable, Equatable {
     public var expiresAt: Date
     /// Whole days from sending until `expiresAt`, rounded up.
     public var daysLeft: Int
+    /// `service.name`: the service's name, as the pages show it.
+    public var serviceName = "Accounts"
 
     /// Creates the values.
     public init(firstName: String, lastName: String, username: String, link: String, expiresAt: Date, daysLeft: Int) {
@@ -197,7 +203,7 @@ public struct MailValues: Sendable, Equatable {
     var context: [String: Any] {
         ["firstName": firstName, "lastName": lastName, "username": username, "link": link,
          "expires": RFC5322Date.human(expiresAt), "daysLeft": daysLeft,
-         "daysLeftText": daysLeft == 1 ? "1 day" : "\(daysLeft) days"]
+         "daysLeftText": daysLeft == 1 ? "1 day" : "\(daysLeft) days", "serviceName": serviceName]
     }
 }
 

@@ -1,0 +1,195 @@
+import ActivationCore
+import ActivationSpool
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import Metrics
+import NIOCore
+import NIOPosix
+
+/// A challenge ready for the page: the sealed token for the hidden field and the drawing.
+struct IssuedChallenge: Sendable {
+    let token: String
+    let svg: String
+}
+
+/// The registration page (issue 11): `GET /register` (the seed's form), `POST /register` (checked
+/// with ActivationCore's rules, written into the spool as every front writes), `GET /register/sent`
+/// (the seed's step 5) and `GET /api/v1/register/challenge` (new characters for the page's script).
+///
+/// The registration id is the challenge's one-time id, so the same form sent twice — a double
+/// click, Back and resubmit, a reload of the answer — makes the same record with the same id, and
+/// the intake stores one account. The store remembers each used id with a fingerprint of the form,
+/// so a solved token posted with other content is refused (a replay).
+struct RegisterController: Sendable {
+    let store: any AccountStore
+    let seal: ChallengeSeal
+    let spool: SpoolDirectory
+    let limiter: RateLimiter
+    let pages: PageLibrary
+    let options: HTTPOptions
+    let threadPool: NIOThreadPool
+    let logger: Logger
+    let now: @Sendable () -> Date
+
+    /// The messages beside the characters field.
+    enum ChallengeMessage {
+        static let wrong = "The characters you typed do not match the picture. Type the new ones."
+        static let expired = "The characters expired. Type the new ones."
+        static let reused = "These characters were already used. Type the new ones."
+        static let missing = "Type the characters you see in the picture."
+    }
+
+    /// The general message when the honeypot was filled.
+    static let honeypotMessage = "This form could not be accepted. Please fill it in again."
+
+    var endpoints: RouteCollection<ActivationRequestContext> {
+        let routes = RouteCollection(context: ActivationRequestContext.self)
+        routes.get("register") { request, _ in
+            var response = try page(RegistrationFormPage(), request: request, status: .ok)
+            // Not no-store: Back must show this very form (and its token) again, so that sending it
+            // again makes the same registration. It holds nothing of the person's.
+            response.headers[.cacheControl] = "private, no-cache"
+            return response
+        }
+        routes.post("register") { request, context in
+            try await submit(request, context: context)
+        }
+        routes.get("register/sent") { request, _ in
+            var values = commonValues()
+            // The page is at /register/sent; the shared resend form's relative action would
+            // point under /register/.
+            values["resendAction"] = "../resend"
+            return pages.current.response("register-sent", values, lang: lang(of: request))
+        }
+        routes.get("api/v1/register/challenge") { _, _ in
+            let challenge = try issue()
+            return JSONBody.response(["token": challenge.token, "svg": challenge.svg])
+        }
+        return routes
+    }
+
+    /// A new challenge: fresh characters, sealed and drawn.
+    func issue() throws -> IssuedChallenge {
+        let answer = ChallengeAlphabet.randomAnswer()
+        guard let svg = ChallengeDrawing.svg(for: answer) else { throw ChallengeError(.malformed) }
+        return IssuedChallenge(token: try seal.seal(answer: answer, now: now()), svg: svg)
+    }
+
+    private func submit(_ request: Request, context: ActivationRequestContext) async throws -> Response {
+        _ = try request.bodyFormat(accepting: [.form])
+        guard limiter.allow(context.clientKey, now: now()) else {
+            RegistrationMetrics.submission("limited")
+            throw options.limits.registrationsPerAddress.refusal(code: "register.rate_limited")
+        }
+        let form = try await request.decodeBody(RegistrationForm.self, as: .form, limit: options.limits.maximalBodySize)
+        var view = RegistrationFormPage(form: form)
+        if form.wantsRefresh {
+            return try page(view, request: request, status: .ok)
+        }
+        if form.isFilledByBot {
+            RegistrationMetrics.submission("honeypot")
+            context.logger.notice("registration refused", metadata: [
+                LogKey.event: "\(EventName.registrationRefused)", "reason": "honeypot"])
+            view.formError = Self.honeypotMessage
+            return try page(view, request: request, status: .badRequest)
+        }
+
+        // Whole seconds: the record, the store's memory of the challenge and a resubmission
+        // must all carry exactly the same time.
+        let submittedAt = Date(timeIntervalSince1970: now().timeIntervalSince1970.rounded(.down))
+        let locale = AcceptLanguage.locale(from: request.headers[.acceptLanguage])
+        var registration = form.registration(id: UUID(), submittedAt: submittedAt, locale: locale)
+        view.add(RegistrationRules.check(registration))
+        view.add(try await takenProblems(registration))
+
+        let challenge: ChallengeContents
+        do {
+            challenge = try seal.check(form.challengeToken ?? "", typed: form.challengeAnswer ?? "", now: now())
+        } catch {
+            view.add(message(for: error, typed: form.challengeAnswer ?? ""), to: "challengeAnswer")
+            RegistrationMetrics.submission("invalid")
+            return try page(view, request: request, status: .unprocessableContent)
+        }
+        guard view.problems.isEmpty else {
+            RegistrationMetrics.submission("invalid")
+            return try page(view, request: request, status: .unprocessableContent)
+        }
+
+        registration.id = challenge.id
+        switch try await store.useChallenge(id: challenge.id, fingerprint: registration.formFingerprint,
+                                            submittedAt: submittedAt, expiresAt: challenge.expiresAt) {
+        case .first:
+            break
+        case .again(let first):
+            registration.submittedAt = first
+        case .otherForm:
+            view.add(ChallengeMessage.reused, to: "challengeAnswer")
+            RegistrationMetrics.submission("reused")
+            context.logger.notice("registration refused", metadata: [
+                LogKey.event: "\(EventName.registrationRefused)", "reason": "challenge_reused"])
+            return try page(view, request: request, status: .unprocessableContent)
+        }
+
+        let record = try registration.spoolRecord()
+        let spool = self.spool
+        let name = try await threadPool.runIfActive { try SpoolWriter.write(record, to: spool) }
+        RegistrationMetrics.submission("spooled")
+        context.logger.info("registration spooled", metadata: [
+            LogKey.event: "\(EventName.registrationSpooled)", LogKey.registration: "\(registration.id.lowercasedText)",
+            LogKey.file: "\(name)"])
+        // Relative, as every link of these pages, so a path prefix of a reverse proxy carries through.
+        return Response(status: .seeOther, headers: [.location: "register/sent"])
+    }
+
+    /// `username.taken` and `email.taken` as the intake would decide them now: the person hears
+    /// before the mail would have told them. The intake decides again (another host, a race).
+    private func takenProblems(_ registration: Registration) async throws -> [RegistrationProblem] {
+        var candidates: [Account] = []
+        if RegistrationRules.usernameProblems(registration.username).isEmpty,
+           let account = try await store.account(username: registration.username)
+        {
+            candidates.append(account)
+        }
+        if EmailAddress.isValid(registration.email) {
+            candidates += try await store.accounts(email: registration.email)
+        }
+        guard case .reject(let problems) = RegistrationDecision.decide(for: registration, candidates: candidates)
+        else { return [] }
+        return problems
+    }
+
+    private func message(for error: ChallengeError, typed: String) -> String {
+        switch error.code {
+        case .expired: ChallengeMessage.expired
+        case .wrongAnswer where typed.trimmingCharacters(in: .whitespaces).isEmpty: ChallengeMessage.missing
+        case .wrongAnswer, .malformed, .tampered: ChallengeMessage.wrong
+        }
+    }
+
+    /// The form page with `view`'s values and messages, and new characters.
+    private func page(_ view: RegistrationFormPage, request: Request, status: HTTPResponse.Status) throws -> Response {
+        var values = view.values(challenge: try issue(), options: options)
+        values.merge(commonValues()) { current, _ in current }
+        return pages.current.response("register", values, status: status, lang: lang(of: request))
+    }
+
+    private func commonValues() -> [String: Any] {
+        ["serviceName": options.serviceName, "supportContact": options.supportContact,
+         "lifetimeDays": Int(options.activation.lifetime.components.seconds / 86_400)]
+    }
+
+    private func lang(of request: Request) -> String {
+        String(AcceptLanguage.locale(from: request.headers[.acceptLanguage]).prefix(while: { $0 != "-" }))
+    }
+}
+
+/// `activationd_registration_submissions_total{result}`: `POST /register` by result: `spooled`,
+/// `invalid` (a rule or the characters), `reused` (a solved token sent with other content),
+/// `honeypot`, `limited` (per-address limit).
+enum RegistrationMetrics {
+    static func submission(_ result: String) {
+        Counter(label: "activationd_registration_submissions_total", dimensions: [("result", result)]).increment()
+    }
+}

@@ -1,0 +1,117 @@
+import ActivationCore
+import Foundation
+
+/// The registration form as it comes back from the browser: every field optional, since a form
+/// can arrive without any of them, and nothing here is trusted before `RegistrationRules`.
+struct RegistrationForm: Decodable, Sendable {
+    var username: String?
+    var firstName: String?
+    var lastName: String?
+    var email: String?
+    var confirmEmail: String?
+    var password: String?
+    var confirmPassword: String?
+    var passwordPhrase: String?
+    var challengeAnswer: String?
+    var challengeToken: String?
+    var acceptedConditions: String?
+    /// The honeypot: hidden from people, filled only by form bots.
+    var website: String?
+    /// `create` (the submit button) or `refresh` (the characters' Refresh button without script).
+    var action: String?
+
+    /// The fields a person types, in the seed's order, with what the page keeps when it shows
+    /// the form again: everything but the two passwords and the characters.
+    static let fields: [(name: String, kept: Bool)] = [
+        ("username", true), ("firstName", true), ("lastName", true), ("email", true), ("confirmEmail", true),
+        ("password", false), ("confirmPassword", false), ("passwordPhrase", true), ("challengeAnswer", false),
+        ("acceptedConditions", true),
+    ]
+
+    /// Whether the person asked for new characters rather than to create the account.
+    var wantsRefresh: Bool { action == "refresh" }
+
+    /// Whether the honeypot holds anything.
+    var isFilledByBot: Bool { !(website ?? "").isEmpty }
+
+    /// The registration this form describes, with `id`, `submittedAt` and `locale` from the server.
+    func registration(id: UUID, submittedAt: Date, locale: String) -> Registration {
+        Registration(
+            id: id, submittedAt: submittedAt, username: username ?? "", firstName: firstName ?? "",
+            lastName: lastName ?? "", email: email ?? "", confirmEmail: confirmEmail ?? "",
+            password: Secret(password ?? ""), confirmPassword: Secret(confirmPassword ?? ""),
+            passwordPhrase: Secret(passwordPhrase ?? ""), acceptedConditions: acceptedConditions == "yes",
+            locale: locale)
+    }
+
+    /// The value the page shows again for field `name` (never a password or the characters).
+    func keptValue(_ name: String) -> String {
+        switch name {
+        case "username": username ?? ""
+        case "firstName": firstName ?? ""
+        case "lastName": lastName ?? ""
+        case "email": email ?? ""
+        case "confirmEmail": confirmEmail ?? ""
+        case "passwordPhrase": passwordPhrase ?? ""
+        case "acceptedConditions": acceptedConditions == "yes" ? "yes" : ""
+        default: ""
+        }
+    }
+}
+
+/// The language of a registration from the browser's `Accept-Language`: its first tag that is a
+/// simple language tag (`en`, `es-MX`), else `en`. Quality values are not weighed: browsers list
+/// the person's first choice first.
+enum AcceptLanguage {
+    static func locale(from header: String?) -> String {
+        guard let header else { return "en" }
+        for entry in header.split(separator: ",").prefix(8) {
+            let tag = entry.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+            if RegistrationDecoder.isLocaleTag(tag) { return tag }
+        }
+        return "en"
+    }
+}
+
+/// What the form page shows: each field's value and its messages, and the challenge to solve.
+struct RegistrationFormPage {
+    /// Field name → messages beside it.
+    var problems: [String: [String]] = [:]
+    /// A message about the form as a whole (the honeypot).
+    var formError: String?
+    /// The form as it came back, for its kept values; nil for an empty form.
+    var form: RegistrationForm?
+
+    /// Adds `problems` beside their fields.
+    mutating func add(_ problems: [RegistrationProblem]) {
+        for problem in problems { add(problem.message, to: problem.field) }
+    }
+
+    /// Adds `message` beside `field`.
+    mutating func add(_ message: String, to field: String) {
+        problems[field, default: []].append(message)
+    }
+
+    /// The template's values: for each field `{value, errors, invalid}`, the error summary, and
+    /// the challenge.
+    func values(challenge: IssuedChallenge, options: HTTPOptions) -> [String: Any] {
+        var values: [String: Any] = [:]
+        var summary: [[String: String]] = []
+        for (name, _) in RegistrationForm.fields {
+            let messages = problems[name] ?? []
+            values[name] = ["name": name, "value": form?.keptValue(name) ?? "", "errors": messages, "invalid": !messages.isEmpty,
+                            "checked": form?.keptValue(name) == "yes"] as [String: Any]
+            for message in messages { summary.append(["field": name, "message": message]) }
+        }
+        values["summary"] = summary
+        values["hasSummary"] = !summary.isEmpty || formError != nil
+        values["formError"] = formError ?? ""
+        values["challengeToken"] = challenge.token
+        values["challengeImage"] = challenge.svg
+        values["serviceName"] = options.serviceName
+        values["supportContact"] = options.supportContact
+        values["supportIsMail"] = options.supportContact.contains("@") && !options.supportContact.contains("/")
+        values["lifetimeDays"] = Int(options.activation.lifetime.components.seconds / 86_400)
+        return values
+    }
+}
