@@ -85,7 +85,7 @@ struct RegistrationBrowserTests {
     @Test("a person registers in Chromium, with JavaScript on and off, and every duplicate or refused form leaves no trace",
           .timeLimit(.minutes(3)))
     func journey() async throws {
-        let (daemon, sink, mail) = try await Self.daemon(registerRate: "1000/hour")
+        let (daemon, sink, mail) = try await Self.daemon(registerRate: "1000/1h")
         defer { daemon.cleanUp(); sink.stop(); _ = mail }
         try daemon.start()
         try #require(await daemon.waitForNotification("READY=1"),
@@ -142,12 +142,20 @@ struct RegistrationBrowserTests {
         #expect(accepted.count == accounts.count && Set(accepted).count == accepted.count,
                 "\(accepted.count) registrations accepted for \(accounts.count) accounts")
         #expect(Set(Self.registrationIDs(daemon, event: "registration.duplicate")).isSubset(of: accepted))
+        let spooled = Self.registrationIDs(daemon, event: "registration.spooled")
+        #expect(Set(spooled).count == run.names("accounts").count && Set(spooled).isSubset(of: accepted),
+                "the page spooled \(Set(spooled).count) registration ids for \(run.names("accounts").count) people")
+        let back = run.result["backAndResubmit"] as? [String: Any]
+        #expect(back?["sameTokenAfterBack"] as? Bool == true,
+                "Back showed new characters (Chromium fetched /register again: a POST to /register drops its cached GET), so sending the form again was a second registration")
         let logs = daemon.logs.joined(separator: "\n")
         for event in ["registration.superseded", "registration.rejected"] {
-            #expect(!logs.contains("event=\(event) "), "no \(event)")
+            let logged = logs.contains("event=\(event) ")
+            #expect(!logged, "no \(event)")
         }
         for secret in Self.typedSecrets + accounts.map({ "\($0)@example.org" }) {
-            #expect(!logs.contains(secret), "the log does not show \(secret.prefix(6))…")
+            let logged = logs.contains(secret)
+            #expect(!logged, "the log does not show \(secret.prefix(6))…")
         }
 
         for name in ["empty-form-phone", "empty-form-desktop", "username-taken-phone", "form-with-errors-js-on-phone",
@@ -161,9 +169,9 @@ struct RegistrationBrowserTests {
         #expect(await daemon.waitForExit() == 0)
     }
 
-    @Test("with register_rate 3/hour the 4th POST from one address is refused with 429", .timeLimit(.minutes(2)))
+    @Test("with register_rate 3/1h the 4th POST from one address is refused with 429", .timeLimit(.minutes(2)))
     func rateLimit() async throws {
-        let (daemon, sink, mail) = try await Self.daemon(registerRate: "3/hour")
+        let (daemon, sink, mail) = try await Self.daemon(registerRate: "3/1h")
         defer { daemon.cleanUp(); sink.stop(); _ = mail }
         try daemon.start()
         try #require(await daemon.waitForNotification("READY=1"),

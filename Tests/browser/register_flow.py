@@ -8,7 +8,7 @@ against a real `activationd serve` relaying to smtp-sink; it can be run by hand 
         --taken USERNAME
 
 Scenarios: `journey` (everything but the rate limit) and `rate` (a daemon with
-`register_rate: "3/hour"`: the 4th POST is refused with 429). Each check that fails stops the run
+`register_rate: "3/1h"`: the 4th POST is refused with 429). Each check that fails stops the run
 with `FAIL: <what was expected and seen>` and exit status 1. On success the last line is
 `RESULT <json>`: the usernames the script expects to exist (`accounts`), to have been refused
 (`refused`), activated (`activated`), and what each duplicate submission answered; the Swift test
@@ -166,7 +166,11 @@ def empty_form(register):
     check(page.locator("#acceptedConditions").get_attribute("value") == "yes", "the I agree box's value is not yes")
     honeypot = page.locator("#website")
     check(honeypot.count() == 1, "the form has no honeypot field #website")
-    expect(honeypot).not_to_be_visible()
+    # Hidden from people by CSS: not rendered, or placed wholly off the page (Playwright calls an
+    # element off-screen "visible").
+    box = honeypot.bounding_box()
+    check(box is None or box["x"] + box["width"] <= 0 or box["y"] + box["height"] <= 0,
+          f"the honeypot field is on the page where a person sees it: {box}")
     check(honeypot.get_attribute("tabindex") == "-1", "the honeypot field can be reached with Tab")
     check(page.locator("[aria-hidden=true] #website, #website[aria-hidden=true]").count() == 1,
           "the honeypot field is not aria-hidden")
@@ -232,8 +236,11 @@ def rule_violations(register, javascript, count_posts):
             register.expect_error(field, message)
     register.expect_error("acceptedConditions", NOT_AGREED)
     register.screenshot(f"form-with-errors-js-{'on' if javascript else 'off'}")
-    say(f"JavaScript {'on' if javascript else 'off'}: POST answered {status}; messages beside their fields, "
-        "values kept except the passwords and the characters")
+    if status is None:
+        say("JavaScript on: after the blocked submit every message is beside its field")
+    else:
+        say(f"JavaScript off: POST answered {status}; messages beside their fields, "
+            "values kept except the passwords and the characters")
 
 
 def register_and_activate(register, username, mail_dir, base_url):
@@ -355,7 +362,8 @@ def double_post(register, username):
     statuses = register.page.evaluate("""async () => {
         const form = document.getElementById('register-form');
         const body = () => { const data = new URLSearchParams(new FormData(form)); data.set('action', 'create'); return data; };
-        const post = () => fetch(form.action, {method: 'POST', body: body(), redirect: 'manual'});
+        // form.action would be the button named "action", not the attribute.
+        const post = () => fetch(form.getAttribute('action'), {method: 'POST', body: body(), redirect: 'manual'});
         const answers = await Promise.all([post(), post()]);
         return answers.map(a => a.type === 'opaqueredirect' ? 303 : a.status);
     }""")
@@ -472,8 +480,8 @@ def rate_limit(browser, args):
         register.page.locator("#challengeAnswer").fill("ZZZZZ")
         statuses.append(register.submit())
     check(statuses[:3] == [422, 422, 422] and statuses[3] == 429,
-          f"with register_rate 3/hour, four POSTs answered {statuses}, expected 422 422 422 429")
-    say("with register_rate 3/hour the 4th POST is refused with 429")
+          f"with register_rate 3/1h, four POSTs answered {statuses}, expected 422 422 422 429")
+    say("with register_rate 3/1h the 4th POST is refused with 429")
     return {"statuses": statuses}
 
 
