@@ -8,11 +8,12 @@ against a real `activationd serve` relaying to smtp-sink; it can be run by hand 
         --taken USERNAME
 
 Scenarios: `journey` (everything but the rate limit) and `rate` (a daemon with
-`register_rate: "3/1h"`: the 4th POST is refused with 429). Each check that fails stops the run
-with `FAIL: <what was expected and seen>` and exit status 1. On success the last line is
-`RESULT <json>`: the usernames the script expects to exist (`accounts`), to have been refused
-(`refused`), activated (`activated`), and what each duplicate submission answered; the Swift test
-checks those against the store, the spool, the logs and smtp-sink.
+`register_rate: "3/1h"`: the 4th POST is refused with 429). A check of what the person can do
+that fails stops the run with `FAIL: <what was expected and seen>` and exit status 1. When the
+journey ends, `RESULT <json>` names the usernames the script expects to exist (`accounts`), to have
+been refused (`refused`), activated (`activated`), and what each duplicate submission answered (the
+Swift test checks those against the store, the spool, the logs and smtp-sink); then a `FAIL:` line
+for each wording problem noticed on the way (exit status 1 if any).
 """
 
 import argparse
@@ -61,6 +62,16 @@ VIOLATIONS = {
 }
 LIVE_VIOLATIONS = {**VIOLATIONS, "firstName": ("", "First name is required.")}
 NOT_AGREED = "You must agree to the conditions of use to create an account."
+
+
+# Failed checks that need not stop the journey (what a page says, not what it does): reported
+# together at the end, so that one run shows every such problem.
+NOTICED = []
+
+
+def notice(condition, message):
+    if not condition and message not in NOTICED:
+        NOTICED.append(message)
 
 
 def say(text):
@@ -148,11 +159,11 @@ class RegisterPage:
         for field in CLEARED:
             check(self.value(field) == "", f"the re-rendered form sends {field} back to the browser")
 
-    def screenshot(self, name, sizes=(("phone", PHONE), ("desktop", DESKTOP))):
+    def screenshot(self, name, sizes=(("phone", PHONE), ("desktop", DESKTOP)), full_page=True):
         for label, size in sizes:
             self.page.set_viewport_size(size)
             path = os.path.join(self.output, f"{name}-{label}.png")
-            self.page.screenshot(path=path, full_page=True)
+            self.page.screenshot(path=path, full_page=full_page)
         self.page.set_viewport_size(PHONE)
 
 
@@ -185,6 +196,7 @@ def empty_form(register):
     check(answer not in page.content(), "the verification characters are in the page's markup")
     check(5 <= len(answer) <= 6, f"the challenge has {len(answer)} characters, expected 5-6")
     expect(page.get_by_role("button", name="Create My Account")).to_be_visible()
+    names_support(page)
     register.screenshot("empty-form")
     say("empty form drawn, labelled, honeypot hidden, picture of paths only; screenshots taken")
 
@@ -195,7 +207,7 @@ def taken_username_alert(register, taken):
     page.locator("#username").click()
     page.keyboard.type(taken, delay=40)
     register.expect_error("username", TAKEN, timeout=8_000)
-    register.screenshot("username-taken", sizes=(("phone", PHONE),))
+    register.screenshot("username-taken", sizes=(("phone", PHONE),), full_page=False)
     page.keyboard.press("Tab")
     check(page.evaluate("document.activeElement.id") == "firstName", "Tab from username does not reach firstName")
     say("the live check shows 'already in use' beside the username before submit")
@@ -284,7 +296,15 @@ def sent_page(register):
     expect(body).to_contain_text("30 days")
     expect(body).to_contain_text("spam")
     expect(body).to_contain_text("junk")
+    names_support(page)
     check(page.locator("form[action$=resend] input[name=login]").count() == 1, "the step-5 page has no resend form")
+
+
+def names_support(page):
+    """The support sentences name someone: with no `service.support_contact` set, the service's team."""
+    text = " ".join(page.locator("body").inner_text().split())
+    for hole in ("Contact .", "contact immediately"):
+        notice(hole not in text, f"{page.url} says {hole!r}: the support contact is missing from the sentence")
 
 
 def refused_characters(register, username, token=None, answer=None, message=WRONG_CHARACTERS):
@@ -507,7 +527,9 @@ def main():
         finally:
             browser.close()
     print("RESULT " + json.dumps(result), flush=True)
-    return 0
+    for message in NOTICED:
+        print(f"FAIL: {message}", flush=True)
+    return 1 if NOTICED else 0
 
 
 if __name__ == "__main__":
