@@ -122,24 +122,27 @@ class RegisterPage:
     def agree(self):
         self.page.get_by_label("I agree").check()
 
-    def submit(self, button="create", timeout=10_000):
-        """Clicks a submit button; the status of the form's POST, or None when the browser sent none
-        (the page's script kept the form)."""
+    def submit(self, button="create", timeout=20_000, press=None):
+        """Clicks a submit button (or does `press`) and waits for the answer's page to load; the
+        status of the form's POST, or None when the browser sent none (the page's script kept the
+        form)."""
         try:
-            with self.page.expect_response(
-                    lambda r: r.request.method == "POST" and urlsplit(r.url).path == "/register",
-                    timeout=timeout) as answer:
-                self.page.locator(f"button[name=action][value={button}]").click()
-            status = answer.value.status
+            with self.page.expect_navigation(timeout=timeout):
+                with self.page.expect_response(
+                        lambda r: r.request.method == "POST" and urlsplit(r.url).path == "/register",
+                        timeout=timeout) as answer:
+                    if press:
+                        press()
+                    else:
+                        self.page.locator(f"button[name=action][value={button}]").click()
         except PlaywrightTimeout:
             return None
-        self.page.wait_for_load_state()
-        return status
+        return answer.value.status
 
     def error(self, field):
         return self.page.locator(f"#{field}-error")
 
-    def expect_error(self, field, message, timeout=5_000):
+    def expect_error(self, field, message, timeout=10_000):
         """`message` shows beside `field`, in the element the input's aria-describedby names."""
         expect(self.error(field)).to_contain_text(message, timeout=timeout)
         expect(self.error(field)).to_be_visible()
@@ -201,12 +204,37 @@ def empty_form(register):
     say("empty form drawn, labelled, honeypot hidden, picture of paths only; screenshots taken")
 
 
+def refresh_characters(register, javascript):
+    """Refresh: new characters, what was typed kept. With JavaScript the page swaps the picture and
+    the token in place (GET /api/v1/register/challenge); without, the server draws the form again."""
+    page = register.page
+    values = {field: value for field, value in person("refresh01").items() if field in KEPT}
+    register.fill(values)
+    page.locator("#challengeAnswer").fill("XXXXX")
+    old_token = register.token()
+    old_picture = page.locator("#challenge-image").inner_html()
+    if javascript:
+        page.locator("button[name=action][value=refresh]").click()
+        expect(page.locator("#challengeToken")).not_to_have_value(old_token)
+        check(urlsplit(page.url).path == "/register", "Refresh with JavaScript left the page")
+        check(page.evaluate("document.activeElement.id") == "challengeAnswer", "Refresh does not focus the characters")
+    else:
+        status = register.submit(button="refresh")
+        check(status == 200, f"Refresh without JavaScript answered {status}, expected 200")
+    check(page.locator("#challenge-image").inner_html() != old_picture, "Refresh kept the old picture")
+    register.expect_kept(values)
+    open_challenge(register.token(), register.keys_path)
+    for field in KEPT:
+        register.expect_no_error(field)
+    say(f"Refresh with JavaScript {'on' if javascript else 'off'}: new characters, typed values kept")
+
+
 def taken_username_alert(register, taken):
     """Step 2: the live "already in use" alert, before any submit."""
     page = register.page
     page.locator("#username").click()
     page.keyboard.type(taken, delay=40)
-    register.expect_error("username", TAKEN, timeout=8_000)
+    register.expect_error("username", TAKEN)
     register.screenshot("username-taken", sizes=(("phone", PHONE),), full_page=False)
     page.keyboard.press("Tab")
     check(page.evaluate("document.activeElement.id") == "firstName", "Tab from username does not reach firstName")
@@ -236,7 +264,7 @@ def rule_violations(register, javascript, count_posts):
         register.fill(values)
     register.solve()
     posts_before = count_posts()
-    status = register.submit(timeout=5_000 if javascript else 10_000)
+    status = register.submit(timeout=5_000 if javascript else 20_000)
     if javascript and status is None:
         check(count_posts() == posts_before, "a POST left without an answer")
         say("with JavaScript, the page kept the invalid form from being sent")
@@ -268,13 +296,23 @@ def register_and_activate(register, username, mail_dir, base_url):
     for field in TEXT_FIELDS:
         register.expect_no_error(field)
     token, answer = register.solve()
-    register.agree()
-    status = register.submit()
+    # Keyboard only: Tab from the characters to the I agree box, Space, Tab, Enter.
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "acceptedConditions":
+            break
+    check(page.evaluate("document.activeElement.id") == "acceptedConditions",
+          "Tab from the characters never reaches the I agree box")
+    page.keyboard.press("Space")
+    check(page.locator("#acceptedConditions").is_checked(), "Space does not tick the I agree box")
+    page.keyboard.press("Tab")
+    check(page.evaluate("document.activeElement.value") == "create", "Tab from I agree does not reach Create My Account")
+    status = register.submit(press=lambda: page.keyboard.press("Enter"))
     check(status == 303, f"a valid registration answered {status}, expected 303 to /register/sent")
     check(urlsplit(page.url).path == "/register/sent", f"after the redirect the browser is at {page.url}")
     sent_page(register)
     register.screenshot("sent")
-    say("a valid form, typed in Tab order, is redirected (303) to the step-5 page")
+    say("a valid form, typed and sent with the keyboard only, is redirected (303) to the step-5 page")
 
     message = wait_for_mail(mail_dir, values["email"])
     link = activation_link(message, base_url)
@@ -365,7 +403,7 @@ def double_click(register, username, count_posts):
     register.agree()
     before = count_posts()
     register.page.locator("button[name=action][value=create]").dblclick()
-    register.page.wait_for_url("**/register/sent", timeout=10_000)
+    register.page.wait_for_url("**/register/sent", timeout=20_000)
     sent_page(register)
     posts = count_posts() - before
     say(f"a double click on Create My Account sent {posts} POST(s) and ended on the step-5 page")
@@ -434,6 +472,7 @@ def journey(browser, args):
     register = RegisterPage(page, args.base_url, args.keys, args.output)
 
     empty_form(register.open())
+    refresh_characters(register, javascript=True)
     taken_username_alert(register.open(), args.taken)
     rule_violations(register.open(), javascript=True, count_posts=count_posts)
 
@@ -441,6 +480,7 @@ def journey(browser, args):
     plain_page = without_js.new_page()
     track(plain_page)
     plain = RegisterPage(plain_page, args.base_url, args.keys, args.output)
+    refresh_characters(plain.open(), javascript=False)
     rule_violations(plain.open(), javascript=False, count_posts=count_posts)
     plain.open()
     plain.fill(person(args.taken))
@@ -516,6 +556,9 @@ def main():
     parser.add_argument("--taken", help="a username that is already registered")
     args = parser.parse_args()
     os.makedirs(args.output, exist_ok=True)
+    # Generous waits: `make test` runs this beside every other suite on two cores. They cost nothing
+    # when the page is quick.
+    expect.set_options(timeout=10_000)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         say(f"Chromium {browser.version}")
