@@ -71,6 +71,14 @@ struct SweeperTests {
         #expect(!FileManager.default.fileExists(atPath: oldFile))
         #expect(FileManager.default.fileExists(atPath: newFile))
 
+        // The registration page's used characters: forgotten once expired, not before.
+        _ = try await store.useChallenge(id: UUID(), fingerprint: "f", submittedAt: fixtures.now,
+                                         expiresAt: fixtures.now.addingTimeInterval(20 * 60))
+        #expect(try await sweeper.sweep().purgedChallenges == 0)
+        clock.set(fixtures.now.addingTimeInterval(20 * 60 + 1))
+        #expect(try await sweeper.sweep().purgedChallenges == 1)
+        #expect(recorder.all.last { $0.contains("event=sweep.done") }?.contains("purged_challenges=1") == true)
+
         // 27 days and 1 second later: inside the reminder window, once.
         clock.set(fixtures.now.addingTimeInterval(27 * 86_400 + 1))
         #expect(try await sweeper.sweep().reminders == 1)

@@ -102,7 +102,6 @@ struct RegisterController: Sendable {
         let locale = AcceptLanguage.locale(from: request.headers[.acceptLanguage])
         var registration = form.registration(id: UUID(), submittedAt: submittedAt, locale: locale)
         view.add(RegistrationRules.check(registration))
-        view.add(try await takenProblems(registration))
 
         let challenge: ChallengeContents
         do {
@@ -112,6 +111,9 @@ struct RegisterController: Sendable {
             RegistrationMetrics.submission("invalid")
             return try page(view, request: request, status: .unprocessableContent)
         }
+        // Only with solved characters: whether an address has an active account is the person's
+        // business, and each probe of it must cost a solved challenge (and count against the limit).
+        view.add(try await takenProblems(registration))
         guard view.problems.isEmpty else {
             RegistrationMetrics.submission("invalid")
             return try page(view, request: request, status: .unprocessableContent)
