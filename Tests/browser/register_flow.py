@@ -122,6 +122,16 @@ class RegisterPage:
     def agree(self):
         self.page.get_by_label("I agree").check()
 
+    def fill_valid(self, username):
+        """A fresh form filled in validly for `username`, characters solved, conditions agreed;
+        returns what was typed, the token and its answer."""
+        values = person(username)
+        self.open()
+        self.fill(values)
+        token, answer = self.solve()
+        self.agree()
+        return values, token, answer
+
     def submit(self, button="create", timeout=20_000, press=None):
         """Clicks a submit button (or does `press`) and waits for the answer's page to load; the
         status of the form's POST, or None when the browser sent none (the page's script kept the
@@ -367,11 +377,7 @@ def refused_characters(register, username, token=None, answer=None, message=WRON
 def back_and_resubmit(register, username):
     """Step 6: submit, press Back, submit again. Returns what the second submit answered."""
     page = register.page
-    values = person(username)
-    register.open()
-    register.fill(values)
-    token, answer = register.solve()
-    register.agree()
+    values, token, answer = register.fill_valid(username)
     check(register.submit() == 303, "the first submit of the Back-and-resubmit case was not redirected")
     page.go_back()
     page.wait_for_load_state()
@@ -396,11 +402,7 @@ def back_and_resubmit(register, username):
 
 
 def double_click(register, username, count_posts):
-    values = person(username)
-    register.open()
-    register.fill(values)
-    register.solve()
-    register.agree()
+    register.fill_valid(username)
     before = count_posts()
     register.page.locator("button[name=action][value=create]").dblclick()
     register.page.wait_for_url("**/register/sent", timeout=20_000)
@@ -412,11 +414,7 @@ def double_click(register, username, count_posts):
 
 def double_post(register, username):
     """The same form, with the same token, posted twice at once by the page itself."""
-    values = person(username)
-    register.open()
-    register.fill(values)
-    register.solve()
-    register.agree()
+    register.fill_valid(username)
     statuses = register.page.evaluate("""async () => {
         const form = document.getElementById('register-form');
         const body = () => { const data = new URLSearchParams(new FormData(form)); data.set('action', 'create'); return data; };
@@ -431,11 +429,7 @@ def double_post(register, username):
 
 
 def honeypot(register, username):
-    values = person(username)
-    register.open()
-    register.fill(values)
-    register.solve()
-    register.agree()
+    register.fill_valid(username)
     register.page.evaluate("() => { document.getElementById('website').value = 'http://spam.example.net/' }")
     status = register.submit()
     check(status == 400, f"a form with the honeypot filled answered {status}, expected 400")
@@ -482,10 +476,7 @@ def journey(browser, args):
     plain = RegisterPage(plain_page, args.base_url, args.keys, args.output)
     refresh_characters(plain.open(), javascript=False)
     rule_violations(plain.open(), javascript=False, count_posts=count_posts)
-    plain.open()
-    plain.fill(person(args.taken))
-    plain.solve()
-    plain.agree()
+    plain.fill_valid(args.taken)
     check(plain.submit() == 422, "a taken username without JavaScript was not refused with 422")
     plain.expect_error("username", TAKEN)
     say("without JavaScript, the server's answer shows 'already in use' beside the username")
