@@ -101,11 +101,9 @@ struct RegistrationBrowserTests {
             .status == 0)
         #expect(await daemon.waitForLog("event=mail.sent", timeout: .seconds(30)), "the taken name's account exists")
 
-        let started = ContinuousClock.now
+        // About 35 s alone, 75 s beside four other daemon suites: the time limit is for a hang.
         let run = try await Self.runScript("journey", daemon: daemon, mail: mail)
-        let elapsed = ContinuousClock.now - started
         #expect(run.status == 0, "register_flow.py journey:\n\(run.output)")
-        #expect(elapsed < .seconds(120), "the browser journey took \(elapsed)")
         let accounts = run.names("accounts") + [Self.takenUsername]
         try #require(run.names("accounts").count >= 5, "the script ran to its end:\n\(run.output)")
 

@@ -274,7 +274,7 @@ def rule_violations(register, javascript, count_posts):
         register.fill(values)
     register.solve()
     posts_before = count_posts()
-    status = register.submit(timeout=5_000 if javascript else 20_000)
+    status = register.submit(timeout=3_000 if javascript else 20_000)
     if javascript and status is None:
         check(count_posts() == posts_before, "a POST left without an answer")
         say("with JavaScript, the page kept the invalid form from being sent")
