@@ -175,6 +175,8 @@ class RegisterPage:
     def screenshot(self, name, sizes=(("phone", PHONE), ("desktop", DESKTOP)), full_page=True):
         for label, size in sizes:
             self.page.set_viewport_size(size)
+            width = self.page.evaluate("document.documentElement.scrollWidth")
+            notice(width <= size["width"], f"{name} is {width} px wide in a {size['width']} px {label} window")
             path = os.path.join(self.output, f"{name}-{label}.png")
             self.page.screenshot(path=path, full_page=full_page)
         self.page.set_viewport_size(PHONE)
@@ -459,6 +461,11 @@ def journey(browser, args):
 
     def track(page):
         page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+        # A CSP that blocked the page's script or style, or a script error, shows here (a 4xx
+        # answer is logged as a failed load: those are expected).
+        page.on("console", lambda m: notice(m.type != "error" or m.text.startswith("Failed to load resource"),
+                                            f"browser console error: {m.text}"))
+        page.on("pageerror", lambda e: notice(False, f"script error on the page: {e}"))
 
     with_js = browser.new_context(viewport=PHONE)
     page = with_js.new_page()
