@@ -12,13 +12,15 @@ struct CompiledPage: Sendable {
     /// Static text; between `chunks[i]` and `chunks[i + 1]` goes the value `slots[i]`.
     private let chunks: [String]
     private let slots: [Int]
+    /// Values written as they are, not escaped: markup the server made itself (the challenge's SVG).
+    private let raw: Set<Int>
 
     private static let open: Character = "\u{E000}"
     private static let close: Character = "\u{E001}"
 
     /// Compiles the output of `render`, given the markers for `variables` in order; nil if the
     /// markers did not come through as printed.
-    init?(variables: Int, render: ([String]) -> String) {
+    init?(variables: Int, raw: Set<Int> = [], render: ([String]) -> String) {
         let markers = (0..<variables).map { "\(Self.open)\($0)\(Self.close)" }
         let text = render(markers)
         var chunks: [String] = []
@@ -36,6 +38,7 @@ struct CompiledPage: Sendable {
         guard !chunks.contains(where: { $0.contains(Self.close) }) else { return nil }
         self.chunks = chunks
         self.slots = slots
+        self.raw = raw
     }
 
     /// The page with `values` (in the order of compilation) HTML-escaped into their places.
@@ -44,7 +47,12 @@ struct CompiledPage: Sendable {
         buffer.reserveCapacity(chunks.reduce(0) { $0 + $1.utf8.count } + 256)
         for (index, chunk) in chunks.enumerated() {
             buffer.writeString(chunk)
-            if index < slots.count { Self.writeEscaped(values[slots[index]], to: &buffer) }
+            guard index < slots.count else { continue }
+            if raw.contains(slots[index]) {
+                buffer.writeString(values[slots[index]])
+            } else {
+                Self.writeEscaped(values[slots[index]], to: &buffer)
+            }
         }
         return buffer
     }

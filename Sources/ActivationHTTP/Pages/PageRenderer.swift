@@ -11,7 +11,7 @@ struct PageRenderer: Sendable {
     private let library: MustacheLibrary
     private let style: String
     private let script: String
-    private let serviceName: String
+    private let site: SiteValues
     /// The CSP of every response: nothing from anywhere, the one stylesheet and the one script
     /// (the registration page's) by hash, requests only to this origin (the script's username
     /// check), forms only to this origin, never in a frame.
@@ -25,7 +25,10 @@ struct PageRenderer: Sendable {
     /// The landing page as it shows for a good link, compiled (nil if the template does not allow it).
     private var landing: CompiledPage?
 
-    init(directory: String?, askPassword: Bool, serviceName: String = "Accounts") throws {
+    /// The empty registration form, compiled (nil if the template does not allow it).
+    private var registerForm: CompiledPage?
+
+    init(directory: String?, askPassword: Bool, site: SiteValues = SiteValues()) throws {
         var sources = DefaultTemplates.all.merging(RegisterTemplates.all) { shipped, _ in shipped }
         var style = DefaultStyle.css
         var script = RegisterScript.source
@@ -55,13 +58,19 @@ struct PageRenderer: Sendable {
         self.library = library
         self.style = style
         self.script = script
-        self.serviceName = serviceName
+        self.site = site
         let hash = Data(SHA256.hash(data: Data(style.utf8))).base64EncodedString()
         let scriptHash = Data(SHA256.hash(data: Data(script.utf8))).base64EncodedString()
         self.contentSecurityPolicy = "default-src 'none'; style-src 'sha256-\(hash)'; "
             + "script-src 'sha256-\(scriptHash)'; connect-src 'self'; form-action 'self'; "
             + "frame-ancestors 'none'; base-uri 'none'"
         self.landing = nil
+        self.registerForm = nil
+        self.registerForm = CompiledPage(variables: 3, raw: [1]) { markers in
+            var values = RegistrationFormPage().values(token: markers[0], svg: markers[1])
+            values["lang"] = markers[2]
+            return html("register", values)
+        }
         self.landing = CompiledPage(variables: 4) { markers in
             html("activate", ["firstName": markers[0], "phrase": markers[1], "token": markers[2],
                               "lang": markers[3], "askPassword": askPassword])
@@ -89,6 +98,27 @@ struct PageRenderer: Sendable {
         return landing.render(values)
     }
 
+    /// Whether the empty registration form is served compiled.
+    var compilesRegisterForm: Bool { registerForm != nil }
+
+    /// The empty registration form with a challenge: the compiled page when it can serve, the
+    /// template otherwise. `GET /register` is the registration page's busiest route, and the
+    /// template engine was most of its cost.
+    func emptyRegisterForm(token: String, svg: String, lang: String) -> Response {
+        Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
+                 body: ResponseBody(byteBuffer: emptyRegisterFormHTML(token: token, svg: svg, lang: lang)))
+    }
+
+    /// The empty registration form's HTML.
+    func emptyRegisterFormHTML(token: String, svg: String, lang: String) -> ByteBuffer {
+        if let registerForm, !token.isEmpty, !svg.isEmpty, !lang.isEmpty {
+            return registerForm.render([token, svg, lang])
+        }
+        var values = RegistrationFormPage().values(token: token, svg: svg)
+        values["lang"] = lang
+        return ByteBuffer(string: html("register", values))
+    }
+
     /// The page `template` filled with `values` (plus the stylesheet and `lang`), as a response.
     func response(_ template: String, _ values: [String: Any], status: HTTPResponse.Status = .ok,
                   lang: String = "en") -> Response
@@ -105,7 +135,35 @@ struct PageRenderer: Sendable {
         var values = values
         values["style"] = style
         values["script"] = script
-        values["serviceName"] = values["serviceName"] ?? serviceName
+        for (key, value) in site.values where values[key] == nil { values[key] = value }
         return library.render(values, withTemplate: template) ?? ""
+    }
+}
+
+/// What every page may show of the service: its name, its support contact, the link's lifetime.
+struct SiteValues: Sendable {
+    /// `service.name`.
+    var serviceName = "Accounts"
+    /// `service.support_contact`: an email address, a URL, or empty.
+    var supportContact = ""
+    /// `activation.lifetime` in whole days.
+    var lifetimeDays = 30
+
+    init(serviceName: String = "Accounts", supportContact: String = "", lifetimeDays: Int = 30) {
+        self.serviceName = serviceName
+        self.supportContact = supportContact
+        self.lifetimeDays = lifetimeDays
+    }
+
+    /// From the server's options.
+    init(_ options: HTTPOptions) {
+        self.init(serviceName: options.serviceName, supportContact: options.supportContact,
+                  lifetimeDays: Int(options.activation.lifetime.components.seconds / 86_400))
+    }
+
+    /// The template values.
+    var values: [String: Any] {
+        ["serviceName": serviceName, "supportContact": supportContact,
+         "supportIsMail": supportContact.contains("@") && !supportContact.contains("/"), "lifetimeDays": lifetimeDays]
     }
 }

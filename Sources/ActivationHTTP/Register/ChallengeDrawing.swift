@@ -25,9 +25,15 @@ enum ChallengeDrawing {
     /// Largest rotation of a glyph, either way.
     static let maximalRotation = 20.0 * Double.pi / 180
 
-    /// The answer drawn with the system's CSPRNG, or nil if a character has no glyph.
+    /// The answer drawn with a generator seeded from the system's CSPRNG, or nil if a character
+    /// has no glyph.
+    ///
+    /// Not the CSPRNG itself for every draw: each of its draws is a `getrandom` system call, and a
+    /// drawing takes a few hundred (a fifth of `GET /register`'s time went there). The answer is
+    /// the CSPRNG's (`ChallengeAlphabet`); the jitter only needs to be unpredictable without the
+    /// seed, which xoshiro256** seeded with 256 fresh bits is.
     static func svg(for answer: String) -> String? {
-        var generator = SystemRandomNumberGenerator()
+        var generator = Xoshiro256StarStar()
         return svg(for: answer, using: &generator)
     }
 
@@ -99,5 +105,34 @@ enum ChallengeDrawing {
         let tenths = Int((x * 10).rounded())
         let magnitude = tenths.magnitude
         return "\(tenths < 0 ? "-" : "")\(magnitude / 10).\(magnitude % 10)"
+    }
+}
+
+/// xoshiro256** (Blackman and Vigna), seeded once from the system's CSPRNG: fast draws for the
+/// drawing's jitter.
+struct Xoshiro256StarStar: RandomNumberGenerator {
+    private var state: (UInt64, UInt64, UInt64, UInt64)
+
+    init() {
+        var system = SystemRandomNumberGenerator()
+        repeat {
+            state = (system.next(), system.next(), system.next(), system.next())
+        } while state == (0, 0, 0, 0)
+    }
+
+    mutating func next() -> UInt64 {
+        let result = rotate(state.1 &* 5, 7) &* 9
+        let shifted = state.1 << 17
+        state.2 ^= state.0
+        state.3 ^= state.1
+        state.1 ^= state.2
+        state.0 ^= state.3
+        state.2 ^= shifted
+        state.3 = rotate(state.3, 45)
+        return result
+    }
+
+    private func rotate(_ value: UInt64, _ count: UInt64) -> UInt64 {
+        (value << count) | (value >> (64 - count))
     }
 }

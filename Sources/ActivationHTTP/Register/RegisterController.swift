@@ -47,7 +47,9 @@ struct RegisterController: Sendable {
     var endpoints: RouteCollection<ActivationRequestContext> {
         let routes = RouteCollection(context: ActivationRequestContext.self)
         routes.get("register") { request, _ in
-            var response = try page(RegistrationFormPage(), request: request, status: .ok)
+            let challenge = try issue()
+            var response = pages.current.emptyRegisterForm(token: challenge.token, svg: challenge.svg,
+                                                           lang: lang(of: request))
             // Not no-store: Back must show this very form (and its token) again, so that sending it
             // again makes the same registration. It holds nothing of the person's.
             response.headers[.cacheControl] = "private, no-cache"
@@ -57,7 +59,7 @@ struct RegisterController: Sendable {
             try await submit(request, context: context)
         }
         routes.get("register/sent") { request, _ in
-            var values = commonValues()
+            var values: [String: Any] = [:]
             // The page is at /register/sent; the shared resend form's relative action would
             // point under /register/.
             values["resendAction"] = "../resend"
@@ -172,14 +174,9 @@ struct RegisterController: Sendable {
 
     /// The form page with `view`'s values and messages, and new characters.
     private func page(_ view: RegistrationFormPage, request: Request, status: HTTPResponse.Status) throws -> Response {
-        var values = view.values(challenge: try issue(), options: options)
-        values.merge(commonValues()) { current, _ in current }
-        return pages.current.response("register", values, status: status, lang: lang(of: request))
-    }
-
-    private func commonValues() -> [String: Any] {
-        ["serviceName": options.serviceName, "supportContact": options.supportContact,
-         "lifetimeDays": Int(options.activation.lifetime.components.seconds / 86_400)]
+        let challenge = try issue()
+        return pages.current.response("register", view.values(token: challenge.token, svg: challenge.svg),
+                                      status: status, lang: lang(of: request))
     }
 
     private func lang(of request: Request) -> String {

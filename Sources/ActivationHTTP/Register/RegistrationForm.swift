@@ -92,26 +92,22 @@ struct RegistrationFormPage {
         problems[field, default: []].append(message)
     }
 
-    /// The template's values: for each field `{value, errors, invalid}`, the error summary, and
-    /// the challenge.
-    func values(challenge: IssuedChallenge, options: HTTPOptions) -> [String: Any] {
+    /// The template's values: for each field `{name, value, errors, invalid, checked}`, the error
+    /// summary, and the challenge's token and drawing. The service's values come from the renderer.
+    func values(token: String, svg: String) -> [String: Any] {
         var values: [String: Any] = [:]
         var summary: [[String: String]] = []
         for (name, _) in RegistrationForm.fields {
             let messages = problems[name] ?? []
-            values[name] = ["name": name, "value": form?.keptValue(name) ?? "", "errors": messages, "invalid": !messages.isEmpty,
-                            "checked": form?.keptValue(name) == "yes"] as [String: Any]
+            values[name] = ["name": name, "value": form?.keptValue(name) ?? "", "errors": messages,
+                            "invalid": !messages.isEmpty, "checked": form?.keptValue(name) == "yes"] as [String: Any]
             for message in messages { summary.append(["field": name, "message": message]) }
         }
         values["summary"] = summary
         values["hasSummary"] = !summary.isEmpty || formError != nil
         values["formError"] = formError ?? ""
-        values["challengeToken"] = challenge.token
-        values["challengeImage"] = challenge.svg
-        values["serviceName"] = options.serviceName
-        values["supportContact"] = options.supportContact
-        values["supportIsMail"] = options.supportContact.contains("@") && !options.supportContact.contains("/")
-        values["lifetimeDays"] = Int(options.activation.lifetime.components.seconds / 86_400)
+        values["challengeToken"] = token
+        values["challengeImage"] = svg
         return values
     }
 }

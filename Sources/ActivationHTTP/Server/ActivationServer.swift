@@ -49,7 +49,7 @@ public struct ActivationServer {
     ) throws {
         let pages = PageLibrary(try PageRenderer(directory: options.templatesDirectory,
                                                   askPassword: options.activation.confirm == .password,
-                                                  serviceName: options.serviceName))
+                                                  site: SiteValues(options)))
         let counters = HTTPMetrics()
         let policy = AttemptPolicy(attempts: options.limits.passwordAttempts, lockout: options.limits.lockout)
         let flow = ActivationFlow(
@@ -93,7 +93,7 @@ public struct ActivationServer {
         self.reloader = HTTPReloader(pages: pages, attempts: policy, resend: resendLimiter, usernames: usernameLimiter,
                                      registrations: registerLimiter,
                                      askPassword: options.activation.confirm == .password,
-                                     serviceName: options.serviceName)
+                                     site: SiteValues(options))
         self.services = [queue]
         self.options = options
         self.logger = logger
@@ -151,14 +151,14 @@ public struct HTTPReloader: Sendable {
     let usernames: RateLimiter
     let registrations: RateLimiter
     let askPassword: Bool
-    let serviceName: String
+    let site: SiteValues
 
     /// Reloads the templates from `templatesDirectory` and applies `limits`. The listen address,
     /// the body size limit and `activation.confirm` need a restart. A template that does not parse
     /// throws, and the pages in use stay.
     public func reload(templatesDirectory: String?, limits: HTTPLimits) throws {
         pages.replace(with: try PageRenderer(directory: templatesDirectory, askPassword: askPassword,
-                                             serviceName: serviceName))
+                                             site: site))
         attempts.update(attempts: limits.passwordAttempts, lockout: limits.lockout)
         resend.update(limits.resendPerAddress)
         usernames.update(limits.usernameChecksPerAddress)
