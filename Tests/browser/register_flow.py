@@ -111,12 +111,12 @@ class RegisterPage:
         for field, value in values.items():
             self.page.locator(f"#{field}").fill(value)
 
-    def solve(self, lower=True):
-        """Types the characters the picture shows (read from the sealed token), in lower case by
-        default: the server accepts either case."""
+    def solve(self):
+        """Types the characters the picture shows (read from the sealed token), in lower case: the
+        server accepts either case."""
         token = self.token()
         answer = open_challenge(token, self.keys_path).answer
-        self.page.locator("#challengeAnswer").fill(answer.lower() if lower else answer)
+        self.page.locator("#challengeAnswer").fill(answer.lower())
         return token, answer
 
     def agree(self):
@@ -182,6 +182,20 @@ class RegisterPage:
         self.page.set_viewport_size(PHONE)
 
 
+def focused(page):
+    """The focused element's id, or a button's value."""
+    return page.evaluate("document.activeElement.id || document.activeElement.value || ''")
+
+
+def tab_to(page, target, presses=10):
+    """Presses Tab until `target` (see `focused`) has the focus, as a keyboard user moves on."""
+    for _ in range(presses):
+        if focused(page) == target:
+            return
+        page.keyboard.press("Tab")
+    check(focused(page) == target, f"Tab never reaches {target}: {presses} presses end at {focused(page)!r}")
+
+
 def empty_form(register):
     """Step 1: the empty form, as drawn, with its accessibility contract."""
     page = register.page
@@ -229,7 +243,7 @@ def refresh_characters(register, javascript):
         page.locator("button[name=action][value=refresh]").click()
         expect(page.locator("#challengeToken")).not_to_have_value(old_token)
         check(urlsplit(page.url).path == "/register", "Refresh with JavaScript left the page")
-        check(page.evaluate("document.activeElement.id") == "challengeAnswer", "Refresh does not focus the characters")
+        check(focused(page) == "challengeAnswer", "Refresh does not focus the characters")
     else:
         status = register.submit(button="refresh")
         check(status == 200, f"Refresh without JavaScript answered {status}, expected 200")
@@ -249,7 +263,7 @@ def taken_username_alert(register, taken):
     register.expect_error("username", TAKEN)
     register.screenshot("username-taken", sizes=(("phone", PHONE),), full_page=False)
     page.keyboard.press("Tab")
-    check(page.evaluate("document.activeElement.id") == "firstName", "Tab from username does not reach firstName")
+    check(focused(page) == "firstName", "Tab from username does not reach firstName")
     say("the live check shows 'already in use' beside the username before submit")
 
 
@@ -262,8 +276,7 @@ def rule_violations(register, javascript, count_posts):
         # As a person: type each field, Tab to the next; the page checks as it goes.
         page.locator("#username").click()
         for field in TEXT_FIELDS:
-            check(page.evaluate("document.activeElement.id") == field, f"Tab order reached "
-                  f"{page.evaluate('document.activeElement.id')!r} where {field} was expected")
+            check(focused(page) == field, f"Tab order reached {focused(page)!r} where {field} was expected")
             page.keyboard.type(values[field], delay=10)
             page.keyboard.press("Tab")
         for field, (value, message) in violations.items():
@@ -302,23 +315,20 @@ def register_and_activate(register, username, mail_dir, base_url):
     values = person(username)
     page.locator("#username").click()
     for field in TEXT_FIELDS:
-        check(page.evaluate("document.activeElement.id") == field, f"Tab order: {field} expected")
+        check(focused(page) == field, f"Tab order reached {focused(page)!r} where {field} was expected")
         page.keyboard.type(values[field])
         page.keyboard.press("Tab")
     for field in TEXT_FIELDS:
         register.expect_no_error(field)
-    token, answer = register.solve()
-    # Keyboard only: Tab from the characters to the I agree box, Space, Tab, Enter.
-    for _ in range(10):
-        page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.id") == "acceptedConditions":
-            break
-    check(page.evaluate("document.activeElement.id") == "acceptedConditions",
-          "Tab from the characters never reaches the I agree box")
+    # Keyboard only to the end: the characters in upper case, Space on I agree, Enter on the button.
+    token = register.token()
+    answer = open_challenge(token, register.keys_path).answer
+    tab_to(page, "challengeAnswer")
+    page.keyboard.type(answer)
+    tab_to(page, "acceptedConditions")
     page.keyboard.press("Space")
     check(page.locator("#acceptedConditions").is_checked(), "Space does not tick the I agree box")
-    page.keyboard.press("Tab")
-    check(page.evaluate("document.activeElement.value") == "create", "Tab from I agree does not reach Create My Account")
+    tab_to(page, "create")
     status = register.submit(press=lambda: page.keyboard.press("Enter"))
     check(status == 303, f"a valid registration answered {status}, expected 303 to /register/sent")
     check(urlsplit(page.url).path == "/register/sent", f"after the redirect the browser is at {page.url}")
