@@ -383,11 +383,11 @@ def refused_characters(register, username, token=None, answer=None, message=WRON
     register.expect_kept(values)
     check(register.token() != old_token, "the refused form came back with the same challenge")
     open_challenge(register.token(), register.keys_path)
-    return values
 
 
 def back_and_resubmit(register, username):
-    """Step 6: submit, press Back, submit again. Returns what the second submit answered."""
+    """Step 6: submit, press Back, submit again; whether Back showed the same characters and what
+    the second submit answered. The Swift test counts the registrations it made."""
     page = register.page
     values, token, answer = register.fill_valid(username)
     check(register.submit() == 303, "the first submit of the Back-and-resubmit case was not redirected")
@@ -406,9 +406,7 @@ def back_and_resubmit(register, username):
     if not register.page.locator("#acceptedConditions").is_checked():
         register.agree()
     status = register.submit()
-    check(status in (303, 422), f"the resubmit after Back answered {status}")
-    if status == 422:
-        register.expect_error("username", TAKEN)
+    check(status == 303, f"the resubmit after Back answered {status}, expected 303 (the same registration)")
     say(f"Back + resubmit ({'same' if same_token else 'new'} challenge after Back) answered {status}")
     return {"sameTokenAfterBack": same_token, "resubmit": status}
 
