@@ -221,9 +221,12 @@ def empty_form(register):
     check(image.locator("path").count() > 0, "the verification image has no paths")
     check(image.locator("text, tspan, image, use, foreignObject").count() == 0,
           "the verification image holds more than paths: the answer could be read from the markup")
-    answer = open_challenge(register.token(), register.keys_path).answer
+    challenge = open_challenge(register.token(), register.keys_path)
+    answer = challenge.answer
     check(answer not in page.content(), "the verification characters are in the page's markup")
     check(5 <= len(answer) <= 6, f"the challenge has {len(answer)} characters, expected 5-6")
+    lifetime = challenge.expires_at - time.time()
+    check(18 * 60 < lifetime <= 20 * 60, f"the characters expire in {lifetime:.0f} s, expected about 20 minutes")
     expect(page.get_by_role("button", name="Create My Account")).to_be_visible()
     names_support(page)
     register.screenshot("empty-form")
