@@ -102,6 +102,19 @@ struct ConfigurationTests {
         ("metrics:\n  listen: \"localhost\"\n", "metrics.listen", "host:port"),
         ("metrics:\n  listen: \"127.0.0.1:8080\"\n", "metrics.listen", "differ from http.listen"),
         ("spool: [a, b\n", "activationd.yaml", "YAML"),
+        ("store:\n  url: \"postgres://act:hunter2@db.example.org/act\"\n", "store.url", "store.password_file"),
+        ("store:\n  url: \"postgres://db.example.org/act\"\n", "store.url", "user is missing"),
+        ("store:\n  url: \"postgres://act@db.example.org\"\n", "store.url", "database is missing"),
+        ("store:\n  url: \"postgres://act@db.example.org/act?sslmode=require\"\n", "store.url", "store.tls"),
+        ("store:\n  url: \"postgres://act@/act\"\n", "store.url", "without a host"),
+        ("store:\n  url: \"postgres://act@db/act\"\n  tls: always\n", "store.tls", "one of"),
+        ("store:\n  url: \"postgres://act@db/act\"\n  pool_size: 0\n", "store.pool_size", "between"),
+        ("store:\n  url: \"postgres://act@db/act\"\n  ca_file: \"/nonexistent/ca.pem\"\n", "store.ca_file", "cannot read"),
+        ("store:\n  url: \"postgres://act@db/act\"\n  password_file: \"/nonexistent/pw\"\n", "store.password_file",
+         "cannot read"),
+        ("http:\n  registration_page: yes\n", "http.registration_page", "one of"),
+        ("http:\n  register_rate: \"10\"\n", "http.register_rate", "requests/duration"),
+        ("service:\n  support_contact: \"call us\"\n", "service.support_contact", "URL"),
     ])
     func badConfiguration(yaml: String, key: String, problem: String) async throws {
         let fixture = try ConfigurationFixture(yaml)
@@ -146,6 +159,36 @@ struct ConfigurationTests {
         let configuration = try await fixture.load(environment: ["CREDENTIALS_DIRECTORY": credentials.path])
         #expect(configuration.smtp.password?.value == "relay-secret")
         #expect(configuration.keysFile.hasSuffix("credentials/signing-keys"))
+    }
+
+    @Test("a PostgreSQL store: the URL's parts, the password from its file or the store-password credential")
+    func postgresStore() async throws {
+        let fixture = try ConfigurationFixture(
+            "store:\n  url: \"postgres://act%40ops@db.example.org:6432/activations\"\n  tls: require\n  pool_size: 12\n")
+        defer { fixture.cleanUp() }
+        let credentials = fixture.directory.appendingPathComponent("credentials")
+        try FileManager.default.createDirectory(at: credentials, withIntermediateDirectories: true)
+        let passwordPath = credentials.appendingPathComponent("store-password").path
+        try "db-secret\n".write(toFile: passwordPath, atomically: false, encoding: .utf8)
+        chmod(passwordPath, 0o600)
+        let configuration = try await fixture.load(environment: ["CREDENTIALS_DIRECTORY": credentials.path])
+        guard case .postgres(let location) = configuration.store else {
+            Issue.record("not a PostgreSQL store: \(configuration.store)")
+            return
+        }
+        #expect(location.host == "db.example.org" && location.port == 6432)
+        #expect(location.username == "act@ops" && location.database == "activations")
+        #expect(location.password?.value == "db-secret" && location.tls == "require" && location.poolSize == 12)
+        #expect(!configuration.summary.contains("db-secret"))
+        #expect(configuration.summary.contains("postgres://act@ops@db.example.org:6432/activations"))
+        // Without a password file: none (trust, peer or certificate authentication).
+        let bare = try ConfigurationFixture("store:\n  url: \"postgresql://act@127.0.0.1/act\"\n")
+        defer { bare.cleanUp() }
+        guard case .postgres(let plain) = try await bare.load().store else {
+            Issue.record("postgresql:// is PostgreSQL too")
+            return
+        }
+        #expect(plain.password == nil && plain.port == 5432 && plain.tls == "prefer" && plain.poolSize == 8)
     }
 
     @Test("durations", arguments: [

@@ -142,7 +142,7 @@ struct ConfigurationValues {
                         resendRate: try rate("http.resend_rate"), usernameCheckRate: try rate("http.username_check_rate"),
                         connections: connections, metricsListen: metricsListen),
             spool: .init(directory: spoolDirectory, rescanInterval: try duration("spool.rescan_interval")),
-            store: try Self.store(text("store.url")),
+            store: try store(environment: environment),
             smtp: .init(url: smtpURL, starttls: try choice("smtp.starttls"), username: username, password: password,
                         from: text("smtp.from"), fromAddress: fromAddress, connections: try integer("smtp.connections"),
                         timeout: try duration("smtp.timeout"), caFile: caFile.isEmpty ? nil : caFile),
@@ -242,6 +242,62 @@ struct ConfigurationValues {
         }
     }
 
+    func store(environment: [String: String]) throws(ConfigurationError) -> DaemonConfiguration.StoreLocation {
+        let text = text("store.url")
+        guard text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") else { return try Self.store(text) }
+        var location = try Self.postgres(text)
+        if let path = SecretFile.locate(key: "store.password_file", configuredPath: self.text("store.password_file"),
+                                        credential: "store-password", environment: environment) {
+            let secret = try SecretFile.read(key: "store.password_file", path: path)
+            location.password = Secret(secret.trimmingCharacters(in: .newlines))
+        }
+        location.tls = try choice("store.tls")
+        let caFile = self.text("store.ca_file")
+        if !caFile.isEmpty {
+            guard FileManager.default.isReadableFile(atPath: caFile) else {
+                throw ConfigurationError(key: "store.ca_file", problem: "cannot read \(caFile)")
+            }
+            guard location.tls != "disable" else {
+                throw ConfigurationError(key: "store.ca_file", problem: "is set but store.tls is disable")
+            }
+            location.caFile = caFile
+        }
+        location.poolSize = try integer("store.pool_size")
+        return .postgres(location)
+    }
+
+    /// `postgres://user@host[:port]/database`: no password in the URL (it would sit in the
+    /// configuration file and in `ps`): `store.password_file` or the `store-password` credential.
+    static func postgres(_ text: String) throws(ConfigurationError) -> DaemonConfiguration.PostgresLocation {
+        let example = "expected postgres://user@host:port/database"
+        guard let components = URLComponents(string: text), let host = components.host, !host.isEmpty else {
+            throw ConfigurationError(key: "store.url", problem: "\(example), got a URL without a host")
+        }
+        guard components.password == nil else {
+            throw ConfigurationError(key: "store.url", problem:
+                "holds a password; put it into the file named by store.password_file (mode 0600) instead")
+        }
+        guard let user = components.user, !user.isEmpty else {
+            throw ConfigurationError(key: "store.url", problem: "\(example): the user is missing")
+        }
+        let database = String(components.path.drop { $0 == "/" })
+        guard !database.isEmpty, !database.contains("/") else {
+            throw ConfigurationError(key: "store.url", problem: "\(example): the database is missing")
+        }
+        let port = components.port ?? 5432
+        guard (1...65535).contains(port) else {
+            throw ConfigurationError(key: "store.url", problem: "\(example): port \(port) is out of range")
+        }
+        guard components.query == nil else {
+            throw ConfigurationError(key: "store.url", problem:
+                "takes no query parameters; use store.tls, store.ca_file and store.pool_size")
+        }
+        return DaemonConfiguration.PostgresLocation(
+            host: host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host, port: port,
+            username: user.removingPercentEncoding ?? user, database: database.removingPercentEncoding ?? database,
+            password: nil, tls: "prefer", caFile: nil, poolSize: 8)
+    }
+
     static func store(_ text: String) throws(ConfigurationError) -> DaemonConfiguration.StoreLocation {
         if text.hasPrefix("sqlite://") {
             let path = String(text.dropFirst("sqlite://".count))
@@ -249,9 +305,6 @@ struct ConfigurationValues {
                 throw ConfigurationError(key: "store.url", problem: "expected sqlite:///absolute/path, got \"\(text)\"")
             }
             return .sqlite(path: path)
-        }
-        if text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") {
-            return .postgres(url: text)
         }
         throw ConfigurationError(key: "store.url", problem: "expected sqlite:///path or postgres://…")
     }

@@ -80,7 +80,31 @@ public struct DaemonConfiguration: Sendable {
         /// An SQLite file at this absolute path.
         case sqlite(path: String)
         /// A PostgreSQL database.
-        case postgres(url: String)
+        case postgres(PostgresLocation)
+    }
+
+    /// `store.url: postgres://user@host:port/db` with `store.password_file` (or the `store-password`
+    /// credential), `store.tls`, `store.ca_file` and `store.pool_size`.
+    public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
+        /// The server's host name or address.
+        public var host: String
+        /// Its port (5432 unless the URL says).
+        public var port: Int
+        /// The role to connect as.
+        public var username: String
+        /// The database.
+        public var database: String
+        /// The role's password; nil for none (trust or peer authentication, or a client certificate).
+        public var password: Secret?
+        /// `disable`, `prefer` or `require`.
+        public var tls: String
+        /// CA certificates (PEM) to verify the server with; nil for the system's.
+        public var caFile: String?
+        /// Connections per host.
+        public var poolSize: Int
+
+        /// `postgres://user@host:port/db`, never the password.
+        public var description: String { "postgres://\(username)@\(host):\(port)/\(database)" }
     }
 
     /// `smtp.*`.
@@ -143,7 +167,7 @@ extension DaemonConfiguration {
     public var summary: String {
         let storeText = switch store {
         case .sqlite(let path): "sqlite \(path)"
-        case .postgres: "postgres"
+        case .postgres(let location): "\(location), tls \(location.tls)"
         }
         return "store \(storeText), spool \(spool.directory), relay \(smtp.url.host ?? "?"), "
             + "\(keys.keys.count) signing key(s) from \(keysFile), listening on \(http.host):\(http.port)"
