@@ -435,7 +435,11 @@ def double_post(register, username):
     register.fill_valid(username)
     statuses = register.page.evaluate("""async () => {
         const form = document.getElementById('register-form');
-        const body = () => { const data = new URLSearchParams(new FormData(form)); data.set('action', 'create'); return data; };
+        const body = () => {
+            const data = new URLSearchParams(new FormData(form));
+            data.set('action', 'create');
+            return data;
+        };
         // form.action would be the button named "action", not the attribute.
         const post = () => fetch(form.getAttribute('action'), {method: 'POST', body: body(), redirect: 'manual'});
         const answers = await Promise.all([post(), post()]);
