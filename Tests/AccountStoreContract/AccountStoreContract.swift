@@ -40,6 +40,7 @@ public enum AccountStoreContract: String, CaseIterable, Sendable, CustomStringCo
     case challengeIsUsedOnceAndTheSameFormMayComeAgain
     case concurrentChallengeUsesHaveOneFirst
     case expiredChallengesAreForgotten
+    case snapshotHoldsEveryRowAndRestoreRefusesAStoreThatIsNotEmpty
 
     /// The case name.
     public var description: String { rawValue }
@@ -84,6 +85,7 @@ public enum AccountStoreContract: String, CaseIterable, Sendable, CustomStringCo
             try await Self.challengeUse(store, reopen: reopen ?? { store }, fixtures)
         case .concurrentChallengeUsesHaveOneFirst: try await Self.concurrentChallengeUses(store, fixtures)
         case .expiredChallengesAreForgotten: try await Self.forgetChallenges(store, fixtures)
+        case .snapshotHoldsEveryRowAndRestoreRefusesAStoreThatIsNotEmpty: try await Self.snapshot(store, fixtures)
         }
     }
 

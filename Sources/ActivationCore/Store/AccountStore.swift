@@ -112,6 +112,13 @@ public protocol AccountStore: Sendable {
     /// Forgets used challenge ids that expired before `expiredBefore` (they can no longer be
     /// posted, so there is nothing left to refuse); returns how many.
     func forgetChallenges(expiredBefore: Date) async throws -> Int
+
+    /// Every row, for `activationd store copy` (read in one transaction: a consistent picture).
+    func snapshot() async throws -> StoreSnapshot
+
+    /// Writes `snapshot` into this store in one transaction. Throws `StoreNotEmpty` (and writes
+    /// nothing) when the store holds any account, outbox row or registration id: a copy never merges.
+    func restore(_ snapshot: StoreSnapshot) async throws
 }
 
 /// What `useChallenge` found.

@@ -6,9 +6,11 @@ import ServiceLifecycle
 
 /// Pets systemd's watchdog and keeps `systemctl status` current.
 ///
-/// Each tick asks the store for its counts: only a daemon whose store answers and whose tasks
-/// still run sends `WATCHDOG=1`, so a hung daemon is restarted. `STATUS=` carries the queue depth
-/// and the age of the oldest unsent mail.
+/// Each tick asks the store for its counts; `STATUS=` carries the queue depth and the age of the
+/// oldest unsent mail. A store that does not answer (a database restarting or failing over) is a
+/// state, not a hang: `STATUS=` says so and since when, and the watchdog is still petted — a
+/// restart would not bring the database back, and the intake, the courier and the pages retry on
+/// their own. The watchdog catches what it is for: this loop itself no longer running.
 struct WatchdogService: Service {
     let store: any AccountStore
     let notifier: SystemdNotifier
@@ -23,21 +25,33 @@ struct WatchdogService: Service {
         }
         await gate.wait()
         let interval = notifier.watchdogInterval ?? .seconds(10)
+        var downSince: Date?
         for await _ in AsyncTimerSequence(interval: min(interval, Duration.seconds(10)), clock: .continuous)
             .cancelOnGracefulShutdown()
         {
+            var message: String
             do {
                 let counts = try await store.counts()
                 let queued = (counts.outbox[.queued] ?? 0) + (counts.outbox[.sending] ?? 0)
                 let oldest = counts.oldestUnsentAt.map { "\(Int(Date().timeIntervalSince($0)))s" } ?? "none"
-                var message = "STATUS=pending \(counts.accounts[.pending] ?? 0), mail queued \(queued), "
+                message = "STATUS=pending \(counts.accounts[.pending] ?? 0), mail queued \(queued), "
                     + "oldest \(oldest), failed \(counts.outbox[.failed] ?? 0)"
-                if notifier.watchdogInterval != nil { message += "\nWATCHDOG=1" }
-                notifier.notify(message)
+                if let since = downSince {
+                    logger.notice("store reachable again", metadata: [
+                        LogKey.event: "daemon.store_reachable", LogKey.seconds: "\(Int(Date().timeIntervalSince(since)))"])
+                    downSince = nil
+                }
             } catch {
-                logger.error("store unreachable; not petting the watchdog",
-                             metadata: [LogKey.event: "daemon.store_unreachable", LogKey.error: "\(error)"])
+                if downSince == nil {
+                    downSince = Date()
+                    logger.error("store unreachable; intake, mail and pages wait and retry",
+                                 metadata: [LogKey.event: "daemon.store_unreachable", LogKey.error: "\(error)"])
+                }
+                let seconds = Int(Date().timeIntervalSince(downSince ?? Date()))
+                message = "STATUS=store unreachable for \(seconds)s; retrying"
             }
+            if notifier.watchdogInterval != nil { message += "\nWATCHDOG=1" }
+            notifier.notify(message)
         }
     }
 }

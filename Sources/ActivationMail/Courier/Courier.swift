@@ -57,7 +57,7 @@ public struct Courier: Service {
         self.window = DeliveryWindow(capacity: options.window, workers: transport.workers,
                                      waitBudget: (options.lease - transport.sendTimeLimit).timeInterval)
         self.recorder = DeliveryRecorder(store: store, owner: self.owner, window: window,
-                                         targetBatch: max(1, options.window / 2))
+                                         targetBatch: max(1, options.window / 2), retryFor: options.lease)
     }
 
     /// Runs until graceful shutdown (or cancellation), then releases this courier's leases.

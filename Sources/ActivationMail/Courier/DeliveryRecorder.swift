@@ -23,6 +23,9 @@ final class DeliveryRecorder: @unchecked Sendable {
     private let maximumBatch: Int
     private let targetBatch: Int
     private let maximalDelay: Int
+    /// How long a batch's write is retried while the store fails: the rows' lease, after which
+    /// another courier may claim (and send) them again anyway.
+    private let retryFor: Duration
     private let lock = NSLock()
     private var pending: [(record: DeliveryRecord, completion: Completion)] = []
     private var writing = false
@@ -32,8 +35,9 @@ final class DeliveryRecorder: @unchecked Sendable {
     ///   - targetBatch: how many outcomes the writer waits for while more sends are in flight.
     ///   - maximalDelay: the longest wait for them, in milliseconds.
     init(store: any AccountStore, owner: String, window: DeliveryWindow, maximumBatch: Int = 256,
-         targetBatch: Int = 32, maximalDelay: Int = 6)
+         targetBatch: Int = 32, maximalDelay: Int = 6, retryFor: Duration = .seconds(300))
     {
+        self.retryFor = retryFor
         self.store = store
         self.owner = owner
         self.window = window
@@ -67,14 +71,28 @@ final class DeliveryRecorder: @unchecked Sendable {
                 return taken
             }
             if batch.isEmpty { return }
-            let results: Result<[Bool], any Error>
-            do {
-                results = .success(try await store.recordDeliveries(batch.map(\.record), owner: owner))
-            } catch {
-                results = .failure(error)
-            }
+            let results = await write(batch.map(\.record))
             for (index, entry) in batch.enumerated() {
                 entry.completion(results.map { $0[index] })
+            }
+        }
+    }
+
+    /// Writes `records`, retrying with backoff (50 ms doubling to 5 s) while the store fails, for
+    /// up to `retryFor`: a mail that went out must be recorded as sent, or it would be sent again
+    /// once its lease ran out. A store that comes back within the lease (a restart, a failover)
+    /// loses nothing and doubles nothing.
+    private func write(_ records: [DeliveryRecord]) async -> Result<[Bool], any Error> {
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: retryFor)
+        var pause = Duration.milliseconds(50)
+        while true {
+            do {
+                return .success(try await store.recordDeliveries(records, owner: owner))
+            } catch {
+                guard clock.now.advanced(by: pause) < deadline, !Task.isCancelled else { return .failure(error) }
+                try? await Task.sleep(for: pause)
+                pause = min(pause * 2, .seconds(5))
             }
         }
     }
