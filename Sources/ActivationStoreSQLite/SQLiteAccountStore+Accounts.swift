@@ -13,7 +13,9 @@ extension SQLiteAccountStore {
                 db, sql: "SELECT account_id, content_digest FROM registration WHERE id = ?",
                 arguments: [SQLiteValue.id(registration.id)])
             {
-                if let stored: String = previous["content_digest"], stored != digest { return .rejected([.idReused]) }
+                guard registration.isSameRecord(storedDigest: previous["content_digest"]) else {
+                    return .rejected([.idReused])
+                }
                 let existing = UUID(text: previous["account_id"])
                 let stillThere = try existing.map { try Account.fetchOne(db, id: $0) != nil } ?? false
                 return .duplicate(existingAccountID: stillThere ? existing : nil)

@@ -51,6 +51,11 @@ extension AccountStoreContract {
         let (account, _, _) = try await store.mustRegister(original, f)
         #expect(try await store.register(original, as: f.account(for: original), now: f.now)
             == .duplicate(existingAccountID: account.id))
+        // The same registration sent again later (a form sent twice) is the same record.
+        var later = original
+        later.submittedAt = original.submittedAt.addingTimeInterval(90)
+        #expect(try await store.register(later, as: f.account(for: later), now: f.now)
+            == .duplicate(existingAccountID: account.id))
         let other = f.registration(username: "mallory1", email: "mallory@example.net", id: id)
         #expect(try await store.register(other, as: f.account(for: other), now: f.now) == .rejected([.idReused]))
         var renamed = original

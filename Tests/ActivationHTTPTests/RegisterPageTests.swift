@@ -258,6 +258,50 @@ struct RegisterPageTests {
         }
     }
 
+    @Test func backAndSendAgainFromAFreshPageIsTheSameRegistration() async throws {
+        let page = try await Page()
+        defer { page.fixture.cleanUp() }
+        try await page.fixture.withServer(page.options) { client in
+            // The first visit sets the form cookie; a visit that sends it back gets none.
+            let first = try await client.execute(uri: "/register", method: .get)
+            let setCookie = try #require(first.headers[.setCookie])
+            #expect(setCookie.contains("HttpOnly") && setCookie.contains("Path=/register")
+                && setCookie.contains("SameSite=Lax"))
+            let cookie = String(setCookie.prefix { $0 != ";" })
+            let post: @Sendable ([String: String]) async throws -> TestResponse = { fields in
+                let body = fields.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)" }
+                    .joined(separator: "&")
+                return try await client.execute(
+                    uri: "/register", method: .post,
+                    headers: [.contentType: "application/x-www-form-urlencoded", .cookie: cookie],
+                    body: ByteBuffer(string: body))
+            }
+            #expect(try await post(try Self.filled(first.text, seal: page.seal, now: page.fixture.clock.now)).status
+                == .seeOther)
+            // Back, and the page loaded afresh (no bfcache): new characters, the same form sent again.
+            page.fixture.clock.set(page.fixture.clock.now.addingTimeInterval(40))
+            let again = try await client.execute(uri: "/register", method: .get, headers: [.cookie: cookie])
+            #expect(again.headers[.setCookie] == nil)
+            #expect(try Self.token(in: again.text) != (try Self.token(in: first.text)))
+            #expect(try await post(try Self.filled(again.text, seal: page.seal, now: page.fixture.clock.now)).status
+                == .seeOther)
+            // A corrected address is another registration, with another id.
+            let fixed = try await client.execute(uri: "/register", method: .get, headers: [.cookie: cookie])
+            #expect(try await post(try Self.filled(fixed.text, seal: page.seal, now: page.fixture.clock.now, [
+                "email": "jane.doe@example.org", "confirmEmail": "jane.doe@example.org",
+            ])).status == .seeOther)
+            let records = try page.records()
+            try #require(records.count == 3)
+            let ids = Dictionary(grouping: records, by: \.email).mapValues { Set($0.map(\.id)) }
+            #expect(ids["jane@example.org"]?.count == 1, "Back and send again must be the same registration id")
+            #expect(ids["jane.doe@example.org"]?.count == 1)
+            #expect(ids["jane@example.org"] != ids["jane.doe@example.org"])
+            // The intake takes the two copies as one record: same id, same content digest.
+            let same = records.filter { $0.email == "jane@example.org" }
+            #expect(same[0].contentDigest == same[1].contentDigest && same[0].submittedAt != same[1].submittedAt)
+        }
+    }
+
     @Test func refreshKeepsWhatWasTypedAndDrawsNewCharacters() async throws {
         let page = try await Page()
         defer { page.fixture.cleanUp() }

@@ -1,5 +1,6 @@
 import ActivationCore
 import ActivationSpool
+import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -18,10 +19,13 @@ struct IssuedChallenge: Sendable {
 /// with ActivationCore's rules, written into the spool as every front writes), `GET /register/sent`
 /// (the seed's step 5) and `GET /api/v1/register/challenge` (new characters for the page's script).
 ///
-/// The registration id is the challenge's one-time id, so the same form sent twice — a double
-/// click, Back and resubmit, a reload of the answer — makes the same record with the same id, and
-/// the intake stores one account. The store remembers each used id with a fingerprint of the form,
-/// so a solved token posted with other content is refused (a replay).
+/// The same form sent twice — a double click, Back and send again, a reload of the answer — makes
+/// the same record with the same registration id, and the intake stores one account. The id is
+/// derived from the browser's form cookie (set by `GET /register`) and the form's content, so it
+/// holds even when Back loads the page afresh with new characters; without the cookie it is the
+/// challenge's one-time id (then a double click and a bfcache Back still give one id). The store
+/// remembers each used challenge with a fingerprint of the form, so a solved token posted with
+/// other content is refused (a replay).
 struct RegisterController: Sendable {
     let store: any AccountStore
     let seal: ChallengeSeal
@@ -50,6 +54,7 @@ struct RegisterController: Sendable {
             let challenge = try issue()
             var response = pages.current.emptyRegisterForm(token: challenge.token, svg: challenge.svg,
                                                            lang: lang(of: request))
+            keepFormCookie(request, &response)
             // Not no-store: Back must show this very form (and its token) again, so that sending it
             // again makes the same registration. It holds nothing of the person's.
             response.headers[.cacheControl] = "private, no-cache"
@@ -121,7 +126,8 @@ struct RegisterController: Sendable {
             return try page(view, request: request, status: .unprocessableContent)
         }
 
-        registration.id = challenge.id
+        registration.id = FormCookie.value(in: request).map { FormCookie.registrationID(cookie: $0, form: registration) }
+            ?? challenge.id
         switch try await store.useChallenge(id: challenge.id, fingerprint: registration.formFingerprint,
                                             submittedAt: submittedAt, expiresAt: challenge.expiresAt) {
         case .first:
@@ -175,8 +181,16 @@ struct RegisterController: Sendable {
     /// The form page with `view`'s values and messages, and new characters.
     private func page(_ view: RegistrationFormPage, request: Request, status: HTTPResponse.Status) throws -> Response {
         let challenge = try issue()
-        return pages.current.response("register", view.values(token: challenge.token, svg: challenge.svg),
-                                      status: status, lang: lang(of: request))
+        var response = pages.current.response("register", view.values(token: challenge.token, svg: challenge.svg),
+                                              status: status, lang: lang(of: request))
+        keepFormCookie(request, &response)
+        return response
+    }
+
+    /// Sets the form cookie when the browser has none.
+    private func keepFormCookie(_ request: Request, _ response: inout Response) {
+        guard FormCookie.value(in: request) == nil else { return }
+        response.headers[.setCookie] = FormCookie.header(FormCookie.make(), secure: options.publicURL.hasPrefix("https:"))
     }
 
     private func lang(of request: Request) -> String {
@@ -190,5 +204,48 @@ struct RegisterController: Sendable {
 enum RegistrationMetrics {
     static func submission(_ result: String) {
         Counter(label: "activationd_registration_submissions_total", dimensions: [("result", result)]).increment()
+    }
+}
+
+/// The registration form's cookie: a random name for this browser's form, kept for an hour, so that
+/// the same form sent again — even from a page Back loaded afresh, with new characters — gets the
+/// same registration id. It says nothing about the person and is sent only to `/register`.
+enum FormCookie {
+    static let name = "activationd_form"
+
+    /// A new random value: 16 bytes from the CSPRNG, base64url.
+    static func make() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return Base64URL.encode((0..<16).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
+    }
+
+    /// The `Set-Cookie` value.
+    static func header(_ value: String, secure: Bool) -> String {
+        "\(name)=\(value); Path=/register; Max-Age=3600; HttpOnly; SameSite=Lax\(secure ? "; Secure" : "")"
+    }
+
+    /// The cookie's value in `request`, if it is one this server could have made.
+    static func value(in request: Request) -> String? {
+        for header in request.headers[values: .cookie] {
+            for pair in header.split(separator: ";") {
+                let parts = pair.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1)
+                guard parts.count == 2, parts[0] == name else { continue }
+                let value = String(parts[1])
+                guard value.utf8.count == 22, let bytes = Base64URL.decode(value), bytes.count == 16 else { return nil }
+                return value
+            }
+        }
+        return nil
+    }
+
+    /// The registration id of `form` sent from the browser holding `cookie`: a version 4 UUID made
+    /// of SHA-256 over both, so the same form from the same browser always has the same id.
+    static func registrationID(cookie: String, form: Registration) -> UUID {
+        var hash = SHA256()
+        hash.update(data: Data("activationd registration id v1\u{0}\(cookie)\u{0}\(form.formFingerprint)".utf8))
+        var bytes = Array(hash.finalize().prefix(16))
+        bytes[6] = (bytes[6] & 0x0F) | 0x40
+        bytes[8] = (bytes[8] & 0x3F) | 0x80
+        return bytes.withUnsafeBytes { UUID(uuid: $0.loadUnaligned(as: uuid_t.self)) }
     }
 }
