@@ -29,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // libcurl, seen through typed wrappers for its variadic functions. Only ActivationMail imports it.
@@ -54,6 +55,17 @@ let package = Package(
             dependencies: [
                 "ActivationCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The shared store: PostgreSQL through postgres-nio, for several hosts on one database.
+        .target(
+            name: "ActivationStorePostgres",
+            dependencies: [
+                "ActivationCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),
@@ -112,6 +124,7 @@ let package = Package(
             dependencies: [
                 "ActivationCore",
                 "ActivationStoreSQLite",
+                "ActivationStorePostgres",
                 "ActivationSpool",
                 "ActivationHTTP",
                 "ActivationMail",
@@ -213,6 +226,14 @@ let package = Package(
         .testTarget(
             name: "ActivationStoreSQLiteTests",
             dependencies: ["ActivationStoreSQLite", "AccountStoreContract"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ActivationStorePostgresTests",
+            dependencies: [
+                "ActivationStorePostgres", "AccountStoreContract", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(name: "ActivationDaemonTests", dependencies: ["ActivationDaemon", "ActivationCore", "ActivationStoreSQLite", "AccountStoreContract", .product(name: "Logging", package: "swift-log")], swiftSettings: strictSettings),

@@ -2,12 +2,13 @@
 # Installs the Debian packages activationd needs, only those missing; quiet when all are there.
 #   scripts/bootstrap.sh build   what building needs (libcurl and SQLite headers)
 #   scripts/bootstrap.sh test    that plus the test peers (Python for interop checks, Postfix's
-#                                smtp-sink/smtp-source, aiosmtpd and openssl for the courier, …)
+#                                smtp-sink/smtp-source, aiosmtpd and openssl for the courier,
+#                                PostgreSQL's server binaries for the throwaway test cluster, …)
 #   scripts/bootstrap.sh run     that plus the local mail catcher of `make run`
 set -euo pipefail
 
 build_packages=(pkg-config libcurl4-openssl-dev libsqlite3-dev)
-test_packages=(python3 systemd chromium wrk curl postfix python3-aiosmtpd openssl)
+test_packages=(python3 systemd chromium wrk curl postfix python3-aiosmtpd openssl postgresql)
 run_packages=(python3-aiosmtpd)
 
 case "${1:-build}" in
@@ -46,6 +47,29 @@ echo "bootstrap: installing ${missing[*]}" >&2
 # Postfix is installed for its smtp-sink and smtp-source only: answer its debconf question with
 # "No configuration" so that no system MTA is set up.
 echo "postfix postfix/main_mailer_type select No configuration" | "${sudo[@]}" debconf-set-selections
+
+# PostgreSQL is installed for its server binaries only (the tests start a cluster of their own in a
+# temporary directory, on a free port): Debian's package would create a system cluster "main" and
+# start it on 5432. Ask postgresql-common not to create it (only when no createcluster.conf exists:
+# an operator's own is left alone), and forbid service starts during the install with a
+# policy-rc.d, which also keeps invoke-rc.d quiet where PID 1 is not systemd.
+policy=/usr/sbin/policy-rc.d
+made_policy=
+if [[ " ${missing[*]} " == *" postgresql "* ]]; then
+  if [[ ! -e /etc/postgresql-common/createcluster.conf ]]; then
+    "${sudo[@]}" mkdir -p /etc/postgresql-common
+    echo "create_main_cluster = false" | "${sudo[@]}" tee /etc/postgresql-common/createcluster.conf >/dev/null
+  fi
+  if [[ ! -e $policy ]]; then
+    printf '#!/bin/sh\nexit 101\n' | "${sudo[@]}" tee "$policy" >/dev/null
+    "${sudo[@]}" chmod 755 "$policy"
+    made_policy=1
+  fi
+fi
 "${sudo[@]}" apt-get update -qq
-DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-install_playwright "${1:-build}"
+status=0
+DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends \
+  -o Dpkg::Options::=--force-confold "${missing[@]}" >/dev/null || status=$?
+[[ -n $made_policy ]] && "${sudo[@]}" rm -f "$policy"
+if [[ $status -eq 0 ]]; then install_playwright "${1:-build}"; fi
+exit "$status"

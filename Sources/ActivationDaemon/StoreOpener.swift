@@ -1,19 +1,44 @@
 public import ActivationCore
+import ActivationStorePostgres
 import ActivationStoreSQLite
 import Foundation
+import Logging
 
 /// Opens the store a configuration names, migrated and ready.
 public enum StoreOpener {
     /// Opens and migrates the store at `location`.
-    public static func open(_ location: DaemonConfiguration.StoreLocation) async throws -> any AccountStore {
+    ///
+    /// A PostgreSQL store's connection pool runs for the rest of the process (a task of its own);
+    /// with `waitForDatabase`, a database that cannot be reached yet is waited for, with backoff
+    /// (1 s doubling to 30 s), as `serve` does at start: hosts may start before their database.
+    public static func open(_ location: DaemonConfiguration.StoreLocation, waitForDatabase: Bool = false)
+        async throws -> any AccountStore
+    {
         switch location {
         case .sqlite(let path):
             try PrivateFiles.prepareDatabase(at: path)
             let store = try SQLiteAccountStore(path: path)
             try await store.migrate()
             return store
-        case .postgres:
-            throw ConfigurationError(key: "store.url", problem: "the PostgreSQL store is not in this version; use sqlite:///path")
+        case .postgres(let location):
+            let logger = Logger(label: "activationd.store")
+            let store = try PostgresAccountStore(options: options(location), logger: logger)
+            Task { try? await store.run() }
+            var pause = Duration.seconds(1)
+            while true {
+                do {
+                    try await store.migrate()
+                    return store
+                } catch {
+                    guard waitForDatabase else { throw error }
+                    logger.error("database unreachable at start; waiting for it", metadata: [
+                        LogKey.event: "daemon.store_unreachable", LogKey.error: "\(error)",
+                        LogKey.retryIn: "\(pause.components.seconds)s",
+                    ])
+                    try await Task.sleep(for: pause)
+                    pause = min(pause * 2, .seconds(30))
+                }
+            }
         }
     }
 
@@ -28,5 +53,14 @@ public enum StoreOpener {
             return try await body(store)
         }
         return try await body(store)
+    }
+
+    /// The PostgreSQL store's options from the configuration's.
+    static func options(_ location: DaemonConfiguration.PostgresLocation) -> PostgresStoreOptions {
+        PostgresStoreOptions(
+            host: location.host, port: location.port, username: location.username,
+            password: location.password.flatMap { $0.value.isEmpty ? nil : $0.value }, database: location.database,
+            tls: PostgresStoreOptions.TLSMode(rawValue: location.tls) ?? .prefer, caFile: location.caFile,
+            poolSize: location.poolSize)
     }
 }

@@ -137,6 +137,20 @@ struct RegisterPageTests {
         }
     }
 
+    @Test func withoutASupportContactThePagesNameTheServicesTeam() async throws {
+        var page = try await Page()
+        page.options.supportContact = ""
+        let options = page.options
+        defer { page.fixture.cleanUp() }
+        try await page.fixture.withServer(options) { client in
+            for uri in ["/register", "/register/sent"] {
+                let html = try await client.execute(uri: uri, method: .get).text
+                #expect(html.contains("the support team of Example Accounts"), "\(uri)")
+                #expect(!html.contains("<a href=\"\"") && !html.contains("mailto:"), "\(uri) links to no one")
+            }
+        }
+    }
+
     @Test func aValidFormIsSpooledAsAnyFrontWouldAndRedirectsToStepFive() async throws {
         let page = try await Page()
         defer { page.fixture.cleanUp() }
@@ -233,7 +247,9 @@ struct RegisterPageTests {
             #expect(Self.messages(of: "challengeAnswer", in: expired.text) == [RegisterController.ChallengeMessage.expired])
             // Tampered.
             var tampered = try Self.filled(expired.text, seal: page.seal, now: clock.now)
-            tampered["challengeToken"] = String(tampered["challengeToken"]!.dropLast()) + "A"
+            let original = try #require(tampered["challengeToken"])
+            // Another first character (the version byte's): never the same token.
+            tampered["challengeToken"] = (original.hasPrefix("A") ? "B" : "A") + original.dropFirst()
             let refused = try await client.postForm("/register", tampered)
             #expect(Self.messages(of: "challengeAnswer", in: refused.text) == [RegisterController.ChallengeMessage.wrong])
             #expect(try page.records().isEmpty)

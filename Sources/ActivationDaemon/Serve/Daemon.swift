@@ -50,7 +50,7 @@ public enum Daemon {
 
         let store: any AccountStore
         do {
-            store = try await StoreOpener.open(configuration.store)
+            store = try await StoreOpener.open(configuration.store, waitForDatabase: true)
         } catch let error as ConfigurationError {
             LineLogHandler.standardError("activationd: \(error)")
             return .config

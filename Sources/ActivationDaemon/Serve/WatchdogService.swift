@@ -31,7 +31,7 @@ struct WatchdogService: Service {
         {
             var message: String
             do {
-                let counts = try await store.counts()
+                let counts = try await withStoreTimeout(.seconds(5)) { [store] in try await store.counts() }
                 let queued = (counts.outbox[.queued] ?? 0) + (counts.outbox[.sending] ?? 0)
                 let oldest = counts.oldestUnsentAt.map { "\(Int(Date().timeIntervalSince($0)))s" } ?? "none"
                 message = "STATUS=pending \(counts.accounts[.pending] ?? 0), mail queued \(queued), "

@@ -163,7 +163,7 @@ struct SiteValues: Sendable {
 
     /// The template values.
     var values: [String: Any] {
-        ["serviceName": serviceName, "supportContact": supportContact,
+        ["serviceName": serviceName, "supportContact": supportContact, "hasSupportContact": !supportContact.isEmpty,
          "supportIsMail": supportContact.contains("@") && !supportContact.contains("/"), "lifetimeDays": lifetimeDays]
     }
 }

@@ -17,10 +17,11 @@ enum RegisterTemplates {
         <div class="error" id="{{name}}-error" aria-live="polite">{{#errors}}<p>{{.}}</p>{{/errors}}</div>
         """
 
+    /// Who to contact: a booleans' section, since an empty string opens a section in swift-mustache.
     static let support = """
-        {{#supportContact}}{{#supportIsMail}}<a href="mailto:{{supportContact}}">{{supportContact}}</a>{{/supportIsMail}}\
-        {{^supportIsMail}}<a href="{{supportContact}}">{{supportContact}}</a>{{/supportIsMail}}{{/supportContact}}\
-        {{^supportContact}}the support team of {{serviceName}}{{/supportContact}}
+        {{#hasSupportContact}}{{#supportIsMail}}<a href="mailto:{{supportContact}}">{{supportContact}}</a>{{/supportIsMail}}\
+        {{^supportIsMail}}<a href="{{supportContact}}">{{supportContact}}</a>{{/supportIsMail}}{{/hasSupportContact}}\
+        {{^hasSupportContact}}the support team of {{serviceName}}{{/hasSupportContact}}
         """
 
     static let register = """

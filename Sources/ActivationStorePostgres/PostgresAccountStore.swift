@@ -1,0 +1,214 @@
+// ActivationStorePostgres — the shared AccountStore: one PostgreSQL database through postgres-nio,
+// for any number of activationd hosts at once.
+//
+// Owns: the PostgreSQL schema and its migrations, and every SQL statement run against it.
+// Untrusted: nothing from outside arrives here unchecked; values are always bound, never spliced
+// into SQL. Several hosts share the database: what must hold across them is enforced by the
+// database (unique indexes, row locks with SKIP LOCKED, advisory locks per username and email),
+// never by memory of one process.
+public import ActivationCore
+public import Logging
+public import PostgresNIO
+public import ServiceLifecycle
+import Synchronization
+
+/// Where the database is and how to reach it; the daemon builds this from `store.url` and friends.
+public struct PostgresStoreOptions: Sendable {
+    /// Whether the connection is encrypted.
+    ///
+    /// `prefer` encrypts when the server offers TLS and verifies the server only when a CA file is
+    /// given (libpq's `prefer`: it stops passive eavesdropping, not an active man in the middle);
+    /// `require` refuses a plain connection and always verifies the server's certificate and name,
+    /// against `caFile` or else the system's roots.
+    public enum TLSMode: String, Sendable, CaseIterable { case disable, prefer, require }
+
+    public var host: String
+    public var port: Int
+    public var username: String
+    /// Never logged; nil for trust or peer authentication.
+    public var password: String?
+    public var database: String
+    public var tls: TLSMode
+    /// A PEM file of the CA certificates that sign the server's certificate.
+    public var caFile: String?
+    /// The most connections this host opens to the database.
+    public var poolSize: Int
+
+    /// Creates options.
+    public init(host: String, port: Int = 5432, username: String, password: String? = nil, database: String,
+                tls: TLSMode = .prefer, caFile: String? = nil, poolSize: Int = 8)
+    {
+        self.host = host
+        self.port = port
+        self.username = username
+        self.password = password
+        self.database = database
+        self.tls = tls
+        self.caFile = caFile
+        self.poolSize = poolSize
+    }
+}
+
+extension PostgresStoreOptions: CustomStringConvertible, CustomDebugStringConvertible {
+    /// The options without the password (`password: set`), so that logging them leaks nothing.
+    public var description: String {
+        "postgres://\(username)@\(host):\(port)/\(database) (tls: \(tls.rawValue), ca_file: \(caFile ?? "none"), "
+            + "pool: \(poolSize), password: \(password == nil ? "none" : "set"))"
+    }
+
+    public var debugDescription: String { description }
+}
+
+/// A PostgreSQL store that could not do what was asked, for a reason of its own (not the server's).
+public struct PostgresStoreError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// An `AccountStore` in one PostgreSQL database, shared by every host that opens it.
+///
+/// The client's connections exist only while `run()` (or `withRunning`) runs: run it as a service
+/// of the daemon's service group, once per store.
+public final class PostgresAccountStore: AccountStore, Service {
+    let client: PostgresClient
+    /// For queries: the daemon's logger, but never below `info`, since postgres-nio logs a
+    /// statement's bound values (password hashes, phrases) at `debug` and `trace`.
+    let logger: Logger
+    private let started = Mutex(false)
+
+    /// Builds the client from `options`; opens no connection (that happens in `run()`).
+    public init(options: PostgresStoreOptions, logger: Logger) throws {
+        var configuration = PostgresClient.Configuration(
+            host: options.host, port: options.port, username: options.username, password: options.password,
+            database: options.database, tls: try Self.tls(options))
+        configuration.options.maximumConnections = max(1, options.poolSize)
+        configuration.options.minimumConnections = 0
+        var quiet = logger
+        if quiet.logLevel < .info { quiet.logLevel = .info }
+        self.logger = quiet
+        client = PostgresClient(configuration: configuration, backgroundLogger: quiet)
+    }
+
+    static func tls(_ options: PostgresStoreOptions) throws -> PostgresClient.Configuration.TLS {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        if let caFile = options.caFile {
+            configuration.trustRoots = .file(caFile)
+        }
+        switch options.tls {
+        case .disable:
+            return .disable
+        case .prefer:
+            if options.caFile == nil { configuration.certificateVerification = .none }
+            return .prefer(configuration)
+        case .require:
+            return .require(configuration)
+        }
+    }
+
+    /// Runs the client's connection pool until the task is cancelled or the service group shuts
+    /// down gracefully. Call once per store.
+    public func run() async throws {
+        try markStarted()
+        await client.run()
+    }
+
+    /// Runs the client around `body` and stops it afterwards: for short-lived commands
+    /// (`migrate`, `store copy`, `status`) that are not a service group. Counts as this store's `run`.
+    public func withRunning<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        try markStarted()
+        return try await withThrowingTaskGroup(of: Void.self, returning: T.self) { group in
+            group.addTask { await self.client.run() }
+            defer { group.cancelAll() }
+            return try await body()
+        }
+    }
+
+    private func markStarted() throws {
+        // PostgresClient.run() traps when called twice; say so as an error instead.
+        let already = started.withLock { started in
+            defer { started = true }
+            return started
+        }
+        if already { throw PostgresStoreError("the PostgreSQL store's client runs already (run it once per store)") }
+    }
+
+    /// Runs `SELECT 1` and throws if it fails or takes longer than `timeout`: for readiness checks.
+    ///
+    /// Store calls themselves do not fail fast while the server is unreachable: postgres-nio's pool
+    /// keeps them waiting for a connection while it retries (backoff from 100 ms, growing to 60 s)
+    /// and fails them only once connecting has failed for 60 s (its circuit breaker), then fails new
+    /// ones at once until a connection succeeds. A probe cannot wait that long.
+    public func ping(timeout: Duration = .seconds(2)) async throws {
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                _ = try await self.client.query("SELECT 1", logger: self.logger).collect()
+                return true
+            }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return false
+            }
+            defer { group.cancelAll() }
+            guard try await group.next() == true else {
+                throw PostgresStoreError("the database did not answer within \(timeout)")
+            }
+        }
+    }
+
+    // MARK: Transactions
+
+    /// SQLSTATEs after which a transaction is simply tried again: a serialization failure, a
+    /// deadlock the server broke, and a unique violation (another host committed the same key
+    /// first; the retry reads its row and decides as the contract says, e.g. `username.taken`).
+    static let retryableStates: Set<String> = ["40001", "40P01", "23505"]
+    static let maximumAttempts = 8
+
+    /// Runs `body` in one READ COMMITTED transaction on one pooled connection, and runs it again
+    /// (from the start, with a new transaction) after a retryable error; the last error is thrown.
+    func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try await client.withConnection { connection in
+                    try await connection.query("BEGIN", logger: logger)
+                    do {
+                        let value = try await body(connection)
+                        try await connection.query("COMMIT", logger: logger)
+                        return value
+                    } catch {
+                        _ = try? await connection.query("ROLLBACK", logger: logger)
+                        throw error
+                    }
+                }
+            } catch let error as PSQLError where attempt < Self.maximumAttempts && Self.isRetryable(error) {
+                continue
+            }
+        }
+    }
+
+    /// Runs one statement on its own (it is atomic by itself), again after a retryable error.
+    func statement(_ query: PostgresQuery) async throws -> [PostgresRow] {
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try await client.query(query, logger: logger).collect()
+            } catch let error as PSQLError where attempt < Self.maximumAttempts && Self.isRetryable(error) {
+                continue
+            }
+        }
+    }
+
+    static func isRetryable(_ error: PSQLError) -> Bool {
+        guard error.code == .server, let state = error.serverInfo?[.sqlState] else { return false }
+        return retryableStates.contains(state)
+    }
+}
+
+extension PostgresConnection {
+    /// Runs one statement and reads all its rows.
+    func rows(_ query: PostgresQuery, _ logger: Logger) async throws -> [PostgresRow] {
+        try await self.query(query, logger: logger).collect()
+    }
+}
