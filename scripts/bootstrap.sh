@@ -18,12 +18,25 @@ case "${1:-build}" in
   *) echo "usage: $0 build|test|run" >&2; exit 64 ;;
 esac
 
+# Playwright for Python drives Debian's Chromium in the registration page's browser test
+# (Tests/browser/). It goes into the `python3` on PATH, the one the test runs; the test launches
+# /usr/bin/chromium, so never `playwright install` (no browser is downloaded). 1.65.2 (built for
+# Chromium 159) was checked to drive Debian's Chromium 156.
+playwright_version=1.65.2
+install_playwright() {
+  [[ "${1:-build}" == test ]] || return 0
+  python3 -c "import playwright" 2>/dev/null && return 0
+  echo "bootstrap: installing Playwright for Python $playwright_version" >&2
+  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
+    "playwright==$playwright_version" >&2
+}
+
 missing=()
 for package in "${wanted[@]}"; do
   status=$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)
   [[ "$status" == "install ok installed" ]] || missing+=("$package")
 done
-[[ ${#missing[@]} -eq 0 ]] && exit 0
+[[ ${#missing[@]} -eq 0 ]] && { install_playwright "${1:-build}"; exit 0; }
 
 if [[ $(id -u) -ne 0 ]]; then
   sudo=(sudo)
@@ -58,4 +71,5 @@ status=0
 DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends \
   -o Dpkg::Options::=--force-confold "${missing[@]}" >/dev/null || status=$?
 [[ -n $made_policy ]] && "${sudo[@]}" rm -f "$policy"
+if [[ $status -eq 0 ]]; then install_playwright "${1:-build}"; fi
 exit "$status"
