@@ -28,7 +28,7 @@ struct SystemdUnitTests {
         for directive in ["Type=notify", "ExecReload=/bin/kill -HUP $MAINPID", "WatchdogSec=", "Restart=on-failure",
                           "User=activationd", "Group=activationd", "StateDirectory=activationd",
                           "ConfigurationDirectory=activationd", "LoadCredential=signing-keys:",
-                          "LoadCredential=smtp-password:", "LoadCredential=dkim-key:",
+                          "LoadCredential=smtp-password:", "LoadCredential=dkim-key:", "LoadCredential=store-password:",
                           "LimitNOFILE=8192"] {
             #expect(unit.contains(directive), "\(directive)")
         }
