@@ -29,8 +29,7 @@ enum AioSMTPServer {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw ServerError(description: "openssl failed") }
+        guard waitForExit(process) == 0 else { throw ServerError(description: "openssl failed") }
     }
 
     static let source = #"""
