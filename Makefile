@@ -14,9 +14,10 @@ run:
 	scripts/dev-run.sh
 
 ## test: install the test peers, build, and run every test
-# The two heaviest suites (a browser journey, two daemons on PostgreSQL) run after the others, on
-# their own: on 2 cores beside them they starved the timing-bound tests (the listener flood).
-HEAVY_SUITES := RegistrationBrowserTests|PostgresHostsDaemonTests
+# The heaviest suites (a browser journey, PostgreSQL clusters and daemons on them) run after the
+# others, on their own: on 2 cores beside them they starved the timing-bound tests (the listener
+# flood, the connection timeouts).
+HEAVY_SUITES := RegistrationBrowserTests|PostgresHostsDaemonTests|ActivationStorePostgresTests|StoreCopyTests
 test:
 	@scripts/bootstrap.sh test
 	$(SWIFT) build --build-tests
