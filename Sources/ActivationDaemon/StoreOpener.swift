@@ -48,10 +48,7 @@ public enum StoreOpener {
         _ location: DaemonConfiguration.StoreLocation, _ body: (any AccountStore) async throws -> T
     ) async throws -> T {
         let store = try await open(location)
-        if let sqlite = store as? SQLiteAccountStore {
-            defer { try? sqlite.close() }
-            return try await body(store)
-        }
+        defer { try? (store as? SQLiteAccountStore)?.close() }
         return try await body(store)
     }
 

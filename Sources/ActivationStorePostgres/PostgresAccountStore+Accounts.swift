@@ -120,34 +120,22 @@ extension PostgresAccountStore {
                     SELECT \(unescaped: Account.pgColumns) FROM account WHERE id = \(accountID) FOR UPDATE
                     """, logger).first
             else { return .notFound }
-            var account = try Account(row: row)
-            guard PasswordHasher.constantTimeEquals(Array(account.nonce), Array(nonce)) else {
-                return .nonceMismatch
-            }
-            switch account.state {
-            case .active:
-                return .alreadyActive(account)
-            case .pending where account.isExpired(at: now):
-                return .expired
-            case .pending:
-                try await connection.query("""
-                    UPDATE account SET state = 'active', activated_at = \(PGValue.millis(now)), password_attempts = 0,
-                        password_attempts_reset_at = NULL
-                    WHERE id = \(accountID)
-                    """, logger: logger)
-                try await Self.cancelUnsent(connection, logger, accountIDs: [accountID], includingLeased: false)
-                // The other pending registrations of this address lose: one person, one account.
-                let others = try await connection.rows("""
-                    SELECT id FROM account
-                    WHERE email_key = \(account.emailKey) AND state = 'pending' AND id <> \(accountID)
-                    ORDER BY registered_at, id
-                    """, logger).map { try ColumnReader($0).nextValue(UUID.self) }
-                try await Self.remove(connection, logger, accountIDs: others, now: now, reason: .replaced)
-                account.state = .active
-                account.activatedAt = PGValue.date(PGValue.millis(now))
-                account.passwordAttempts = .unused
-                return .activated(account, replaced: others)
-            }
+            let account = try Account(row: row)
+            if let refusal = ActivationResult.refusal(activating: account, nonce: nonce, now: now) { return refusal }
+            try await connection.query("""
+                UPDATE account SET state = 'active', activated_at = \(PGValue.millis(now)), password_attempts = 0,
+                    password_attempts_reset_at = NULL
+                WHERE id = \(accountID)
+                """, logger: logger)
+            try await Self.cancelUnsent(connection, logger, accountIDs: [accountID], includingLeased: false)
+            // The other pending registrations of this address lose: one person, one account.
+            let others = try await connection.rows("""
+                SELECT id FROM account
+                WHERE email_key = \(account.emailKey) AND state = 'pending' AND id <> \(accountID)
+                ORDER BY registered_at, id
+                """, logger).map { try ColumnReader($0).nextValue(UUID.self) }
+            try await Self.remove(connection, logger, accountIDs: others, now: now, reason: .replaced)
+            return .activated(account.activated(at: now), replaced: others)
         }
     }
 

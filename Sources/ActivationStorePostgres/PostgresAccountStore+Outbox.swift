@@ -75,22 +75,13 @@ extension PostgresAccountStore {
         }
     }
 
-    /// Records one attempt's outcome; see `AccountStore.recordDelivery`.
-    public func recordDelivery(_ outcome: DeliveryOutcome, messageID: UUID, owner: String, now: Date)
-        async throws -> Bool
-    {
-        try await recordDeliveries([DeliveryRecord(outcome, messageID: messageID, now: now)], owner: owner)[0]
-    }
-
     /// Records several outcomes at once; see `AccountStore.recordDeliveries`.
     ///
     /// One UPDATE for the whole batch, joined with the records passed as arrays and returning the
     /// ids it changed: a row whose lease was lost is simply not among them. A row named twice is
     /// updated by its first record only, as one UPDATE per record would have done.
     public func recordDeliveries(_ batch: [DeliveryRecord], owner: String) async throws -> [Bool] {
-        var seen = Set<UUID>()
-        let isFirst = batch.map { seen.insert($0.messageID).inserted }
-        let records = zip(batch, isFirst).filter(\.1).map(\.0)
+        let (records, isFirst) = batch.firstPerMessage
         guard !records.isEmpty else { return [] }
         let ids = records.map(\.messageID)
         let statuses = records.map(\.outcome.status.rawValue)

@@ -68,34 +68,22 @@ extension SQLiteAccountStore {
     /// Activates a pending, unexpired account whose nonce matches; see `AccountStore.activate`.
     public func activate(accountID: UUID, nonce: Data, now: Date) async throws -> ActivationResult {
         try await transaction { db in
-            guard var account = try Account.fetchOne(db, id: accountID) else { return .notFound }
-            guard PasswordHasher.constantTimeEquals(Array(account.nonce), Array(nonce)) else {
-                return .nonceMismatch
-            }
-            switch account.state {
-            case .active:
-                return .alreadyActive(account)
-            case .pending where account.isExpired(at: now):
-                return .expired
-            case .pending:
-                try db.execute(
-                    sql: """
-                        UPDATE account SET state = 'active', activated_at = ?, password_attempts = 0,
-                            password_attempts_reset_at = NULL
-                        WHERE id = ? AND state = 'pending'
-                        """,
-                    arguments: [SQLiteValue.millis(now), SQLiteValue.id(accountID)])
-                try Self.cancelUnsent(db, accountID: accountID, includingLeased: false)
-                // The other pending registrations of this address lose: one person, one account.
-                let others = try Account.fetchAll(
-                    db, where: "email_key = ? AND state = 'pending' AND id <> ? ORDER BY registered_at",
-                    [account.emailKey, SQLiteValue.id(accountID)])
-                for other in others { try Self.remove(db, accountID: other.id, now: now, reason: .replaced) }
-                account.state = .active
-                account.activatedAt = SQLiteValue.date(SQLiteValue.millis(now))
-                account.passwordAttempts = .unused
-                return .activated(account, replaced: others.map(\.id))
-            }
+            guard let account = try Account.fetchOne(db, id: accountID) else { return .notFound }
+            if let refusal = ActivationResult.refusal(activating: account, nonce: nonce, now: now) { return refusal }
+            try db.execute(
+                sql: """
+                    UPDATE account SET state = 'active', activated_at = ?, password_attempts = 0,
+                        password_attempts_reset_at = NULL
+                    WHERE id = ? AND state = 'pending'
+                    """,
+                arguments: [SQLiteValue.millis(now), SQLiteValue.id(accountID)])
+            try Self.cancelUnsent(db, accountID: accountID, includingLeased: false)
+            // The other pending registrations of this address lose: one person, one account.
+            let others = try Account.fetchAll(
+                db, where: "email_key = ? AND state = 'pending' AND id <> ? ORDER BY registered_at",
+                [account.emailKey, SQLiteValue.id(accountID)])
+            for other in others { try Self.remove(db, accountID: other.id, now: now, reason: .replaced) }
+            return .activated(account.activated(at: now), replaced: others.map(\.id))
         }
     }
 

@@ -79,22 +79,13 @@ extension SQLiteAccountStore {
         return claims
     }
 
-    /// Records one attempt's outcome; see `AccountStore.recordDelivery`.
-    public func recordDelivery(_ outcome: DeliveryOutcome, messageID: UUID, owner: String, now: Date)
-        async throws -> Bool
-    {
-        try await recordDeliveries([DeliveryRecord(outcome, messageID: messageID, now: now)], owner: owner)[0]
-    }
-
     /// Records several outcomes in one transaction; see `AccountStore.recordDeliveries`.
     ///
     /// One UPDATE for the whole batch, joined with its values and returning the ids it changed:
     /// a row whose lease was lost is simply not among them. A row named twice is updated by its
     /// first record only, as one UPDATE per record would have done.
     public func recordDeliveries(_ batch: [DeliveryRecord], owner: String) async throws -> [Bool] {
-        var seen = Set<UUID>()
-        let isFirst = batch.map { seen.insert($0.messageID).inserted }
-        let records = zip(batch, isFirst).filter(\.1).map(\.0)
+        let (records, isFirst) = batch.firstPerMessage
         guard !records.isEmpty else { return [] }
         return try await transaction { db in
             let padded = SQLiteValue.padded(records)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Debian's headless Chromium, run against the live test server: DOM dumps and screenshots.
 enum Chromium {
@@ -40,7 +41,7 @@ enum Chromium {
         let data = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Data, any Error>) in
             Thread.detachNewThread {
                 let data = output.fileHandleForReading.readDataToEndOfFile()
-                process.waitUntilExit()
+                _ = waitForExit(process)
                 continuation.resume(returning: data)
             }
         }

@@ -112,7 +112,7 @@ struct RegisterPageTests {
                 #expect(html.contains(text), "missing \(text)")
             }
             // Every field has a label and names its error text.
-            for (name, _) in RegistrationForm.fields {
+            for name in RegistrationForm.fields {
                 #expect(html.contains("<label for=\"\(name)\">"), "no label for \(name)")
                 #expect(html.contains("id=\"\(name)-error\""), "no error text for \(name)")
                 let input = try #require(html.range(of: "id=\"\(name)\" name=\"\(name)\""))

@@ -258,7 +258,5 @@ private func spawnAndWaitBlocking(_ executable: String, _ arguments: [String]) t
         guard errno == EINTR else { throw ServerError(description: "waitpid \(executable): errno \(errno)") }
     }
     let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
-    // WIFEXITED/WEXITSTATUS are macros Swift does not import.
-    let exitStatus: Int32 = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-    return (exitStatus, output)
+    return (exitStatus(waitStatus: status), output)
 }

@@ -141,15 +141,18 @@ public func waitForExit(_ process: Process) -> Int32 {
             zombieSince = since
             if ContinuousClock.now - since > .seconds(2) {
                 var status: Int32 = 0
-                if waitpid(pid, &status, WNOHANG) == pid {
-                    // WIFEXITED/WEXITSTATUS are macros Swift does not import.
-                    return status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-                }
+                if waitpid(pid, &status, WNOHANG) == pid { return exitStatus(waitStatus: status) }
             }
         }
         usleep(10_000)
     }
     return process.terminationStatus
+}
+
+/// A `waitpid` status as an exit status: the code, or 128 + the signal for a killed child.
+/// (WIFEXITED and WEXITSTATUS are macros Swift does not import.)
+func exitStatus(waitStatus status: Int32) -> Int32 {
+    status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
 }
 
 /// Whether `pid` has exited and waits to be reaped (state `Z` in `/proc/<pid>/stat`).

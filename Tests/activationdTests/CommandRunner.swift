@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Runs the built `activationd` binary as an operator would.
 struct CommandRunner {
@@ -51,8 +52,7 @@ struct CommandRunner {
         writer.start()
         let err = PipeCollector(stderr.fileHandleForReading)
         let out = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
+        return Result(status: waitForExit(process), stdout: String(decoding: out, as: UTF8.self),
                       stderr: String(decoding: err.data, as: UTF8.self))
     }
 }

@@ -165,7 +165,7 @@ final class DaemonHarness: @unchecked Sendable {
 
     /// Kills the daemon if it still runs and removes the directory.
     func cleanUp() {
-        if let process, process.isRunning { process.terminate(); process.waitUntilExit() }
+        if let process, process.isRunning { process.terminate(); _ = TestSupport.waitForExit(process) }
         close(notifySocket)
         if ownsDirectory { try? FileManager.default.removeItem(at: directory) }
     }

@@ -204,3 +204,22 @@ public struct StoreCounts: Sendable, Equatable {
         self.oldestUnsentAt = oldestUnsentAt
     }
 }
+
+extension AccountStore {
+    /// One outcome: `recordDeliveries` with a batch of one, the same effect for every store.
+    public func recordDelivery(_ outcome: DeliveryOutcome, messageID: UUID, owner: String, now: Date) async throws
+        -> Bool
+    {
+        try await recordDeliveries([DeliveryRecord(outcome, messageID: messageID, now: now)], owner: owner)[0]
+    }
+}
+
+extension Array where Element == DeliveryRecord {
+    /// The records a store writes for this batch — each row's first record only, as one write per
+    /// record would have done — and, per position, whether it is one of them.
+    public var firstPerMessage: (records: [DeliveryRecord], isFirst: [Bool]) {
+        var seen = Set<UUID>()
+        let isFirst = map { seen.insert($0.messageID).inserted }
+        return (zip(self, isFirst).filter(\.1).map(\.0), isFirst)
+    }
+}

@@ -69,10 +69,8 @@ struct ActivationController: Sendable {
             response = pages.current.response("already-active", ["publicURL": options.publicURL], status: status,
                                       lang: account?.locale ?? "en")
         case .expired:
-            response = pages.current.response("expired", [
-                "lifetimeDays": Int((options.activation.lifetime.timeInterval / 86_400).rounded()),
-                "registrationURL": options.registrationURL,
-            ], status: status)
+            // `lifetimeDays` comes with every page (SiteValues).
+            response = pages.current.response("expired", ["registrationURL": options.registrationURL], status: status)
         case .invalid, .gone, .replaced:
             response = pages.current.response("invalid", [
                 "gone": outcome.kind == .gone, "replaced": outcome.kind == .replaced,

@@ -1,3 +1,4 @@
+import ActivationCore
 import Crypto
 import Foundation
 import HTTPTypes
@@ -158,7 +159,7 @@ struct SiteValues: Sendable {
     /// From the server's options.
     init(_ options: HTTPOptions) {
         self.init(serviceName: options.serviceName, supportContact: options.supportContact,
-                  lifetimeDays: Int(options.activation.lifetime.components.seconds / 86_400))
+                  lifetimeDays: Int((options.activation.lifetime.timeInterval / 86_400).rounded()))
     }
 
     /// The template values.

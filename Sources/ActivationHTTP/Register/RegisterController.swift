@@ -55,8 +55,9 @@ struct RegisterController: Sendable {
             var response = pages.current.emptyRegisterForm(token: challenge.token, svg: challenge.svg,
                                                            lang: lang(of: request))
             keepFormCookie(request, &response)
-            // Not no-store: Back must show this very form (and its token) again, so that sending it
-            // again makes the same registration. It holds nothing of the person's.
+            // Not no-store, so that a back/forward cache may keep this form (and its token); when a
+            // browser loads it afresh instead, the form cookie keeps the registration id the same.
+            // It holds nothing of the person's.
             response.headers[.cacheControl] = "private, no-cache"
             return response
         }
@@ -215,8 +216,11 @@ enum FormCookie {
 
     /// A new random value: 16 bytes from the CSPRNG, base64url.
     static func make() -> String {
+        // Two draws of 64 bits: each draw from the system generator is a getrandom call.
         var generator = SystemRandomNumberGenerator()
-        return Base64URL.encode((0..<16).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
+        var bytes: [UInt8] = []
+        for _ in 0..<2 { withUnsafeBytes(of: generator.next() as UInt64) { bytes.append(contentsOf: $0) } }
+        return Base64URL.encode(bytes)
     }
 
     /// The `Set-Cookie` value.

@@ -20,12 +20,11 @@ struct RegistrationForm: Decodable, Sendable {
     /// `create` (the submit button) or `refresh` (the characters' Refresh button without script).
     var action: String?
 
-    /// The fields a person types, in the seed's order, with what the page keeps when it shows
-    /// the form again: everything but the two passwords and the characters.
-    static let fields: [(name: String, kept: Bool)] = [
-        ("username", true), ("firstName", true), ("lastName", true), ("email", true), ("confirmEmail", true),
-        ("password", false), ("confirmPassword", false), ("passwordPhrase", true), ("challengeAnswer", false),
-        ("acceptedConditions", true),
+    /// The fields a person fills in, in the seed's order (what the page keeps of each when it
+    /// shows the form again is `keptValue`'s).
+    static let fields = [
+        "username", "firstName", "lastName", "email", "confirmEmail", "password", "confirmPassword", "passwordPhrase",
+        "challengeAnswer", "acceptedConditions",
     ]
 
     /// Whether the person asked for new characters rather than to create the account.
@@ -97,7 +96,7 @@ struct RegistrationFormPage {
     func values(token: String, svg: String) -> [String: Any] {
         var values: [String: Any] = [:]
         var summary: [[String: String]] = []
-        for (name, _) in RegistrationForm.fields {
+        for name in RegistrationForm.fields {
             let messages = problems[name] ?? []
             values[name] = ["name": name, "value": form?.keptValue(name) ?? "", "errors": messages,
                             "invalid": !messages.isEmpty, "checked": form?.keptValue(name) == "yes"] as [String: Any]
