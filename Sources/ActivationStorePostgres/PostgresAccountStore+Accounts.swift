@@ -21,7 +21,7 @@ extension PostgresAccountStore {
         -> RegistrationResult
     {
         let digest = registration.contentDigest
-        return try await transaction { connection in
+        return try await transaction { [self] connection in
             try await connection.query("""
                 SELECT pg_advisory_xact_lock(\(Self.usernameLockClass), hashtext(\(registration.usernameKey))),
                        pg_advisory_xact_lock(\(Self.emailLockClass), hashtext(\(registration.emailKey)))
@@ -110,7 +110,7 @@ extension PostgresAccountStore {
     /// here) or runs after (and finds the address taken). Of concurrent activations of one account
     /// the first holds the row; the others then read it active.
     public func activate(accountID: UUID, nonce: Data, now: Date) async throws -> ActivationResult {
-        try await transaction { connection in
+        try await transaction { [self] connection in
             let locked = try await connection.rows("""
                 SELECT pg_advisory_xact_lock(\(Self.emailLockClass), hashtext(email_key)) FROM account
                 WHERE id = \(accountID)

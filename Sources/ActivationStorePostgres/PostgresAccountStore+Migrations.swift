@@ -114,7 +114,7 @@ extension PostgresAccountStore {
     }
 
     func migrate(_ migrations: [Migration]) async throws {
-        try await transaction { connection in
+        try await transaction(bounded: false) { [self] connection in
             try await connection.query("SELECT pg_advisory_xact_lock(\(Self.migrationLock))", logger: logger)
             try await connection.query("""
                 CREATE TABLE IF NOT EXISTS activationd_migrations (

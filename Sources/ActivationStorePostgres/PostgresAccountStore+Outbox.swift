@@ -9,7 +9,7 @@ extension PostgresAccountStore {
     /// happened before (nothing is queued) or waits and then cancels the new row with the others.
     public func enqueue(_ kind: MailKind, accountID: UUID, now: Date) async throws -> OutboxMessage? {
         let message = OutboxMessage.queued(kind, for: accountID, now: now)
-        return try await transaction { connection in
+        return try await transaction { [self] connection in
             guard try await !connection.rows("SELECT 1 FROM account WHERE id = \(accountID) FOR UPDATE", logger)
                 .isEmpty
             else { return nil }

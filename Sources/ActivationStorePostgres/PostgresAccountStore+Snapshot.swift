@@ -49,7 +49,7 @@ extension PostgresAccountStore {
 
     /// Writes a snapshot into this empty store in one transaction; see `AccountStore.restore`.
     public func restore(_ snapshot: StoreSnapshot) async throws {
-        try await transaction { connection in
+        try await transaction(bounded: false) { [self] connection in
             // No other writer while the emptiness check and the copy run.
             try await connection.query(
                 "LOCK TABLE account, outbox, registration, removed_account, used_challenge IN EXCLUSIVE MODE",

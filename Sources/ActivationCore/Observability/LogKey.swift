@@ -63,6 +63,8 @@ public enum EventName {
     public static let courierStopped = "courier.stopped"
     /// The courier could not reach the store.
     public static let courierStoreError = "courier.store_error"
+    /// Rows leased to this courier by a claim whose answer was lost were made due again.
+    public static let courierLeasesReleased = "courier.leases_released"
     /// A claimed mail waited so long for a free connection that its lease could run out during
     /// the send; it was not sent, and is due again when the lease ends.
     public static let courierLeaseShort = "courier.lease_short"

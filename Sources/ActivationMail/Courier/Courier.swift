@@ -88,12 +88,24 @@ public struct Courier: Service {
         // second, however short the poll interval, so that a busy courier does not spend its
         // time counting.
         let gaugeInterval = max(options.pollInterval, Self.minimalGaugeInterval)
+        var leasesInDoubt = false
         while await window.waitForRoom() {
+            if leasesInDoubt {
+                leasesInDoubt = !(await releaseLostLeases())
+                if leasesInDoubt {
+                    try? await cancelWhenGracefulShutdown { try await clock.sleep(for: options.pollInterval) }
+                    continue
+                }
+            }
             if lastGauges.map({ $0.duration(to: .now) >= gaugeInterval }) ?? true {
                 await refreshGauges()
                 lastGauges = .now
             }
-            let claims = await claim(limit: window.room)
+            guard let claims = await claim(limit: window.room) else {
+                leasesInDoubt = true
+                try? await cancelWhenGracefulShutdown { try await clock.sleep(for: options.pollInterval) }
+                continue
+            }
             if claims.isEmpty {
                 try? await cancelWhenGracefulShutdown { try await clock.sleep(for: options.pollInterval) }
                 continue
@@ -113,16 +125,35 @@ public struct Courier: Service {
     /// The shortest time between two refreshes of the queue gauges.
     static let minimalGaugeInterval: Duration = .seconds(1)
 
-    /// Claims due rows; a store error is logged and treated as "nothing due" so that a busy or
-    /// briefly unreachable database slows the courier down instead of stopping the daemon.
-    private func claim(limit: Int) async -> [OutboxClaim] {
+    /// Claims due rows; nil after a store error, which is logged, so that a busy or briefly
+    /// unreachable database slows the courier down instead of stopping the daemon.
+    private func claim(limit: Int) async -> [OutboxClaim]? {
         do {
             return try await store.claimOutbox(owner: owner, limit: limit, lease: options.lease, now: now())
         } catch {
             logger.error("cannot claim outbox rows", metadata: [
                 LogKey.event: "\(EventName.courierStoreError)", LogKey.error: "\(error)",
             ])
-            return []
+            return nil
+        }
+    }
+
+    /// After a failed claim: the claim may have committed with its answer lost (the connection
+    /// dropped after COMMIT), leaving rows leased to this courier that nobody sends until the
+    /// lease runs out (minutes). Once every send in flight has finished and been recorded, any
+    /// row still leased to this courier is such a row, and goes back to the queue. True once done.
+    private func releaseLostLeases() async -> Bool {
+        await window.waitUntilEmpty()
+        do {
+            let released = try await store.releaseLeases(owner: owner)
+            if released > 0 {
+                logger.notice("rows leased by a lost claim are due again", metadata: [
+                    LogKey.event: "\(EventName.courierLeasesReleased)", LogKey.count: "\(released)",
+                ])
+            }
+            return true
+        } catch {
+            return false
         }
     }
 
