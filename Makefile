@@ -5,7 +5,7 @@ export PATH := /opt/swift/usr/bin:$(PATH)
 SWIFT ?= swift
 BIN := .build/debug/activationd
 
-.PHONY: run test build bootstrap bench clean bench-intake bench-http bench-courier bench-daemon chaos
+.PHONY: run test build bootstrap bench clean bench-intake bench-http bench-courier bench-daemon bench-store chaos
 
 ## run: install what is missing, build, and start activationd with a local mail catcher (var/)
 run:
@@ -59,6 +59,13 @@ bench-courier:
 	@scripts/bootstrap.sh test
 	$(SWIFT) build -c release --product courier-bench
 	scripts/bench-courier.sh
+
+## bench-store: SQLite against PostgreSQL (one and two hosts): courier drain, intake, pgbench ceiling
+bench-store:
+	@scripts/bootstrap.sh test
+	$(SWIFT) build -c release --product courier-bench
+	$(SWIFT) build -c release --product intake-bench
+	scripts/bench-store.sh
 
 ## bench-daemon: start to READY with a warm store, RSS idle and after 10,000 and 20,000 mails
 bench-daemon:

@@ -180,6 +180,7 @@ let package = Package(
                 "ActivationDaemon",
                 "ActivationMail",
                 "ActivationStoreSQLite",
+                "ActivationStorePostgres",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/courier-bench",
@@ -189,7 +190,7 @@ let package = Package(
         .executableTarget(
             name: "intake-bench",
             dependencies: [
-                "ActivationSpool", "ActivationStoreSQLite",
+                "ActivationSpool", "ActivationStoreSQLite", "ActivationStorePostgres",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/intake-bench",

@@ -1,7 +1,6 @@
 import ActivationCore
 import ActivationDaemon
 import ActivationMail
-import ActivationStoreSQLite
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -28,9 +27,17 @@ enum CourierDrain {
         }
         let window = ProcessInfo.processInfo.environment["WINDOW"].flatMap { Int($0) }
             ?? CourierOptions.window(connections: connections)
-        let courier = Courier(store: store, transport: transport, factory: Bench.factory,
-                              options: CourierOptions(pollInterval: .milliseconds(20), window: window), logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [courier], logger: Logger(label: "group") { _ in
+        // HOSTS couriers, each with its own store client (a pool of its own) and lease owner, as
+        // hosts have; with SQLite they share the one store.
+        var couriers: [Courier] = []
+        for host in 0..<BenchStore.hosts {
+            let hostStore = host == 0 || BenchStore.postgres == nil
+                ? store : try await BenchStore.open(sqlitePath: directory.appendingPathComponent("bench.sqlite").path)
+            couriers.append(Courier(store: hostStore, transport: transport, factory: Bench.factory,
+                                    options: CourierOptions(pollInterval: .milliseconds(20), window: window),
+                                    logger: logger))
+        }
+        let group = ServiceGroup(configuration: .init(services: couriers, logger: Logger(label: "group") { _ in
             SwiftLogNoOpLogHandler()
         }))
         var rss = [Bench.residentKiB()]
@@ -57,7 +64,8 @@ enum CourierDrain {
         await transport.shutdown()
         let delivered = try await store.counts().outbox[.sent] ?? 0
         let seconds = Bench.seconds(elapsed)
-        return "{\"mode\":\"courier\",\"connections\":\(connections),\"messages\":\(messages),\"sent\":\(delivered),"
+        return "{\"mode\":\"courier\",\"store\":\"\(BenchStore.postgres == nil ? "sqlite" : "postgres")\","
+            + "\"hosts\":\(BenchStore.hosts),\"connections\":\(connections),\"messages\":\(messages),\"sent\":\(delivered),"
             + "\"window\":\(window),\"seconds\":\(Bench.format(seconds, 3)),"
             + "\"rate\":\(Bench.format(Double(messages) / seconds, 0)),"
             + "\"cpu_us_per_mail\":\(Bench.format(cpuUsed / Double(messages))),\"message_bytes\":\(messageBytes),"

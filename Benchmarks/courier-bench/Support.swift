@@ -1,6 +1,5 @@
 import ActivationCore
 import ActivationMail
-import ActivationStoreSQLite
 import Foundation
 import Dispatch
 import Glibc
@@ -32,17 +31,25 @@ enum Bench {
         return try factory.mail(for: .queued(.activation, for: account.id, now: now), account: account, now: now)
     }
 
-    /// A fresh SQLite store in a temporary directory with `count` pending accounts, each with its
-    /// activation mail queued; the directory is removed by `removeStore`.
-    static func store(accounts count: Int) async throws -> (SQLiteAccountStore, URL) {
+    /// A fresh store (SQLite in a temporary directory, or the PostgreSQL database of `STORE_PG`)
+    /// with `count` pending accounts, each with its activation mail queued; the caller removes
+    /// the directory.
+    static func store(accounts count: Int) async throws -> (any AccountStore, URL) {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("courier-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let store = try SQLiteAccountStore(path: directory.appendingPathComponent("bench.sqlite").path)
-        try await store.migrate()
+        let store = try await BenchStore.open(sqlitePath: directory.appendingPathComponent("bench.sqlite").path)
         let now = Date()
-        for index in 0..<count {
-            let (registration, account) = account(index, now: now)
-            _ = try await store.register(registration, as: account, now: now)
+        // Registered from 8 tasks at once: PostgreSQL commits one round trip at a time per connection.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for lane in 0..<8 {
+                group.addTask {
+                    for index in stride(from: lane, to: count, by: 8) {
+                        let (registration, account) = account(index, now: now)
+                        _ = try await store.register(registration, as: account, now: now)
+                    }
+                }
+            }
+            try await group.waitForAll()
         }
         // For `perf record -p` of the measured phase only: the setup is done.
         if let marker = ProcessInfo.processInfo.environment["READY_MARKER"] {

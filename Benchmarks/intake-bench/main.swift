@@ -9,7 +9,6 @@
 // that record, which comes after its commit and unlink), and one in-process scrypt hash time.
 import ActivationCore
 import ActivationSpool
-import ActivationStoreSQLite
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -53,30 +52,33 @@ func record(_ id: UUID, _ index: Int) -> Data {
     return try! JSONSerialization.data(withJSONObject: fields)
 }
 
-/// Runs an intake on a fresh spool and store while `body` runs.
-func withIntake(logN: Int, _ body: (SpoolDirectory, Probe) async throws -> Void,
-                before: (SpoolDirectory) throws -> Void = { _ in }) async throws {
+/// Runs an intake on a fresh spool and store while `body` runs; with `HOSTS=n` (and `STORE_PG`),
+/// n intakes, each with a spool and a store client of its own, on one database.
+func withIntake(logN: Int, _ body: ([SpoolDirectory], Probe) async throws -> Void,
+                before: ([SpoolDirectory]) throws -> Void = { _ in }) async throws {
     let root = FileManager.default.temporaryDirectory.appendingPathComponent("intake-bench-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: root) }
-    let spool = SpoolDirectory(root.appendingPathComponent("spool").path)
-    try spool.create()
-    try before(spool)
-    let store = try SQLiteAccountStore(path: root.appendingPathComponent("store.sqlite").path)
-    try await store.migrate()
+    let hosts = BenchStore.postgres == nil ? 1 : max(1, BenchStore.hosts)
+    let spools = (0..<hosts).map { SpoolDirectory(root.appendingPathComponent("spool\($0)").path) }
+    for spool in spools { try spool.create() }
+    try before(spools)
     let probe = Probe()
     let logger = Logger(label: "bench") { _ in ProbeHandler(probe: probe) }
-    let intake = IntakeService(
-        options: IntakeOptions(directory: spool.root, passwordHash: ScryptParameters(logN: logN, r: 8, p: 1)),
-        store: store, logger: logger, clock: ContinuousClock())
-    let group = ServiceGroup(configuration: .init(services: [intake], logger: logger))
+    var services: [any Service] = []
+    for spool in spools {
+        let store = try await BenchStore.open(sqlitePath: root.appendingPathComponent("store.sqlite").path)
+        services.append(IntakeService(
+            options: IntakeOptions(directory: spool.root, passwordHash: ScryptParameters(logN: logN, r: 8, p: 1)),
+            store: store, logger: logger, clock: ContinuousClock()))
+    }
+    let group = ServiceGroup(configuration: .init(services: services, logger: logger))
     try await withThrowingTaskGroup(of: Void.self) { tasks in
         tasks.addTask { try await group.run() }
-        try await body(spool, probe)
+        try await body(spools, probe)
         await group.triggerGracefulShutdown()
         try await tasks.waitForAll()
     }
-    try store.close()
 }
 
 let arguments = CommandLine.arguments
@@ -94,15 +96,16 @@ if records > 0 {
         while probe.count < records { try await Task.sleep(for: .milliseconds(2)) }
         let last = probe.accepted.withLock { $0.values.max()! }
         throughput = Double(records) / (last - start).seconds
-    }, before: { spool in
-        for index in 0..<records { try SpoolWriter.write(record(UUID(), index), to: spool) }
+    }, before: { spools in
+        for index in 0..<records { try SpoolWriter.write(record(UUID(), index), to: spools[index % spools.count]) }
     })
 }
 
 // Latency: single drops into an idle intake.
 var latencies: [Double] = []
 if drops > 0 {
-    try await withIntake(logN: logN) { spool, probe in
+    try await withIntake(logN: logN) { spools, probe in
+        let spool = spools[0]
         try await Task.sleep(for: .milliseconds(200))
         for index in 0..<drops {
             let id = UUID()
