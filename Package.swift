@@ -238,7 +238,7 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "ActivationDaemonTests", dependencies: ["ActivationDaemon", "ActivationCore", "ActivationStoreSQLite", "AccountStoreContract", .product(name: "Logging", package: "swift-log")], swiftSettings: strictSettings),
+        .testTarget(name: "ActivationDaemonTests", dependencies: ["ActivationDaemon", "ActivationCore", "ActivationMail", "ActivationStoreSQLite", "AccountStoreContract", .product(name: "Logging", package: "swift-log")], swiftSettings: strictSettings),
         .testTarget(
             name: "ActivationSpoolTests",
             dependencies: [
