@@ -62,7 +62,7 @@ struct PostfixDeliveryTests {
 
             let results = try await DKIMVerifier.verify(messageFile: file, recordsFile: daemonBox.path("records.zone"))
             #expect(results.map(\.a) == ["rsa-sha256", "ed25519-sha256"], "\(results)")
-            #expect(results.allSatisfy(\.ok), "\(results)")
+            #expect(results.allSatisfy { $0.ok }, "\(results)")
 
             let link = try #require(DaemonFlowTests.link(in: message), "the delivered mail carries the link")
             let landing = try await DaemonFlowTests.request(link)

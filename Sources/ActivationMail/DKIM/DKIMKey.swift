@@ -1,6 +1,6 @@
-public import Crypto
-public import CryptoExtras
-public import Foundation
+import Crypto
+import CryptoExtras
+import Foundation
 
 /// One DKIM private key with the domain and selector it signs for (RFC 6376 `d=` and `s=`).
 ///
