@@ -12,17 +12,7 @@ bench=.build/release/courier-bench
 [[ -x $bench ]] || { echo "build first: swift build -c release --product courier-bench" >&2; exit 69; }
 sink=
 trap '[[ -n $sink ]] && kill $sink 2>/dev/null' EXIT
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-start_sink() {
-  port=$(free_port)
-  /usr/sbin/smtp-sink -u postfix 127.0.0.1:"$port" 256 >/dev/null 2>&1 &
-  sink=$!
-  for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null && return; sleep 0.05; done
-  echo "smtp-sink did not start" >&2; exit 70
-}
-stop_sink() { kill "$sink"; wait "$sink" 2>/dev/null || true; sink=; }
-field() { /usr/bin/python3 -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$1" "$2"; }
-ratio() { /usr/bin/python3 -c "print(round($1 / $2, 2))"; }
+source "$(dirname "$0")/bench-sink.sh"
 # sign/s from `openssl speed` output: the "sign/s" column of the rsa 2048 line, or of the Ed25519 line.
 openssl_rsa() { openssl speed -seconds 3 "$@" rsa2048 2>/dev/null | awk '/^rsa 2048 bits/ && NF>=6 {print $(NF-1); exit}'; }
 openssl_ed() { openssl speed -seconds 3 "$@" ed25519 2>/dev/null | awk '/Ed25519/ && $NF ~ /^[0-9.]+$/ {print $(NF-1); exit}'; }
