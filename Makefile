@@ -67,6 +67,13 @@ bench-store:
 	$(SWIFT) build -c release --product intake-bench
 	scripts/bench-store.sh
 
+## bench-dkim: the courier with RSA-2048, Ed25519 and both DKIM signatures, against openssl speed
+.PHONY: bench-dkim
+bench-dkim:
+	@scripts/bootstrap.sh test
+	$(SWIFT) build -c release --product courier-bench
+	scripts/bench-dkim.sh
+
 ## bench-daemon: start to READY with a warm store, RSS idle and after 10,000 and 20,000 mails
 bench-daemon:
 	@scripts/bootstrap.sh test

@@ -111,6 +111,8 @@ let package = Package(
             dependencies: [
                 "ActivationCore",
                 "CCurl",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -237,7 +239,7 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "ActivationDaemonTests", dependencies: ["ActivationDaemon", "ActivationCore", "ActivationStoreSQLite", "AccountStoreContract", .product(name: "Logging", package: "swift-log")], swiftSettings: strictSettings),
+        .testTarget(name: "ActivationDaemonTests", dependencies: ["ActivationDaemon", "ActivationCore", "ActivationMail", "ActivationStoreSQLite", "AccountStoreContract", .product(name: "Logging", package: "swift-log")], swiftSettings: strictSettings),
         .testTarget(
             name: "ActivationSpoolTests",
             dependencies: [

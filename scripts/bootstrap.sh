@@ -2,13 +2,14 @@
 # Installs the Debian packages activationd needs, only those missing; quiet when all are there.
 #   scripts/bootstrap.sh build   what building needs (libcurl and SQLite headers)
 #   scripts/bootstrap.sh test    that plus the test peers (Python for interop checks, Postfix's
-#                                smtp-sink/smtp-source, aiosmtpd and openssl for the courier,
+#                                smtp-sink/smtp-source and whole test instances, aiosmtpd and
+#                                openssl for the courier, dkimpy (python3-dkim) for DKIM,
 #                                PostgreSQL's server binaries for the throwaway test cluster, …)
 #   scripts/bootstrap.sh run     that plus the local mail catcher of `make run`
 set -euo pipefail
 
 build_packages=(pkg-config libcurl4-openssl-dev libsqlite3-dev)
-test_packages=(python3 systemd chromium wrk curl postfix python3-aiosmtpd openssl postgresql)
+test_packages=(python3 systemd chromium wrk curl postfix python3-aiosmtpd python3-dkim openssl postgresql)
 run_packages=(python3-aiosmtpd)
 
 case "${1:-build}" in
@@ -55,11 +56,13 @@ echo "postfix postfix/main_mailer_type select No configuration" | "${sudo[@]}" d
 # policy-rc.d, which also keeps invoke-rc.d quiet where PID 1 is not systemd.
 policy=/usr/sbin/policy-rc.d
 made_policy=
-if [[ " ${missing[*]} " == *" postgresql "* ]]; then
-  if [[ ! -e /etc/postgresql-common/createcluster.conf ]]; then
-    "${sudo[@]}" mkdir -p /etc/postgresql-common
-    echo "create_main_cluster = false" | "${sudo[@]}" tee /etc/postgresql-common/createcluster.conf >/dev/null
-  fi
+if [[ " ${missing[*]} " == *" postgresql "* ]] && [[ ! -e /etc/postgresql-common/createcluster.conf ]]; then
+  "${sudo[@]}" mkdir -p /etc/postgresql-common
+  echo "create_main_cluster = false" | "${sudo[@]}" tee /etc/postgresql-common/createcluster.conf >/dev/null
+fi
+# Postfix too is installed for its programs only (smtp-sink, and the tests' own instances run from
+# a temporary directory by scripts/postfix-instance.sh): no system MTA is configured or started.
+if [[ " ${missing[*]} " == *" postgresql "* || " ${missing[*]} " == *" postfix "* ]]; then
   if [[ ! -e $policy ]]; then
     printf '#!/bin/sh\nexit 101\n' | "${sudo[@]}" tee "$policy" >/dev/null
     "${sudo[@]}" chmod 755 "$policy"

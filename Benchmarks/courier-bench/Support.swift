@@ -9,7 +9,21 @@ enum Bench {
     static let factory: MailFactory = {
         let keys = try! KeyRing(keys: [SigningKey(id: "bench", secret: Array(repeating: 9, count: 32))!])
         return MailFactory(sender: try! Mailbox(parsing: "Accounts <no-reply@example.org>"), templates: try! MailTemplates(),
-                           keys: keys, publicURL: "https://accounts.example.org")
+                           keys: keys, publicURL: "https://accounts.example.org", dkim: dkim)
+    }()
+
+    /// `DKIM=rsa|ed25519|both` in the environment: the mail is DKIM-signed with fresh keys
+    /// (RSA 2048 bits, Ed25519), as the daemon signs it; unset or `none`: unsigned.
+    static let dkim: DKIMSigner = {
+        let mode = ProcessInfo.processInfo.environment["DKIM"] ?? "none"
+        var keys: [DKIMKey] = []
+        if mode == "rsa" || mode == "both" {
+            keys.append(try! DKIMKey.generate(.rsaSHA256, domain: "example.org", selector: "bench"))
+        }
+        if mode == "ed25519" || mode == "both" {
+            keys.append(try! DKIMKey.generate(.ed25519SHA256, domain: "example.org", selector: "bench-ed"))
+        }
+        return DKIMSigner(keys: keys)
     }()
 
     /// The registration and pending account of person `index`.

@@ -9,7 +9,8 @@
 //   courier-bench store MESSAGES [BATCH]             claims and records alone, in batches of BATCH
 //
 // Environment: WINDOW overrides the courier's window; READY_MARKER names a file created when the
-// setup is done (to start `perf record -p` on the measured phase only).
+// setup is done (to start `perf record -p` on the measured phase only); DKIM=rsa|ed25519|both
+// signs every mail (scripts/bench-dkim.sh).
 import ActivationCore
 import ActivationDaemon
 import ActivationMail

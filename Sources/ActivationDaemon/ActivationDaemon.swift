@@ -22,6 +22,8 @@ public enum ExitStatus: Int32, Sendable {
     case unavailable = 69
     /// EX_IOERR: an error while doing I/O.
     case ioError = 74
+    /// EX_CANTCREAT: an output file cannot be created (or exists and must not be overwritten).
+    case cantCreate = 73
     /// EX_TEMPFAIL: try again later (the relay answered 4xx or could not be reached).
     case temporaryFailure = 75
     /// EX_CONFIG: the configuration is wrong.

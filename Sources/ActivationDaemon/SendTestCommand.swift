@@ -20,16 +20,20 @@ public enum SendTestCommand {
     /// Sends the test mail to `address` and writes one line to `output`: `sent: <reply>`,
     /// `deferred: <reply>` or `failed: <reply>`. Returns 0 when sent, 65 for a bad address, 75
     /// (EX_TEMPFAIL) for a temporary failure, 69 (EX_UNAVAILABLE) for a permanent one.
+    /// The mail is DKIM-signed with `dkim`'s keys, as the courier signs (one signature, in a
+    /// command, may take a millisecond of the cooperative pool).
     public static func run(to address: String, from sender: Mailbox, transport: any SMTPTransport,
-                           now: Date = Date(), output: (String) -> Void) async -> Int32 {
+                           dkim: DKIMSigner = DKIMSigner(keys: []), now: Date = Date(),
+                           output: (String) -> Void) async -> Int32 {
         let composer = MessageComposer(sender: sender)
         let id = UUID()
         let message: [UInt8]
         let envelope: SMTPEnvelope
         do {
             let recipient = try Mailbox(displayName: "", address: address)
-            message = try composer.compose(id: id, to: recipient, content: content(relay: transport.relay, now: now),
-                                           date: now)
+            message = try dkim.sign(
+                composer.compose(id: id, to: recipient, content: content(relay: transport.relay, now: now), date: now),
+                at: now)
             envelope = try SMTPEnvelope(sender: sender.address, recipients: [address])
         } catch {
             output("failed: \(error.description)")

@@ -1,15 +1,17 @@
 import ActivationDaemon
 import ArgumentParser
+import Foundation
 
 struct KeysSubcommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keys",
-        abstract: "Manage the activation-link signing keys.",
+        abstract: "Manage the activation-link signing keys and the DKIM keys.",
         discussion: """
             Example:
               activationd keys generate
+              activationd keys dkim --domain example.org --selector mail2026 --out /etc/activationd/dkim.key
             """,
-        subcommands: [Generate.self]
+        subcommands: [Generate.self, DKIM.self]
     )
 
     struct Generate: ParsableCommand {
@@ -27,6 +29,40 @@ struct KeysSubcommand: ParsableCommand {
 
         func run() {
             print(KeysCommand.generateLine())
+        }
+    }
+
+    struct DKIM: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "dkim",
+            abstract: "Write a new DKIM private key (PEM, mode 0600) and print the DNS TXT record to publish.",
+            discussion: """
+                The file is never overwritten. The record is printed as a zone-file line, its text \
+                split in strings of at most 255 bytes. RSA keys have 2048 bits; Ed25519 keys \
+                (RFC 8463) are for a second signature beside RSA (dkim.ed25519_private_key_file).
+
+                Example:
+                  activationd keys dkim --domain example.org --selector mail2026 --out /etc/activationd/dkim.key
+                """
+        )
+
+        @Option(help: "The signing domain (d=), normally the domain of smtp.from.")
+        var domain: String
+
+        @Option(help: "The selector (s=): the record is <selector>._domainkey.<domain>.")
+        var selector: String
+
+        @Option(help: "rsa (2048 bits) or ed25519.")
+        var algorithm: String = "rsa"
+
+        @Option(help: "Where to write the private key; must not exist.")
+        var out: String
+
+        func run() throws {
+            let outcome = KeysCommand.generateDKIM(domain: domain, selector: selector, algorithm: algorithm, path: out)
+            if !outcome.output.isEmpty { print(outcome.output) }
+            if let error = outcome.error { FileHandle.standardError.write(Data("activationd: \(error)\n".utf8)) }
+            if outcome.status != .ok { throw ExitCode(outcome.status.rawValue) }
         }
     }
 }

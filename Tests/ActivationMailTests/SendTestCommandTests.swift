@@ -25,4 +25,25 @@ struct SendTestCommandTests {
         #expect(refused == 69 && out[1].hasPrefix("failed: 5"), "\(out)")
         #expect(bad == 65 && out[2].hasPrefix("failed: mail refused"), "\(out)")
     }
+
+    @Test("signs the test mail with the DKIM keys, as the courier does, and dkimpy verifies it")
+    func signedTestMail() async throws {
+        let directory = try TemporaryDirectory()
+        let port = try freePort()
+        let sink = try ServerProcess.smtpSink(port: port, options: ["-d", directory.path("%H%M%S.")],
+                                              directory: directory)
+        defer { sink.stop() }
+        let transport = try CurlSMTPTransport(options: SMTPOptions(url: "smtp://127.0.0.1:\(port)", connections: 1))
+        let keys = DKIMTests.keys
+        let status = await SendTestCommand.run(to: "ops@example.net", from: MailFixtures.sender, transport: transport,
+                                               dkim: DKIMSigner(keys: [keys.rsa, keys.ed25519])) { _ in }
+        await transport.shutdown()
+        #expect(status == 0)
+        let dumped = try #require(dumpedMessages(in: directory.url.path).first)
+        // smtp-sink's dump starts with its own envelope lines; the message begins at the signature.
+        let message = try #require(dumped.range(of: "DKIM-Signature: ")).lowerBound
+        let results = try await DKIMVerifier.verify(Array(dumped[message...].utf8), recordsFile: keys.records,
+                                                    in: directory)
+        #expect(results.count == 2 && results.allSatisfy { $0.ok }, "\(results)")
+    }
 }

@@ -56,7 +56,8 @@ extension OperatorCommands {
             return CommandOutcome(status: .config, error: "configuration: smtp: \(error)")
         }
         var lines: [String] = []
-        let status = await SendTestCommand.run(to: address, from: sender, transport: transport) { lines.append($0) }
+        let status = await SendTestCommand.run(to: address, from: sender, transport: transport,
+                                                dkim: DKIMSigner(keys: configuration.dkim)) { lines.append($0) }
         await transport.shutdown()
         return CommandOutcome(output: lines.joined(separator: "\n"), status: ExitStatus(rawValue: status) ?? .software)
     }

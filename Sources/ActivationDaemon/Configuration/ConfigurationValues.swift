@@ -114,9 +114,7 @@ struct ConfigurationValues {
         } catch {
             throw ConfigurationError(key: "keys.file", problem: "\(keysPath): unreadable")
         }
-        if !text("dkim.domain").isEmpty || !text("dkim.private_key_file").isEmpty {
-            throw ConfigurationError(key: "dkim.domain", problem: "DKIM signing is not supported by this version; leave dkim.* empty")
-        }
+        let dkim = try dkimKeys(environment: environment)
         let caFile = text("smtp.ca_file")
         if !caFile.isEmpty, !FileManager.default.isReadableFile(atPath: caFile) {
             throw ConfigurationError(key: "smtp.ca_file", problem: "cannot read \(caFile)")
@@ -154,6 +152,7 @@ struct ConfigurationValues {
             sweeperInterval: try duration("sweeper.interval"),
             log: .init(format: try choice("log.format"), level: try choice("log.level")),
             templatesDirectory: templates.isEmpty ? nil : templates)
+        configuration.dkim = dkim
         configuration.http.registrationPage = try choice("http.registration_page") == "true"
         configuration.http.registerRate = try rate("http.register_rate")
         configuration.serviceName = try Self.serviceName(text("service.name"))

@@ -40,6 +40,8 @@ public struct DaemonConfiguration: Sendable {
     public var serviceName = "Accounts"
     /// `service.support_contact`: an email address or URL the registration page names; empty for none.
     public var supportContact = ""
+    /// The DKIM keys (`dkim.*`), loaded once; each signs every mail. Empty: mail goes unsigned.
+    public var dkim: [DKIMKey] = []
 
     /// `http.*`.
     public struct HTTP: Sendable {
@@ -171,6 +173,8 @@ extension DaemonConfiguration {
         }
         return "store \(storeText), spool \(spool.directory), relay \(smtp.url.host ?? "?"), "
             + "\(keys.keys.count) signing key(s) from \(keysFile), listening on \(http.host):\(http.port)"
+            + (dkim.isEmpty ? "" : ", DKIM " + dkim.map { "\($0.algorithm.rawValue) s=\($0.selector)" }.joined(separator: " + ")
+                + " d=\(dkim[0].domain)")
     }
 }
 
@@ -237,6 +241,7 @@ extension DaemonConfiguration {
     /// What the courier renders mail with: sender, templates, signing keys, public URL.
     public func mailFactory() throws(MailError) -> MailFactory {
         MailFactory(sender: try Mailbox(parsing: smtp.from), templates: try MailTemplates(directory: templatesDirectory),
-                    keys: keys, publicURL: publicURL.absoluteString, serviceName: serviceName)
+                    keys: keys, publicURL: publicURL.absoluteString, serviceName: serviceName,
+                    dkim: DKIMSigner(keys: dkim))
     }
 }

@@ -14,15 +14,19 @@ public struct MailFactory: Sendable {
     public let publicURL: String
     /// `service.name`, for the templates' `{{serviceName}}`.
     public let serviceName: String
+    /// Signs each composed message with the `dkim.*` keys; no keys, no signature.
+    public let dkim: DKIMSigner
 
     /// Creates a factory.
     ///
     /// - Parameters:
     ///   - sender: the From mailbox and envelope sender (`smtp.from`).
     ///   - publicURL: `public_url`; links are `<public_url>/activate?token=…`.
+    ///   - dkim: the DKIM signer, applied after composition (`dkim.*`).
     public init(sender: Mailbox, templates: MailTemplates, keys: KeyRing, publicURL: String,
-                serviceName: String = "Accounts") {
+                serviceName: String = "Accounts", dkim: DKIMSigner = DKIMSigner(keys: [])) {
         self.serviceName = serviceName
+        self.dkim = dkim
         self.composer = MessageComposer(sender: sender)
         self.templates = templates
         self.keys = keys
@@ -54,10 +58,12 @@ public struct MailFactory: Sendable {
             daysLeft: max(0, Int((secondsLeft / 86_400).rounded(.up))))
         values.serviceName = serviceName
         let content = templates.renderParts(message.kind, values)
+        let composed = try composer.compose(id: message.id, to: recipient, subject: content.subject, text: content.text,
+                                            html: content.html, date: now)
         return OutgoingMail(
             envelope: SMTPEnvelope(sender: composer.sender, recipient: recipient),
-            bytes: try composer.compose(id: message.id, to: recipient, subject: content.subject, text: content.text,
-                                        html: content.html, date: now),
+            // Signed here, on the transport's worker thread that composes it, never on the cooperative pool.
+            bytes: try dkim.sign(composed, at: now),
             messageID: composer.messageID(for: message.id))
     }
 }

@@ -1,0 +1,82 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Issue 13, "a real MTA and a real inbox": `activationd serve` sends a DKIM-signed activation
+/// mail through a Postfix instance, which delivers it into a Maildir; the delivered file carries
+/// Postfix's Received: header, both signatures still verify (dkimpy) after the relay, and the
+/// link in it activates the account through the HTTP server.
+@Suite("DKIM-signed mail through a real Postfix", .serialized)
+struct PostfixDeliveryTests {
+    @Test("spool → daemon → Postfix → Maildir: DKIM verifies after the relay; the link activates")
+    func deliveredSignedAndActivated() async throws {
+        let postfix = try await PostfixInstance(mailboxes: ["bounce", "zoe"])
+        let daemonBox = try TemporaryDirectory()
+        chmod(daemonBox.url.path, 0o755)
+        var records = ""
+        for (algorithm, selector) in [("rsa", "rsa2026"), ("ed25519", "ed2026")] {
+            let made = try await CommandRunner.run([
+                "keys", "dkim", "--domain", "example.test", "--selector", selector, "--algorithm", algorithm,
+                "--out", daemonBox.path("\(selector).key"),
+            ])
+            #expect(made.status == 0, "\(made.stderr)")
+            records += made.stdout + "\n"
+        }
+        try records.write(toFile: daemonBox.path("records.zone"), atomically: false, encoding: .utf8)
+        let daemon = try await DaemonHarness(extraYAML: """
+            smtp:
+              url: "smtp://127.0.0.1:\(postfix.port)"
+              starttls: "never"
+              from: "Accounts <no-reply@example.test>"
+            dkim:
+              domain: example.test
+              selector: rsa2026
+              private_key_file: "\(daemonBox.path("rsa2026.key"))"
+              ed25519_selector: ed2026
+              ed25519_private_key_file: "\(daemonBox.path("ed2026.key"))"
+            """)
+        defer { daemon.cleanUp() }
+        do {
+            try daemon.start()
+            #expect(await daemon.waitForNotification("READY=1"))
+            let record = """
+                {"version": 1, "id": "\(UUID().uuidString.lowercased())", "submittedAt": "2026-11-28T10:00:00Z",
+                 "username": "zoe2026", "firstName": "Zoë", "lastName": "Ångström-Núñez",
+                 "email": "zoe@example.test", "confirmEmail": "zoe@example.test",
+                 "password": "Secr3tPass", "confirmPassword": "Secr3tPass",
+                 "passwordPhrase": "blue heron at dawn", "acceptedConditions": true}
+                """
+            let submitted = try await CommandRunner.run(["submit", "--config", daemon.configPath, "-"],
+                                                        input: Data(record.utf8))
+            #expect(submitted.status == 0, "\(submitted.stderr)")
+            #expect(await daemon.waitForLog("event=mail.sent", timeout: .seconds(30)), "\(daemon.logs.suffix(5))")
+
+            let delivered = await postfix.messages(in: "zoe")
+            let file = try #require(delivered.first, "delivered into the Maildir; maillog: \(postfix.log.suffix(2000))")
+            let message = try String(contentsOfFile: file, encoding: .utf8)
+            let header = message.components(separatedBy: "\n\n")[0]
+            #expect(header.contains("by mail.example.test (Postfix)"), "Postfix's Received: header: \(header)")
+            let receivedAt = try #require(header.range(of: "Received: "))
+            let signatureAt = try #require(header.range(of: "DKIM-Signature: "))
+            #expect(receivedAt.lowerBound < signatureAt.lowerBound, "the relay's header sits above the signatures")
+
+            let results = try await DKIMVerifier.verify(messageFile: file, recordsFile: daemonBox.path("records.zone"))
+            #expect(results.map(\.a) == ["rsa-sha256", "ed25519-sha256"], "\(results)")
+            #expect(results.allSatisfy { $0.ok }, "\(results)")
+
+            let link = try #require(DaemonFlowTests.link(in: message), "the delivered mail carries the link")
+            let landing = try await DaemonFlowTests.request(link)
+            #expect(landing.status == 200 && landing.body.contains("blue heron at dawn"))
+            let token = String(link.split(separator: "=", maxSplits: 1)[1])
+            let activated = try await DaemonFlowTests.request("http://127.0.0.1:\(daemon.httpPort)/activate",
+                                                              method: "POST",
+                                                              form: ["token": token, "password": "Secr3tPass"])
+            #expect(activated.status == 200)
+            #expect(await daemon.waitForLog("event=account.activated", timeout: .seconds(5)))
+        } catch {
+            await postfix.stop()
+            throw error
+        }
+        await postfix.stop()
+    }
+}
