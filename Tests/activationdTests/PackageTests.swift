@@ -104,14 +104,14 @@ struct PackageTests {
 
         let passwd = try root.read("etc/passwd")
         let user = try #require(passwd.split(separator: "\n").first { $0.hasPrefix("activationd:") }, "\(passwd)")
-        let uid = user.split(separator: ":")[2]
+        let uid = String(user.split(separator: ":")[2])
         #expect(user.hasSuffix(":/var/lib/activationd:/usr/sbin/nologin"), "\(user)")
         let group = try root.read("etc/group")
         #expect(group.split(separator: "\n").contains { $0.hasPrefix("activationd-submit:") && $0.hasSuffix(":activationd") },
                 "\(group)")
-        let gid = try #require(group.split(separator: "\n").first { $0.hasPrefix("activationd:") }).split(separator: ":")[2]
-        let submitGID = try #require(group.split(separator: "\n").first { $0.hasPrefix("activationd-submit:") })
-            .split(separator: ":")[2]
+        let gid = String(try #require(group.split(separator: "\n").first { $0.hasPrefix("activationd:") }).split(separator: ":")[2])
+        let submitGID = String(try #require(group.split(separator: "\n").first { $0.hasPrefix("activationd-submit:") })
+            .split(separator: ":")[2])
 
         for (path, mode, owner, groupID) in [
             ("var/spool/activationd", 0o750, uid, submitGID), ("var/spool/activationd/tmp", 0o1730, uid, submitGID),
