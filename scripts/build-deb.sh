@@ -27,6 +27,8 @@ strip --strip-unneeded --remove-section=.comment "$stage/usr/bin/activationd"
 
 doc=$stage/usr/share/doc/activationd
 install -m 0644 packaging/debian/copyright "$doc/copyright"
+install -d -m 0755 "$stage/usr/share/lintian/overrides"
+install -m 0644 packaging/debian/lintian-overrides "$stage/usr/share/lintian/overrides/activationd"
 cat > "$work/changelog" <<CHANGELOG
 activationd ($deb_version) unstable; urgency=medium
 

@@ -36,7 +36,8 @@ chmod 0644 "$root/share/man/man8/activationd.8.gz"
 # Debian's zsh reads vendor-completions under /usr; elsewhere site-functions is on zsh's fpath.
 if [[ $prefix == /usr ]]; then zsh_dir=$root/share/zsh/vendor-completions; else zsh_dir=$root/share/zsh/site-functions; fi
 install -d -m 0755 "$zsh_dir"
-"$binary" --generate-completion-script bash > "$root/share/bash-completion/completions/activationd"
+# bash-completion sources the file: no #! line (lintian: bash-completion-with-hashbang).
+"$binary" --generate-completion-script bash | sed '1{/^#!/d}' > "$root/share/bash-completion/completions/activationd"
 "$binary" --generate-completion-script zsh > "$zsh_dir/_activationd"
 "$binary" --generate-completion-script fish > "$root/share/fish/vendor_completions.d/activationd.fish"
 chmod 0644 "$root/share/bash-completion/completions/activationd" "$zsh_dir/_activationd" \

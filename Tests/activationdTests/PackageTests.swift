@@ -52,6 +52,7 @@ struct PackageTests {
             "./usr/share/activationd/monitoring/activationd.rules.yml": "-rw-r--r--",
             "./usr/share/activationd/monitoring/activationd.rules.test.yml": "-rw-r--r--",
             "./usr/share/activationd/monitoring/grafana-dashboard.json": "-rw-r--r--",
+            "./usr/share/lintian/overrides/activationd": "-rw-r--r--",
         ]
         for (path, mode) in expected {
             #expect(modes[path] == mode, "\(path): \(modes[path] ?? "missing")")
@@ -128,9 +129,18 @@ struct PackageTests {
         #expect(key.wholeMatch(of: #/[A-Za-z0-9_-]{1,8} [A-Za-z0-9+\/]+=*\n/#) != nil, "a key line of \(key.count) bytes")
         #expect(try root.read("etc/activationd/smtp.password").isEmpty)
 
-        // systemd-analyze verify insists that ExecStart's binary exists: it does, in the root.
-        let verify = try await Tool.run("/usr/bin/systemd-analyze",
-                                        ["verify", "--root", root.url.path, "/usr/lib/systemd/system/activationd.service"])
+        // The installed unit, verified as the host's systemd would load it: a copy whose ExecStart
+        // names the binary in the root (verify insists that it exists; --root would also want the
+        // root to hold systemd's own targets and /bin/kill).
+        let installedUnit = try root.read("usr/lib/systemd/system/activationd.service")
+        #expect(installedUnit.contains("ExecStart=/usr/bin/activationd serve"))
+        let unitDirectory = root.url.appendingPathComponent("verify")
+        try FileManager.default.createDirectory(at: unitDirectory, withIntermediateDirectories: true)
+        let unitCopy = unitDirectory.appendingPathComponent("activationd.service")
+        try installedUnit.replacingOccurrences(of: "ExecStart=/usr/bin/activationd",
+                                               with: "ExecStart=\(root.url.path)/usr/bin/activationd")
+            .write(to: unitCopy, atomically: true, encoding: .utf8)
+        let verify = try await Tool.run("/usr/bin/systemd-analyze", ["verify", unitCopy.path])
         #expect(verify.status == 0, "\(verify.output)")
         #expect(verify.output.isEmpty, "\(verify.output)")
 
