@@ -19,7 +19,7 @@ echo "installed size   $(dpkg-deb --field "$deb" Installed-Size) KiB"
 echo "binary packaged  $(size "$packaged") (stripped, Swift runtime linked in)"
 [[ -x .build-release/release/activationd ]] && echo "binary release   $(size .build-release/release/activationd) (before strip)"
 echo "binary debug     $(size "$debug")"
-echo "libraries        $(ldd "$packaged" | awk '{ print $1 }' | tr '\n' ' ')"
+echo "needs            $(readelf -d "$packaged" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' ' ')"
 
 python3 - "$packaged" "$debug" "$work" "$runs" <<'PYTHON'
 import os, signal, socket, statistics, subprocess, sys, time
