@@ -85,4 +85,4 @@ bench-package:
 	scripts/bench-package.sh
 
 clean:
-	rm -rf .build dist
+	rm -rf .build .build-release dist

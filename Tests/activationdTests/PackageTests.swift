@@ -169,6 +169,46 @@ struct PackageTests {
         #expect(!root.exists("var/spool/activationd"))
     }
 
+    @Test("without systemd's tools (a host or container without systemd), postinst makes the same users, spool and key")
+    func postinstWithoutSystemd() async throws {
+        let deb = try await Self.package()
+        let root = try ThrowawayRoot()
+        defer { root.remove() }
+        let control = root.url.appendingPathComponent("control")
+        #expect(try await Tool.run("/usr/bin/dpkg-deb", ["--extract", deb.path, root.url.path]).status == 0)
+        #expect(try await Tool.run("/usr/bin/dpkg-deb", ["--control", deb.path, control.path]).status == 0)
+        for file in ["passwd", "group", "shadow", "gshadow"] { try root.write("etc/\(file)", "") }
+        // A PATH with every command of this host except systemd's.
+        let bin = root.url.appendingPathComponent("no-systemd-bin")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        for directory in ["/usr/sbin", "/usr/bin"] {
+            for name in try FileManager.default.contentsOfDirectory(atPath: directory) where !name.hasPrefix("systemd")
+                && !FileManager.default.fileExists(atPath: bin.appendingPathComponent(name).path) {
+                try FileManager.default.createSymbolicLink(atPath: bin.appendingPathComponent(name).path,
+                                                           withDestinationPath: "\(directory)/\(name)")
+            }
+        }
+        let postinst = try await Tool.run("/bin/sh", [control.appendingPathComponent("postinst").path, "configure", ""],
+                                          environment: ["DPKG_ROOT": root.url.path, "PATH": bin.path])
+        #expect(postinst.status == 0, "\(postinst.output)")
+        #expect(!postinst.output.contains("Creating user"), "systemd-sysusers ran: \(postinst.output)")
+
+        let passwd = try root.read("etc/passwd")
+        let user = try #require(passwd.split(separator: "\n").first { $0.hasPrefix("activationd:") }, "\(passwd)")
+        #expect(user.hasSuffix(":/var/lib/activationd:/usr/sbin/nologin"), "\(user)")
+        #expect(try root.read("etc/group").split(separator: "\n")
+            .contains { $0.hasPrefix("activationd-submit:") && $0.hasSuffix(":activationd") })
+        let uid = Int(user.split(separator: ":")[2])
+        for (path, mode) in [("var/spool/activationd", 0o750), ("var/spool/activationd/tmp", 0o1730),
+                             ("var/spool/activationd/new", 0o1730), ("var/spool/activationd/rejected", 0o700),
+                             ("etc/activationd", 0o750), ("etc/activationd/signing.keys", 0o600)] {
+            let attributes = try root.attributes(path)
+            #expect(attributes.mode == mode, "\(path): \(String(attributes.mode, radix: 8))")
+            if path.hasPrefix("var/") { #expect(attributes.owner == uid, "\(path)") }
+        }
+        #expect(try root.read("etc/activationd/signing.keys").hasSuffix("=\n"))
+    }
+
     @Test("the monitoring kit: promtool checks the rules, passes their tests, and parses the dashboard's queries")
     func monitoring() async throws {
         let result = try await Tool.run(CommandRunner.packageRoot.appendingPathComponent("monitoring/check.sh").path, [])
