@@ -126,7 +126,8 @@ struct PackageTests {
             #expect("\(attributes.owner)" == owner && "\(attributes.group)" == groupID, "\(path): \(attributes)")
         }
         let key = try root.read("etc/activationd/signing.keys")
-        #expect(key.wholeMatch(of: #/[A-Za-z0-9_-]{1,8} [A-Za-z0-9+\/]+=*\n/#) != nil, "a key line of \(key.count) bytes")
+        let isKeyLine = key.wholeMatch(of: #/[A-Za-z0-9_-]{1,8} [A-Za-z0-9+\/]+=*\n/#) != nil
+        #expect(isKeyLine, "signing.keys holds one key line (\(key.count) bytes)")
         #expect(try root.read("etc/activationd/smtp.password").isEmpty)
 
         // The installed unit, verified as the host's systemd would load it: a copy whose ExecStart
@@ -152,8 +153,11 @@ struct PackageTests {
         let upgrade = try await root.dpkg(["--install", deb.path])
         #expect(upgrade.status == 0, "\(upgrade.output)")
         #expect(try root.read("etc/activationd/activationd.yaml") == edited)
-        #expect(try root.read("etc/activationd/signing.keys") == key)
-        #expect(try root.read("etc/activationd/smtp.password") == "relay secret\n")
+        // Compared as Bools: a failed #expect prints both sides, and a key is not for test output.
+        let keptKey = try root.read("etc/activationd/signing.keys") == key
+        #expect(keptKey, "the signing key is the one the first install wrote")
+        let keptSecret = try root.read("etc/activationd/smtp.password") == "relay secret\n"
+        #expect(keptSecret, "the relay password the operator wrote is kept")
         #expect(try root.attributes("etc/activationd/activationd.yaml").mode == 0o640)
 
         // remove leaves data and keys; purge deletes them.
@@ -161,7 +165,8 @@ struct PackageTests {
         let remove = try await root.dpkg(["--remove", "activationd"])
         #expect(remove.status == 0, "\(remove.output)")
         #expect(!root.exists("usr/bin/activationd"))
-        #expect(try root.read("etc/activationd/signing.keys") == key)
+        let keyAfterRemove = try root.read("etc/activationd/signing.keys") == key
+        #expect(keyAfterRemove, "remove leaves the signing key")
         #expect(root.exists("var/spool/activationd/rejected/left.json"))
         let purge = try await root.dpkg(["--purge", "activationd"])
         #expect(purge.status == 0, "\(purge.output)")
@@ -206,7 +211,8 @@ struct PackageTests {
             #expect(attributes.mode == mode, "\(path): \(String(attributes.mode, radix: 8))")
             if path.hasPrefix("var/") { #expect(attributes.owner == uid, "\(path)") }
         }
-        #expect(try root.read("etc/activationd/signing.keys").hasSuffix("=\n"))
+        let wroteKey = try root.read("etc/activationd/signing.keys").hasSuffix("=\n")
+        #expect(wroteKey, "postinst wrote a key line")
     }
 
     @Test("the monitoring kit: promtool checks the rules, passes their tests, and parses the dashboard's queries")
