@@ -7,6 +7,13 @@ let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+/// The git revision `activationd --version` prints, from `ACTIVATIOND_REVISION` (scripts/build-deb.sh sets
+/// it for the release build). Only hex digits, "+" and letters pass, so the define stays one C string
+/// literal; without it the revision is "unknown" and the build's flags do not change from commit to commit.
+let buildRevision = String((Context.environment["ACTIVATIOND_REVISION"] ?? "unknown").filter {
+    $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "+")
+}.prefix(64))
+
 let package = Package(
     name: "activationd",
     platforms: [.macOS(.v15)],
@@ -40,6 +47,11 @@ let package = Package(
         ),
         // glibc's malloc.h (malloc_trim), which Swift's Glibc module leaves out. Only ActivationHTTP imports it.
         .systemLibrary(name: "CGlibcMalloc"),
+        // The git revision the binary was built from (a C define: Swift's -D carries no value).
+        .target(
+            name: "CBuildInfo",
+            cSettings: [.define("ACTIVATIOND_REVISION", to: "\"\(buildRevision.isEmpty ? "unknown" : buildRevision)\"")]
+        ),
         // Registrations, rules, accounts, tokens, password hashing, the AccountStore protocol. No I/O.
         .target(
             name: "ActivationCore",
@@ -146,6 +158,7 @@ let package = Package(
             name: "activationd",
             dependencies: [
                 "ActivationDaemon",
+                "CBuildInfo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

@@ -4,12 +4,13 @@
 #   scripts/bootstrap.sh test    that plus the test peers (Python for interop checks, Postfix's
 #                                smtp-sink/smtp-source and whole test instances, aiosmtpd and
 #                                openssl for the courier, dkimpy (python3-dkim) for DKIM,
-#                                PostgreSQL's server binaries for the throwaway test cluster, …)
+#                                PostgreSQL's server binaries for the throwaway test cluster,
+#                                lintian for `make deb`'s package, Prometheus's promtool, …)
 #   scripts/bootstrap.sh run     that plus the local mail catcher of `make run`
 set -euo pipefail
 
 build_packages=(pkg-config libcurl4-openssl-dev libsqlite3-dev)
-test_packages=(python3 systemd chromium wrk curl postfix python3-aiosmtpd python3-dkim openssl postgresql)
+test_packages=(python3 systemd chromium wrk curl postfix python3-aiosmtpd python3-dkim openssl postgresql dpkg-dev binutils lintian prometheus)
 run_packages=(python3-aiosmtpd)
 
 case "${1:-build}" in
@@ -56,13 +57,16 @@ echo "postfix postfix/main_mailer_type select No configuration" | "${sudo[@]}" d
 # policy-rc.d, which also keeps invoke-rc.d quiet where PID 1 is not systemd.
 policy=/usr/sbin/policy-rc.d
 made_policy=
+# Postfix too is installed for its programs only (smtp-sink, and the tests' own instances run from
+# a temporary directory by scripts/postfix-instance.sh): no system MTA is configured or started.
+# Prometheus is installed for promtool only (the monitoring kit's rule tests): the same policy-rc.d
+# keeps its server from being started (where PID 1 is systemd the unit is still enabled; stop it
+# with `systemctl disable --now prometheus` if that matters on a workstation).
 if [[ " ${missing[*]} " == *" postgresql "* ]] && [[ ! -e /etc/postgresql-common/createcluster.conf ]]; then
   "${sudo[@]}" mkdir -p /etc/postgresql-common
   echo "create_main_cluster = false" | "${sudo[@]}" tee /etc/postgresql-common/createcluster.conf >/dev/null
 fi
-# Postfix too is installed for its programs only (smtp-sink, and the tests' own instances run from
-# a temporary directory by scripts/postfix-instance.sh): no system MTA is configured or started.
-if [[ " ${missing[*]} " == *" postgresql "* || " ${missing[*]} " == *" postfix "* ]]; then
+if [[ " ${missing[*]} " == *" postgresql "* || " ${missing[*]} " == *" postfix "* || " ${missing[*]} " == *" prometheus "* ]]; then
   if [[ ! -e $policy ]]; then
     printf '#!/bin/sh\nexit 101\n' | "${sudo[@]}" tee "$policy" >/dev/null
     "${sudo[@]}" chmod 755 "$policy"

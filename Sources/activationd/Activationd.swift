@@ -11,6 +11,7 @@ struct Activationd: AsyncParsableCommand {
         discussion: """
             Exit statuses follow sysexits(3): 65 invalid data, 66 missing input, 78 bad configuration.
             """,
+        version: BuildInfo.line,
         subcommands: [
             ServeSubcommand.self, SubmitSubcommand.self, ValidateSubcommand.self, StatusSubcommand.self, AccountSubcommand.self, ResendSubcommand.self,
             SweepSubcommand.self, SendTestSubcommand.self, OutboxSubcommand.self, CheckConfigSubcommand.self,

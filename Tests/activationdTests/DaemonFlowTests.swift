@@ -92,6 +92,10 @@ struct DaemonFlowTests {
         #expect(metrics.status == 200)
         #expect(metrics.body.contains("activationd_registrations_total"))
         #expect(metrics.body.contains("activationd_resend_requests_total{result="))
+        // Read by the monitoring kit's alerts (monitoring/activationd.rules.yml): the watchdog loop's
+        // store check, and the start time whose changes count restarts.
+        #expect(metrics.body.contains("\nactivationd_store_up 1"), "\(metrics.body)")
+        #expect(metrics.body.contains("\nactivationd_start_time_seconds "), "\(metrics.body)")
         #expect(try await Self.request("http://127.0.0.1:\(daemon.metricsPort)/healthz").status == 200)
 
         let logs = daemon.logs.joined(separator: "\n")

@@ -27,6 +27,9 @@ public enum Daemon {
         DaemonLogging.bootstrap(configuration)
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        // A new value means a restart (a crash, or systemd's watchdog killing a stuck daemon): the
+        // alert "restarting" counts its changes.
+        Gauge(label: "activationd_start_time_seconds").record(Date().timeIntervalSince1970)
         let logger = Logger(label: "activationd")
         let notifier = SystemdNotifier()
         let httpOptions = configuration.httpOptions

@@ -2,6 +2,7 @@ import ActivationCore
 import AsyncAlgorithms
 import Foundation
 import Logging
+import Metrics
 import ServiceLifecycle
 
 /// Pets systemd's watchdog and keeps `systemctl status` current.
@@ -26,6 +27,9 @@ struct WatchdogService: Service {
         await gate.wait()
         let interval = notifier.watchdogInterval ?? .seconds(10)
         var downSince: Date?
+        // 1 while the store answers the watchdog's count, 0 while it does not: the alert
+        // "store unreachable" (monitoring/activationd.rules.yml) reads it.
+        let storeUp = Gauge(label: "activationd_store_up")
         for await _ in AsyncTimerSequence(interval: min(interval, Duration.seconds(10)), clock: .continuous)
             .cancelOnGracefulShutdown()
         {
@@ -36,12 +40,14 @@ struct WatchdogService: Service {
                 let oldest = counts.oldestUnsentAt.map { "\(Int(Date().timeIntervalSince($0)))s" } ?? "none"
                 message = "STATUS=pending \(counts.accounts[.pending] ?? 0), mail queued \(queued), "
                     + "oldest \(oldest), failed \(counts.outbox[.failed] ?? 0)"
+                storeUp.record(1)
                 if let since = downSince {
                     logger.notice("store reachable again", metadata: [
                         LogKey.event: "daemon.store_reachable", LogKey.seconds: "\(Int(Date().timeIntervalSince(since)))"])
                     downSince = nil
                 }
             } catch {
+                storeUp.record(0)
                 if downSince == nil {
                     downSince = Date()
                     logger.error("store unreachable; intake, mail and pages wait and retry",

@@ -2,6 +2,7 @@ public import ActivationCore
 import AsyncAlgorithms
 public import Foundation
 public import Logging
+import Metrics
 public import ServiceLifecycle
 
 /// The periodic housekeeping: reminders before expiry, expiry of pending accounts (which frees
@@ -109,6 +110,8 @@ public struct Sweeper: Service {
                                                           LogKey.account: "\(account.id.lowercasedText)"])
             }
             report.expired += batch.count
+            // The funnel's last step (registered, mailed, activated, expired) on the dashboard.
+            if !batch.isEmpty { Counter(label: "activationd_accounts_expired_total").increment(by: batch.count) }
             if batch.count < options.batchSize { break }
         }
         let purged = try await store.purge(
