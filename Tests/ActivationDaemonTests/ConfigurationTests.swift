@@ -80,6 +80,7 @@ struct ConfigurationTests {
         ("smtp:\n  url: \"http://relay\"\n", "smtp.url", "smtp or smtps"),
         ("smtp:\n  starttls: maybe\n", "smtp.starttls", "one of"),
         ("smtp:\n  from: \"Accounts <no-reply>\"\n", "smtp.from", "address"),
+        ("bounces:\n  address: \"bounce+x@example.org\"\n", "bounces.address", "without '+'"),
         ("smtp:\n  username: \"relayuser\"\n", "smtp.password_file", "no password"),
         ("smtp:\n  password_file: \"/nonexistent/password\"\n", "smtp.password_file", "cannot read"),
         ("smtp: 5\n", "smtp", "mapping"),

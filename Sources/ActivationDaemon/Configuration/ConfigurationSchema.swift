@@ -74,6 +74,7 @@ enum ConfigurationSchema {
         Entry(key: "dkim.algorithm", kind: .choice(["rsa-sha256", "ed25519-sha256"]), defaultValue: "rsa-sha256"),
         Entry(key: "dkim.ed25519_selector", kind: .string, defaultValue: ""),
         Entry(key: "dkim.ed25519_private_key_file", kind: .string, defaultValue: ""),
+        Entry(key: "bounces.address", kind: .string, defaultValue: ""),
         Entry(key: "log.format", kind: .choice(["logfmt", "json"]), defaultValue: "logfmt"),
         Entry(key: "log.level", kind: .choice(["trace", "debug", "info", "notice", "warning", "error", "critical"]),
               defaultValue: "info"),

@@ -153,6 +153,16 @@ struct ConfigurationValues {
             log: .init(format: try choice("log.format"), level: try choice("log.level")),
             templatesDirectory: templates.isEmpty ? nil : templates)
         configuration.dkim = dkim
+        let bounceText = text("bounces.address")
+        if !bounceText.isEmpty {
+            guard let bounce = BounceAddress(parsing: bounceText) else {
+                throw ConfigurationError(key: "bounces.address", problem: """
+                    expected an address such as bounce@example.org, without '+' and with a local part \
+                    of at most 31 characters, got "\(bounceText)"
+                    """)
+            }
+            configuration.bounceAddress = bounce
+        }
         configuration.http.registrationPage = try choice("http.registration_page") == "true"
         configuration.http.registerRate = try rate("http.register_rate")
         configuration.serviceName = try Self.serviceName(text("service.name"))

@@ -42,6 +42,9 @@ public struct DaemonConfiguration: Sendable {
     public var supportContact = ""
     /// The DKIM keys (`dkim.*`), loaded once; each signs every mail. Empty: mail goes unsigned.
     public var dkim: [DKIMKey] = []
+    /// `bounces.address`: each mail's envelope sender names its outbox row (VERP); nil: the From
+    /// address.
+    public var bounceAddress: BounceAddress?
 
     /// `http.*`.
     public struct HTTP: Sendable {
@@ -242,6 +245,6 @@ extension DaemonConfiguration {
     public func mailFactory() throws(MailError) -> MailFactory {
         MailFactory(sender: try Mailbox(parsing: smtp.from), templates: try MailTemplates(directory: templatesDirectory),
                     keys: keys, publicURL: publicURL.absoluteString, serviceName: serviceName,
-                    dkim: DKIMSigner(keys: dkim))
+                    dkim: DKIMSigner(keys: dkim), bounceAddress: bounceAddress)
     }
 }

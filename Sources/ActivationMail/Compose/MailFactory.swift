@@ -16,6 +16,9 @@ public struct MailFactory: Sendable {
     public let serviceName: String
     /// Signs each composed message with the `dkim.*` keys; no keys, no signature.
     public let dkim: DKIMSigner
+    /// With `bounces.address`, each mail's envelope sender names its outbox row (VERP);
+    /// otherwise it is the From address.
+    public let bounceAddress: BounceAddress?
 
     /// Creates a factory.
     ///
@@ -24,8 +27,10 @@ public struct MailFactory: Sendable {
     ///   - publicURL: `public_url`; links are `<public_url>/activate?token=…`.
     ///   - dkim: the DKIM signer, applied after composition (`dkim.*`).
     public init(sender: Mailbox, templates: MailTemplates, keys: KeyRing, publicURL: String,
-                serviceName: String = "Accounts", dkim: DKIMSigner = DKIMSigner(keys: [])) {
+                serviceName: String = "Accounts", dkim: DKIMSigner = DKIMSigner(keys: []),
+                bounceAddress: BounceAddress? = nil) {
         self.serviceName = serviceName
+        self.bounceAddress = bounceAddress
         self.dkim = dkim
         self.composer = MessageComposer(sender: sender)
         self.templates = templates
@@ -61,7 +66,8 @@ public struct MailFactory: Sendable {
         let composed = try composer.compose(id: message.id, to: recipient, subject: content.subject, text: content.text,
                                             html: content.html, date: now)
         return OutgoingMail(
-            envelope: SMTPEnvelope(sender: composer.sender, recipient: recipient),
+            envelope: SMTPEnvelope(sender: bounceAddress?.address(for: message.id) ?? composer.sender.address,
+                                   recipient: recipient),
             // Signed here, on the transport's worker thread that composes it, never on the cooperative pool.
             bytes: try dkim.sign(composed, at: now),
             messageID: composer.messageID(for: message.id))

@@ -53,7 +53,13 @@ public struct SMTPEnvelope: Sendable, Equatable {
     /// The envelope from `sender` to `recipient`, whose addresses their `Mailbox` initialiser
     /// checked as `init(sender:recipients:)` would: a mailbox cannot hold any other address.
     init(sender: Mailbox, recipient: Mailbox) {
-        self.sender = sender.address
+        self.init(sender: sender.address, recipient: recipient)
+    }
+
+    /// The envelope from `sender` (the From address, or a `BounceAddress` made of a checked
+    /// address and a hexadecimal token) to `recipient`.
+    init(sender: String, recipient: Mailbox) {
+        self.sender = sender
         self.recipients = [recipient.address]
     }
 }
