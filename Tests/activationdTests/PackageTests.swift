@@ -87,7 +87,8 @@ struct PackageTests {
         let check = try await Tool.run(binary, ["check-config", "--config", root.appendingPathComponent("etc/activationd/activationd.yaml").path],
                                        environment: ["ACTIVATIOND_KEYS_FILE": keys.path])
         #expect(check.status == 0, "\(check.output)")
-        #expect(check.output.hasPrefix("configuration OK"), "\(check.output)")
+        // The shipped configuration has no DKIM key: check-config warns about it (stderr), then says OK.
+        #expect(check.output.split(separator: "\n").contains { $0.hasPrefix("configuration OK") }, "\(check.output)")
 
         let ldd = try await Tool.run("/usr/bin/ldd", [binary])
         #expect(ldd.status == 0)
