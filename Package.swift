@@ -195,7 +195,7 @@ let package = Package(
                 "ActivationDaemon",
                 "ActivationMail",
                 "ActivationStoreSQLite",
-                "ActivationStorePostgres",
+                "BenchStore",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/courier-bench",
@@ -205,10 +205,20 @@ let package = Package(
         .executableTarget(
             name: "intake-bench",
             dependencies: [
-                "ActivationSpool", "ActivationStoreSQLite", "ActivationStorePostgres",
+                "ActivationSpool", "ActivationStoreSQLite", "BenchStore",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/intake-bench",
+            swiftSettings: strictSettings
+        ),
+        // The store the courier and intake benchmarks run on: SQLite, or PostgreSQL with STORE_PG.
+        .target(
+            name: "BenchStore",
+            dependencies: [
+                "ActivationCore", "ActivationStoreSQLite", "ActivationStorePostgres",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/BenchStore",
             swiftSettings: strictSettings
         ),
         // The real intake service in a process of its own, for the crash tests to SIGKILL.

@@ -26,7 +26,7 @@ done
 pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 [[ -x $pgbin/initdb ]] || { echo "no PostgreSQL binaries (scripts/bootstrap.sh test installs them)" >&2; exit 69; }
 as_pg=(); [[ $(id -u) == 0 ]] && as_pg=(runuser -u postgres --)
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+source "$(dirname "$0")/bench-sink.sh"
 
 cluster=/tmp/activationd-bench-pg-$$
 pgport=$(free_port)
@@ -52,18 +52,8 @@ CONF
 psql() { "$pgbin/psql" -h 127.0.0.1 -p "$pgport" -U bench -X -q -A -t "$@"; }
 fresh_db() { local name=b$RANDOM$RANDOM; psql -d postgres -c "CREATE DATABASE $name" >/dev/null; echo "$name"; }
 
-start_sink() {
-  port=$(free_port)
-  /usr/sbin/smtp-sink -u postfix 127.0.0.1:"$port" 256 >/dev/null 2>&1 &
-  sink=$!
-  for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null && return; sleep 0.05; done
-  echo "smtp-sink did not start" >&2; exit 70
-}
-stop_sink() { kill "$sink"; wait "$sink" 2>/dev/null || true; sink=; }
-field() { /usr/bin/python3 -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$1" "$2"; }
 kv() { tr ' ' '\n' <<<"$1" | sed -n "s/^$2=//p"; }
 median() { /usr/bin/python3 -c 'import sys,statistics; print(round(statistics.median(float(x) for x in sys.argv[1:]), 1))' "$@"; }
-ratio() { /usr/bin/python3 -c "print(round($1 / $2, 2))"; }
 # CPU seconds the PostgreSQL server has used: the postmaster, its exited children (reaped, so in
 # its cutime/cstime) and its live ones. Taken after the client has exited, with its backends.
 pg_cpu() {

@@ -1,6 +1,7 @@
 import ActivationCore
 import ActivationDaemon
 import ActivationMail
+import BenchStore
 import Foundation
 import Logging
 import ServiceLifecycle

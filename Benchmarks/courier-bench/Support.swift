@@ -1,5 +1,6 @@
 import ActivationCore
 import ActivationMail
+import BenchStore
 import Foundation
 import Dispatch
 import Glibc

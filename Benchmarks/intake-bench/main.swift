@@ -9,6 +9,7 @@
 // that record, which comes after its commit and unlink), and one in-process scrypt hash time.
 import ActivationCore
 import ActivationSpool
+import BenchStore
 import Foundation
 import Logging
 import ServiceLifecycle

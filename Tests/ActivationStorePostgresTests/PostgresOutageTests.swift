@@ -70,8 +70,10 @@ struct PostgresOutageTests {
                             try await Task.sleep(for: .milliseconds(500))
                         }
                     }
-                    if index == 10 { try await cluster.stop() }
-                    if index == 10 { group.addTask { try await Task.sleep(for: .seconds(10)); try await cluster.start() } }
+                    if index == 10 {
+                        try await cluster.stop()
+                        group.addTask { try await Task.sleep(for: .seconds(10)); try await cluster.start() }
+                    }
                 }
                 try await group.waitForAll()
             }
