@@ -71,8 +71,10 @@ struct IntakeServiceTests {
             try sandbox.drop(Record.valid(id: id, username: "twice1"))
             try await waitForIntake(sandbox, store: store, accounts: 1)
             let reused = try sandbox.drop(Record.valid(id: id, username: "twice2"))
-            try await waitUntil("the reused id is rejected") {
+            // The reason file is renamed into place before the log line is written: wait for both.
+            try await waitUntil("the reused id is rejected and logged") {
                 sandbox.names(in: sandbox.spool.rejected).contains(reused + ".reason.json")
+                    && !recorder.events(EventName.registrationRejected).isEmpty
             }
             let reason = try sandbox.reason(for: reused)
             #expect(reason.problems.map(\.code) == ["id.reused"])
