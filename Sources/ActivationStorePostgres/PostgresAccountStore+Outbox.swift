@@ -136,6 +136,39 @@ extension PostgresAccountStore {
             """).map(OutboxMessage.init(row:))
     }
 
+    /// Records a delivery status notification's verdict; see `AccountStore.recordBounce`.
+    ///
+    /// The row is locked first (`FOR UPDATE`), so that a courier recording its outcome on another
+    /// host, or a second reader of the same report, sees the bounce or waits for it.
+    public func recordBounce(messageID: UUID, reply: String, now: Date) async throws -> BounceRecording {
+        let nowMillis = PGValue.millis(now)
+        return try await transaction { [self] connection in
+            guard let row = try await connection.rows("""
+                SELECT \(unescaped: OutboxMessage.pgColumns) FROM outbox WHERE id = \(messageID) FOR UPDATE
+                """, logger).first
+            else { return .unknownRow }
+            let message = try OutboxMessage(row: row)
+            switch message.status {
+            case .bounced: return .alreadyRecorded(accountID: message.accountID)
+            case .sending: return .inFlight
+            case .cancelled: return .notSent
+            case .sent, .failed, .queued: break
+            }
+            let cancelled = try await connection.rows("""
+                WITH b AS (
+                    UPDATE outbox SET status = 'bounced', last_reply = \(reply), last_attempt_at = \(nowMillis),
+                        lease_owner = NULL, lease_expires_at = NULL
+                    WHERE id = \(messageID)
+                ), c AS (
+                    UPDATE outbox SET status = 'cancelled'
+                    WHERE account_id = \(message.accountID) AND status = 'queued' AND id <> \(messageID)
+                    RETURNING 1
+                ) SELECT COUNT(*) FROM c
+                """, logger).first.map { try ColumnReader($0).nextValue(Int64.self) } ?? 0
+            return .recorded(accountID: message.accountID, kind: message.kind, cancelled: Int(cancelled))
+        }
+    }
+
     /// Runs a statement whose one row is one count.
     func count(_ query: PostgresQuery) async throws -> Int {
         guard let row = try await statement(query).first else { return 0 }

@@ -35,6 +35,7 @@ extension PostgresAccountStore {
                     SELECT id FROM account
                     WHERE state = 'pending' AND reminded_at IS NULL AND expires_at > \(nowMillis)
                         AND expires_at <= \(PGValue.millis(dueBy))
+                        AND NOT EXISTS (SELECT 1 FROM outbox b WHERE b.account_id = account.id AND b.status = 'bounced')
                     ORDER BY expires_at LIMIT \(Int64(limit)) FOR UPDATE SKIP LOCKED)
                 RETURNING \(unescaped: Account.pgColumns)
             ), o AS (
@@ -51,7 +52,8 @@ extension PostgresAccountStore {
         let registrations = PGValue.millis(registrationsBefore)
         guard let row = try await statement("""
             WITH o AS (
-                DELETE FROM outbox WHERE status IN ('sent', 'cancelled')
+                DELETE FROM outbox WHERE (status IN ('sent', 'cancelled')
+                        OR (status = 'bounced' AND NOT EXISTS (SELECT 1 FROM account a WHERE a.id = outbox.account_id)))
                     AND COALESCE(last_attempt_at, created_at) < \(finished)
                 RETURNING 1
             ), r AS (
@@ -73,9 +75,11 @@ extension PostgresAccountStore {
         guard let row = try await statement("""
             SELECT
                 (SELECT COUNT(*) FROM account WHERE state = 'pending' AND reminded_at IS NULL
-                    AND expires_at > \(nowMillis) AND expires_at <= \(PGValue.millis(reminderDueBy))),
+                    AND expires_at > \(nowMillis) AND expires_at <= \(PGValue.millis(reminderDueBy))
+                    AND NOT EXISTS (SELECT 1 FROM outbox b WHERE b.account_id = account.id AND b.status = 'bounced')),
                 (SELECT COUNT(*) FROM account WHERE state = 'pending' AND expires_at <= \(nowMillis)),
-                (SELECT COUNT(*) FROM outbox WHERE status IN ('sent', 'cancelled')
+                (SELECT COUNT(*) FROM outbox WHERE (status IN ('sent', 'cancelled')
+                        OR (status = 'bounced' AND NOT EXISTS (SELECT 1 FROM account a WHERE a.id = outbox.account_id)))
                     AND COALESCE(last_attempt_at, created_at) < \(PGValue.millis(finishedBefore)))
             """).first
         else { return SweepCandidates(reminders: 0, expired: 0, purgeableOutboxRows: 0) }

@@ -106,6 +106,36 @@ extension SQLiteAccountStore {
                 CREATE INDEX used_challenge_expiry ON used_challenge(expires_at);
                 """)
         }
+        migrator.registerMigration("outbox rows can bounce") { db in
+            // A delivery status notification marks a sent row `bounced` (issue 13). SQLite cannot
+            // change a CHECK constraint in place: the table is rebuilt with the same rows and rowids
+            // (claims and listings order by rowid), then its indexes are made again.
+            try db.execute(sql: """
+                CREATE TABLE outbox_new (
+                    id               TEXT PRIMARY KEY NOT NULL,
+                    account_id       TEXT NOT NULL,
+                    kind             TEXT NOT NULL CHECK (kind IN ('activation', 'reminder')),
+                    status           TEXT NOT NULL
+                                     CHECK (status IN ('queued', 'sending', 'sent', 'failed', 'cancelled', 'bounced')),
+                    attempts         INTEGER NOT NULL DEFAULT 0,
+                    created_at       INTEGER NOT NULL,
+                    next_attempt_at  INTEGER NOT NULL,
+                    lease_owner      TEXT,
+                    lease_expires_at INTEGER,
+                    last_attempt_at  INTEGER,
+                    last_reply       TEXT
+                );
+                INSERT INTO outbox_new (rowid, id, account_id, kind, status, attempts, created_at, next_attempt_at,
+                                        lease_owner, lease_expires_at, last_attempt_at, last_reply)
+                    SELECT rowid, id, account_id, kind, status, attempts, created_at, next_attempt_at,
+                           lease_owner, lease_expires_at, last_attempt_at, last_reply FROM outbox;
+                DROP TABLE outbox;
+                ALTER TABLE outbox_new RENAME TO outbox;
+                CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
+                CREATE INDEX outbox_account ON outbox(account_id);
+                CREATE INDEX outbox_lease ON outbox(status, lease_expires_at);
+                """)
+        }
         return migrator
     }
 }

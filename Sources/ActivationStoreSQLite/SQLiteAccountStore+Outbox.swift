@@ -147,4 +147,30 @@ extension SQLiteAccountStore {
                                        [SQLiteValue.id(accountID)])
         }
     }
+
+    /// Records a delivery status notification's verdict; see `AccountStore.recordBounce`.
+    public func recordBounce(messageID: UUID, reply: String, now: Date) async throws -> BounceRecording {
+        try await transaction { db in
+            guard let row = try OutboxMessage.fetchAll(db, where: "id = ?", [SQLiteValue.id(messageID)]).first else {
+                return .unknownRow
+            }
+            switch row.status {
+            case .bounced: return .alreadyRecorded(accountID: row.accountID)
+            case .sending: return .inFlight
+            case .cancelled: return .notSent
+            case .sent, .failed, .queued: break
+            }
+            try db.execute(
+                sql: """
+                    UPDATE outbox SET status = 'bounced', last_reply = ?, last_attempt_at = ?,
+                        lease_owner = NULL, lease_expires_at = NULL
+                    WHERE id = ?
+                    """,
+                arguments: [reply, SQLiteValue.millis(now), SQLiteValue.id(messageID)])
+            try db.execute(
+                sql: "UPDATE outbox SET status = 'cancelled' WHERE account_id = ? AND status = 'queued'",
+                arguments: [SQLiteValue.id(row.accountID)])
+            return .recorded(accountID: row.accountID, kind: row.kind, cancelled: db.changesCount)
+        }
+    }
 }

@@ -10,6 +10,7 @@ extension SQLiteAccountStore {
                 db,
                 where: """
                     state = 'pending' AND reminded_at IS NULL AND expires_at > ? AND expires_at <= ?
+                    AND NOT EXISTS (SELECT 1 FROM outbox b WHERE b.account_id = account.id AND b.status = 'bounced')
                     ORDER BY expires_at LIMIT ?
                     """,
                 [SQLiteValue.millis(now), SQLiteValue.millis(dueBy), limit])
@@ -29,7 +30,8 @@ extension SQLiteAccountStore {
         try await transaction { db in
             try db.execute(
                 sql: """
-                    DELETE FROM outbox WHERE status IN ('sent', 'cancelled')
+                    DELETE FROM outbox WHERE (status IN ('sent', 'cancelled')
+                        OR (status = 'bounced' AND account_id NOT IN (SELECT id FROM account)))
                     AND COALESCE(last_attempt_at, created_at) < ?
                     """,
                 arguments: [SQLiteValue.millis(finishedBefore)])
@@ -52,6 +54,7 @@ extension SQLiteAccountStore {
                 sql: """
                     SELECT COUNT(*) FROM account WHERE state = 'pending' AND reminded_at IS NULL
                     AND expires_at > ? AND expires_at <= ?
+                    AND NOT EXISTS (SELECT 1 FROM outbox b WHERE b.account_id = account.id AND b.status = 'bounced')
                     """,
                 arguments: [nowMillis, SQLiteValue.millis(reminderDueBy)]) ?? 0
             let expired = try Int.fetchOne(
@@ -60,7 +63,8 @@ extension SQLiteAccountStore {
             let purgeable = try Int.fetchOne(
                 db,
                 sql: """
-                    SELECT COUNT(*) FROM outbox WHERE status IN ('sent', 'cancelled')
+                    SELECT COUNT(*) FROM outbox WHERE (status IN ('sent', 'cancelled')
+                        OR (status = 'bounced' AND account_id NOT IN (SELECT id FROM account)))
                     AND COALESCE(last_attempt_at, created_at) < ?
                     """,
                 arguments: [SQLiteValue.millis(finishedBefore)]) ?? 0

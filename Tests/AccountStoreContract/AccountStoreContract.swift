@@ -34,6 +34,7 @@ public enum AccountStoreContract: String, CaseIterable, Sendable, CustomStringCo
     case remindersAreQueuedOncePerAccount
     case purgeRemovesOnlyFinishedMail
     case failedMailIsRequeued
+    case bouncedMailStopsTheAccountsMail
     case passwordAttemptReservationsAreAtomic
     case passwordAttemptLimitLocksAndTheLockEnds
     case passwordAttemptsSurviveReopeningTheStore
@@ -77,6 +78,7 @@ public enum AccountStoreContract: String, CaseIterable, Sendable, CustomStringCo
         case .remindersAreQueuedOncePerAccount: try await Self.reminders(store, fixtures)
         case .purgeRemovesOnlyFinishedMail: try await Self.purge(store, fixtures)
         case .failedMailIsRequeued: try await Self.requeueFailed(store, fixtures)
+        case .bouncedMailStopsTheAccountsMail: try await Self.bounces(store, fixtures)
         case .passwordAttemptReservationsAreAtomic: try await Self.atomicAttemptReservations(store, fixtures)
         case .passwordAttemptLimitLocksAndTheLockEnds: try await Self.attemptLimitAndLock(store, fixtures)
         case .passwordAttemptsSurviveReopeningTheStore:

@@ -37,6 +37,12 @@ public enum LogKey {
     public static let recorded = "recorded"
     /// Seconds until a deferred mail's next attempt.
     public static let retryIn = "retry_in"
+    /// Why something was skipped or set aside, as a short word (`bounced`, `honeypot`).
+    public static let reason = "reason"
+    /// A delivery status notification's enhanced status code (`5.1.1`).
+    public static let dsn = "dsn"
+    /// A mail's kind (`activation`, `reminder`).
+    public static let kind = "kind"
 }
 
 /// Event names for `LogKey.event`. (Not `LogEvent`: swift-log has a type of that name.)
@@ -57,6 +63,15 @@ public enum EventName {
     public static let mailFailed = "mail.failed"
     /// A mail was no longer wanted (its account is gone or active).
     public static let mailCancelled = "mail.cancelled"
+    /// A delivery status notification said a sent mail cannot be delivered; its row is bounced.
+    public static let mailBounced = "mail.bounced"
+    /// A delivery status notification said a sent mail is delayed (the remote server keeps trying).
+    public static let mailDelayed = "mail.delayed"
+    /// A message in the bounce mailbox was set aside unread by the bounce reader (not a report,
+    /// or about no mail of ours), with its reason.
+    public static let bounceSetAside = "bounce.set_aside"
+    /// The bounce mailbox could not be read (missing, or not readable); it is tried again.
+    public static let bounceMailboxError = "bounce.mailbox_error"
     /// Failed mail was queued again by `outbox retry`.
     public static let mailRequeued = "mail.requeued"
     /// The courier stopped.

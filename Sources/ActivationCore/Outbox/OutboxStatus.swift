@@ -8,6 +8,7 @@ public import Foundation
 ///   │                  │ └──failed (5xx, too old)──────────────▶ failed ──retry command──▶ queued
 ///   └──lease runs out──┘
 /// queued / sending ──account expired or superseded──▶ cancelled
+/// sent (or failed, queued) ──a delivery status notification says failed──▶ bounced
 /// ```
 public enum OutboxStatus: String, Sendable, Codable, CaseIterable {
     /// Waiting until `nextAttemptAt`.
@@ -20,12 +21,15 @@ public enum OutboxStatus: String, Sendable, Codable, CaseIterable {
     case failed
     /// No longer wanted: its account expired or was superseded.
     case cancelled
+    /// Accepted by the relay, then reported undeliverable by a delivery status notification
+    /// (RFC 3464) that came back to its bounce address. The account gets no more mail.
+    case bounced
 
     /// Whether the row can still change without an operator.
     public var isFinal: Bool {
         switch self {
         case .queued, .sending: false
-        case .sent, .failed, .cancelled: true
+        case .sent, .failed, .cancelled, .bounced: true
         }
     }
 }
@@ -75,4 +79,18 @@ public struct DeliveryRecord: Sendable, Equatable {
         self.messageID = messageID
         self.now = now
     }
+}
+
+/// What `AccountStore.recordBounce` did with a report about one outbox row.
+public enum BounceRecording: Sendable, Equatable {
+    /// The row is now bounced; `cancelled` of its account's other queued rows were cancelled.
+    case recorded(accountID: UUID, kind: MailKind, cancelled: Int)
+    /// The row was already bounced (the same report read again after a crash): nothing changed.
+    case alreadyRecorded(accountID: UUID)
+    /// The row is being sent right now (its outcome is not recorded yet): read the report again later.
+    case inFlight
+    /// No such row: never ours, or purged long ago.
+    case unknownRow
+    /// The row never went out (it was cancelled): the report cannot be about it.
+    case notSent
 }

@@ -82,6 +82,14 @@ public protocol AccountStore: Sendable {
     /// The outbox rows of one account, oldest first.
     func outbox(accountID: UUID) async throws -> [OutboxMessage]
 
+    /// Records that row `messageID` bounced: a delivery status notification said it cannot be
+    /// delivered. A sent, failed or queued row becomes `bounced` with `reply` as its last reply and
+    /// `now` as its last attempt, its lease cleared; its account's other queued rows are cancelled
+    /// (the address does not take mail). A row being sent is left alone (`inFlight`), a cancelled one
+    /// too (`notSent`); a bounced one stays as it is (`alreadyRecorded`), so a report read twice
+    /// counts once.
+    func recordBounce(messageID: UUID, reply: String, now: Date) async throws -> BounceRecording
+
     /// Removes up to `limit` pending accounts whose expiry is at or before `now`, cancels their
     /// unsent mail, and returns them. Call again until it returns fewer than `limit`.
     func expirePending(now: Date, limit: Int) async throws -> [Account]
@@ -90,10 +98,11 @@ public protocol AccountStore: Sendable {
     func counts() async throws -> StoreCounts
 
     /// Queues a reminder for up to `limit` pending accounts that expire after `now` and at or before
-    /// `dueBy` and have had none; marks them reminded. Returns them.
+    /// `dueBy` and have had none nor a bounced mail; marks them reminded. Returns them.
     func queueReminders(dueBy: Date, now: Date, limit: Int) async throws -> [Account]
 
-    /// Deletes sent and cancelled outbox rows last touched before `finishedBefore`, and the
+    /// Deletes sent and cancelled outbox rows last touched before `finishedBefore` (bounced ones
+    /// too, once their account is gone: until then they keep reminders from the address), and the
     /// registration ids of `register`'s idempotency check received before `registrationsBefore`
     /// (with the removal reasons of accounts removed before then, whose links have all expired).
     func purge(finishedBefore: Date, registrationsBefore: Date) async throws -> PurgeCounts

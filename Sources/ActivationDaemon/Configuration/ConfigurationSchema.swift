@@ -75,6 +75,8 @@ enum ConfigurationSchema {
         Entry(key: "dkim.ed25519_selector", kind: .string, defaultValue: ""),
         Entry(key: "dkim.ed25519_private_key_file", kind: .string, defaultValue: ""),
         Entry(key: "bounces.address", kind: .string, defaultValue: ""),
+        Entry(key: "bounces.maildir", kind: .string, defaultValue: ""),
+        Entry(key: "bounces.scan_interval", kind: .duration, defaultValue: "30s"),
         Entry(key: "log.format", kind: .choice(["logfmt", "json"]), defaultValue: "logfmt"),
         Entry(key: "log.level", kind: .choice(["trace", "debug", "info", "notice", "warning", "error", "critical"]),
               defaultValue: "info"),

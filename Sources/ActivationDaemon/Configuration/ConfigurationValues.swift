@@ -163,6 +163,22 @@ struct ConfigurationValues {
             }
             configuration.bounceAddress = bounce
         }
+        let maildir = text("bounces.maildir")
+        if !maildir.isEmpty {
+            guard maildir.hasPrefix("/") else {
+                throw ConfigurationError(key: "bounces.maildir", problem: "expected an absolute path, got \"\(maildir)\"")
+            }
+            guard configuration.bounceAddress != nil else {
+                throw ConfigurationError(key: "bounces.maildir", problem: """
+                    is set but bounces.address is not: without it no report names its mail
+                    """)
+            }
+            configuration.bounceMaildir = maildir
+        }
+        configuration.bounceScanInterval = try duration("bounces.scan_interval")
+        guard configuration.bounceScanInterval > .zero else {
+            throw ConfigurationError(key: "bounces.scan_interval", problem: "must be longer than 0s")
+        }
         configuration.http.registrationPage = try choice("http.registration_page") == "true"
         configuration.http.registerRate = try rate("http.register_rate")
         configuration.serviceName = try Self.serviceName(text("service.name"))

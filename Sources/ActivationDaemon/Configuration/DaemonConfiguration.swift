@@ -45,6 +45,11 @@ public struct DaemonConfiguration: Sendable {
     /// `bounces.address`: each mail's envelope sender names its outbox row (VERP); nil: the From
     /// address.
     public var bounceAddress: BounceAddress?
+    /// `bounces.maildir`: the Maildir that reports to `bounceAddress` are delivered into, read by
+    /// `serve` every `bounceScanInterval`; nil: `serve` reads no reports.
+    public var bounceMaildir: String?
+    /// `bounces.scan_interval`.
+    public var bounceScanInterval: Duration = .seconds(30)
 
     /// `http.*`.
     public struct HTTP: Sendable {

@@ -108,6 +108,12 @@ public enum Daemon {
                 mail.replace(with: factory)
             }),
         ]
+        if let maildir = configuration.bounceMaildir, let address = configuration.bounceAddress {
+            let reader = BounceReader(maildir: maildir, address: address, store: store,
+                                      logger: Logger(label: "activationd.bounces"))
+            services.append(BounceService(reader: reader, interval: configuration.bounceScanInterval,
+                                          logger: Logger(label: "activationd.bounces")))
+        }
         // Before the public listener, so that it stops after it: metrics and probes answer while the
         // public listener drains.
         if let operatorListener = server.operatorApplication(listening: { await gate.ready("operator") }) {

@@ -54,8 +54,17 @@ final class ResendQueue: Service, Sendable {
         do {
             guard let account = try await pendingAccount(login) else { return metrics.resend("refused") }
             let at = now()
-            let sent = try await store.outbox(accountID: account.id).filter { $0.kind == .activation }
-                .map(\.createdAt)
+            let rows = try await store.outbox(accountID: account.id)
+            // Mail to this address came back undeliverable: another copy would bounce too. The
+            // person registers again (with the address corrected) to get a new link.
+            if rows.contains(where: { $0.status == .bounced }) {
+                logger.notice("resend skipped: mail to this address bounced", metadata: [
+                    LogKey.event: "\(EventName.activationResendSkipped)", LogKey.account: "\(account.id.lowercasedText)",
+                    LogKey.reason: "bounced",
+                ])
+                return metrics.resend("bounced")
+            }
+            let sent = rows.filter { $0.kind == .activation }.map(\.createdAt)
             let lastDay = sent.filter { at.timeIntervalSince($0) < 86_400 }
             if let last = sent.max(), at.timeIntervalSince(last) < options.resendCooldown.timeInterval {
                 return metrics.resend("refused")

@@ -10,7 +10,8 @@ struct HTTPMetrics: Sendable {
 
     /// `activationd_resend_requests_total{result}`: `POST /resend` requests; `queued`, `refused`
     /// (cooldown, daily cap, unknown or active account — not told apart, as the answer is not),
-    /// `limited` (per-address limit), `dropped` (queue full).
+    /// `limited` (per-address limit), `dropped` (queue full), `bounced` (mail to the account's
+    /// address bounced: no more copies until the person registers again).
     func resend(_ result: String) {
         Counter(label: "activationd_resend_requests_total", dimensions: [("result", result)]).increment()
     }

@@ -18,6 +18,9 @@ extension EventName {
     public static let activationLocked = "activation.locked"
     /// A resend request queued the activation mail again.
     public static let activationResent = "activation.resent"
+    /// A resend request was not acted on for a reason worth an operator's eye (`reason=bounced`:
+    /// mail to the account's address bounced). The answer was the same 202.
+    public static let activationResendSkipped = "activation.resend_skipped"
     /// A resend request failed in the store.
     public static let activationResendFailed = "activation.resend_failed"
     /// A registration from the page was written into the spool.
