@@ -15,7 +15,7 @@ struct Activationd: AsyncParsableCommand {
         subcommands: [
             ServeSubcommand.self, SubmitSubcommand.self, ValidateSubcommand.self, StatusSubcommand.self, AccountSubcommand.self, ResendSubcommand.self,
             SweepSubcommand.self, SendTestSubcommand.self, OutboxSubcommand.self, CheckConfigSubcommand.self,
-            KeysSubcommand.self, StoreSubcommand.self,
+            KeysSubcommand.self, StoreSubcommand.self, BouncesSubcommand.self,
         ]
     )
 }

@@ -28,8 +28,12 @@ public enum AccountCommands {
             "  activated:  \(date(account.activatedAt))",
             "  reminded:   \(date(account.remindedAt))",
             "  passwords:  \(account.passwordAttempts.count) checked, count resets \(date(account.passwordAttempts.resetAt))",
-            "  mail:",
         ]
+        if let bounce = outbox.last(where: { $0.status == .bounced }) {
+            lines.append("  bounced:    \(date(bounce.lastAttemptAt)) \(bounce.lastReply ?? "-")")
+            lines.append("              (no resends or reminders to this address until the person registers again)")
+        }
+        lines.append("  mail:")
         if outbox.isEmpty { lines.append("    none") }
         for message in outbox {
             lines.append("    \(message.kind.rawValue) <\(message.id.lowercasedText)> \(message.status.rawValue), "
@@ -45,6 +49,8 @@ public enum AccountCommands {
         case queued(OutboxMessage)
         /// Nothing to resend: the account is already active.
         case alreadyActive
+        /// Not resent: mail to the account's address bounced (another copy would bounce too).
+        case bounced
         /// No such account.
         case notFound
     }
@@ -55,6 +61,9 @@ public enum AccountCommands {
     {
         guard let account = try await find(login, in: store) else { return .notFound }
         guard account.state == .pending else { return .alreadyActive }
+        guard try await !store.outbox(accountID: account.id).contains(where: { $0.status == .bounced }) else {
+            return .bounced
+        }
         guard let message = try await store.enqueue(.activation, accountID: account.id, now: now) else {
             return .notFound
         }

@@ -20,7 +20,8 @@ public enum OperatorCommands {
         return CommandOutcome(output: AccountCommands.describe(account, outbox: try await store.outbox(accountID: account.id)))
     }
 
-    /// `resend LOGIN`; 67 when there is no such account, 65 when it is already active.
+    /// `resend LOGIN`; 67 when there is no such account, 65 when it is already active or its mail
+    /// bounced.
     public static func resend(_ login: String, _ configuration: DaemonConfiguration) async throws -> CommandOutcome {
         let store = try await StoreOpener.open(configuration.store)
         switch try await AccountCommands.resend(login, in: store) {
@@ -28,6 +29,11 @@ public enum OperatorCommands {
             return CommandOutcome(output: "queued activation mail \(message.id.lowercasedText)")
         case .alreadyActive:
             return CommandOutcome(status: .dataError, error: "\(login) is already active")
+        case .bounced:
+            return CommandOutcome(status: .dataError, error: """
+                not resent: mail to \(login)'s address bounced (see `activationd account show`); \
+                the person registers again with a working address
+                """)
         case .notFound:
             return CommandOutcome(status: .noUser, error: "no account for \(login)")
         }

@@ -1,0 +1,127 @@
+import ActivationCore
+@testable import ActivationMail
+import ActivationStoreSQLite
+import Foundation
+import MetricsTestKit
+import Testing
+import TestSupport
+
+/// The bounce mailbox read against a real SQLite store and real files: each message decided once,
+/// moved out of new/ with a flag saying what became of it, nothing read twice, nothing looping.
+@Suite("Bounce mailbox: reports recorded, the rest set aside")
+struct BounceReaderTests {
+    let address = BounceAddress(parsing: "bounce@example.org")!
+
+    /// A store with one pending account per name, each activation mail sent (or only claimed).
+    static func store(_ directory: TemporaryDirectory, sent: [String], sending: [String] = [])
+        async throws -> (SQLiteAccountStore, [String: OutboxMessage])
+    {
+        let store = try SQLiteAccountStore(path: directory.path("store.sqlite"))
+        try await store.migrate()
+        var rows: [String: OutboxMessage] = [:]
+        for username in sent + sending {
+            let registration = MailFixtures.registration(username: username, email: "\(username)@mail.example.net")
+            let account = Account.pending(from: registration, passwordHash: "$scrypt$x", now: Date(),
+                                          lifetime: .seconds(30 * 86_400))
+            guard case .created(_, let activation, _) = try await store.register(registration, as: account, now: Date())
+            else { throw ServerError(description: "not created") }
+            rows[username] = activation
+        }
+        for claim in try await store.claimOutbox(owner: "w", limit: 100, lease: .seconds(300), now: Date()) {
+            guard let name = rows.first(where: { $0.value.id == claim.message.id })?.key, sent.contains(name) else { continue }
+            _ = try await store.recordDelivery(.sent(reply: "250 2.0.0 Ok"), messageID: claim.message.id, owner: "w",
+                                               now: Date())
+        }
+        return (store, rows)
+    }
+
+    static func maildir(_ directory: TemporaryDirectory) throws -> String {
+        let root = directory.path("Maildir")
+        for sub in ["new", "cur", "tmp"] {
+            try FileManager.default.createDirectory(atPath: root + "/" + sub, withIntermediateDirectories: true)
+        }
+        return root
+    }
+
+    static func deliver(_ data: Data, to maildir: String, name: String) throws {
+        try data.write(to: URL(fileURLWithPath: maildir + "/new/" + name))
+    }
+
+    static func bounce(for row: UUID, action: String = "failed", status: String = "5.1.1") -> Data {
+        DeliveryStatusReportTests.postfixBounce(
+            deliveredTo: "bounce+\(BounceAddress.token(for: row))@example.org", action: action, status: status)
+    }
+
+    static func names(_ maildir: String, _ sub: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: maildir + "/" + sub)) ?? []).sorted()
+    }
+
+    @Test("a failed report bounces its row; delayed, duplicate, foreign and odd messages are each filed once")
+    func eachMessageFiledOnce() async throws {
+        let directory = try TemporaryDirectory()
+        let (store, rows) = try await Self.store(directory, sent: ["jane1", "kim1", "lee1"], sending: ["max1"])
+        let maildir = try Self.maildir(directory)
+        let jane = try #require(rows["jane1"]), kim = try #require(rows["kim1"]), max = try #require(rows["max1"])
+        try Self.deliver(Self.bounce(for: jane.id), to: maildir, name: "1.a.host")
+        try Self.deliver(Self.bounce(for: jane.id), to: maildir, name: "2.b.host")            // the same report again
+        try Self.deliver(Self.bounce(for: kim.id, action: "delayed", status: "4.4.1"), to: maildir, name: "3.c.host")
+        try Self.deliver(Self.bounce(for: UUID()), to: maildir, name: "4.d.host")             // no such row
+        try Self.deliver(Data("Subject: out of office\n\nback on Monday\n".utf8), to: maildir, name: "5.e.host")
+        try Self.deliver(Self.bounce(for: max.id), to: maildir, name: "6.f.host")             // still being sent
+        try FileManager.default.createSymbolicLink(atPath: maildir + "/new/7.g.host", withDestinationPath: "/etc/passwd")
+
+        let logs = LogRecorder()
+        let metrics = TestMetrics()
+        let reader = BounceReader(maildir: maildir, address: address, store: store, logger: logs.logger, metrics: metrics)
+        let summary = try await reader.readOnce()
+        #expect(summary.bounced == 1 && summary.alreadyRecorded == 1 && summary.delayed == 1 && summary.keptForLater == 1)
+        #expect(summary.setAside.map(\.name) == ["4.d.host", "5.e.host", "7.g.host"], "\(summary.setAside)")
+
+        let janeRow = try #require(try await store.outbox(accountID: jane.accountID).first)
+        #expect(janeRow.status == .bounced)
+        #expect(janeRow.lastReply == "5.1.1 550 5.1.1 <jane.doe@mail.example.net>: Recipient address rejected: "
+            + "User unknown in virtual mailbox table", "the store keeps the whole diagnostic")
+        #expect(try await store.outbox(accountID: kim.accountID).first?.status == .sent, "delayed changes nothing")
+        #expect(try await store.outbox(accountID: max.accountID).first?.status == .sending)
+
+        #expect(Self.names(maildir, "new") == ["6.f.host"], "only the in-flight report waits")
+        #expect(Self.names(maildir, "cur") == ["1.a.host:2,S", "2.b.host:2,S", "3.c.host:2,S", "4.d.host:2,F",
+                                                "5.e.host:2,F", "7.g.host:2,F"])
+        #expect(FileManager.default.fileExists(atPath: "/etc/passwd"), "a link is moved, its target untouched")
+
+        let bounced = try #require(logs.events(EventName.mailBounced).first)
+        #expect(bounced.metadata["dsn"] == "5.1.1")
+        #expect(bounced.metadata["message_id"] == jane.id.lowercasedText)
+        #expect(bounced.metadata["rcpt_domain"] == "mail.example.net")
+        #expect(bounced.metadata["reply"]?.contains("<…@mail.example.net>: Recipient address rejected") == true,
+                "\(bounced.metadata)")
+        #expect(!logs.allText.contains("jane.doe@"), "no full address in the log")
+        #expect(logs.events(EventName.mailDelayed).count == 1)
+        #expect(logs.events(EventName.bounceSetAside).count == 3)
+        #expect(try metrics.expectCounter("activationd_mail_bounced_total", [("kind", "activation")]).totalValue == 1)
+        #expect(try metrics.expectCounter("activationd_bounce_reports_total", [("result", "set_aside")]).totalValue == 3)
+
+        // The courier records the in-flight row; the next pass bounces it, and nothing else is read.
+        _ = try await store.recordDelivery(.sent(reply: "250"), messageID: max.id, owner: "w", now: Date())
+        let again = try await reader.readOnce()
+        #expect(again == BounceReader.Summary(bounced: 1))
+        #expect(Self.names(maildir, "new").isEmpty)
+        #expect(try await store.counts().outbox[.bounced] == 2)
+    }
+
+    @Test("a mailbox that cannot be listed is an error of the pass, not of a message")
+    func missingMailbox() async throws {
+        let directory = try TemporaryDirectory()
+        let (store, _) = try await Self.store(directory, sent: [])
+        let reader = BounceReader(maildir: directory.path("nowhere"), address: address, store: store,
+                                  logger: LogRecorder().logger, metrics: TestMetrics())
+        await #expect(throws: BounceReader.MailboxError.self) { try await reader.readOnce() }
+    }
+}
+
+extension BounceReader.Summary {
+    init(bounced: Int) {
+        self.init()
+        self.bounced = bounced
+    }
+}
