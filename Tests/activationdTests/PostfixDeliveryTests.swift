@@ -6,7 +6,7 @@ import Testing
 /// mail through a Postfix instance, which delivers it into a Maildir; the delivered file carries
 /// Postfix's Received: header, both signatures still verify (dkimpy) after the relay, and the
 /// link in it activates the account through the HTTP server.
-@Suite("DKIM-signed mail through a real Postfix", .serialized)
+@Suite("Real Postfix: DKIM-signed delivery and a real bounce", .serialized)
 struct PostfixDeliveryTests {
     @Test("spool → daemon → Postfix → Maildir: DKIM verifies after the relay; the link activates")
     func deliveredSignedAndActivated() async throws {
@@ -73,6 +73,70 @@ struct PostfixDeliveryTests {
                                                               form: ["token": token, "password": "Secr3tPass"])
             #expect(activated.status == 200)
             #expect(await daemon.waitForLog("event=account.activated", timeout: .seconds(5)))
+        } catch {
+            await postfix.stop()
+            throw error
+        }
+        await postfix.stop()
+    }
+
+    @Test("a mail to an unknown mailbox: Postfix bounces it, the DSN comes back, the row is bounced and shown")
+    func realBounceComesBack() async throws {
+        let postfix = try await PostfixInstance(mailboxes: ["bounce"])
+        let daemon = try await DaemonHarness(extraYAML: """
+            smtp:
+              url: "smtp://127.0.0.1:\(postfix.port)"
+              starttls: "never"
+              from: "Accounts <no-reply@example.test>"
+            bounces:
+              address: "bounce@example.test"
+              maildir: "\(postfix.maildir("bounce"))"
+              scan_interval: 1s
+            """)
+        defer { daemon.cleanUp() }
+        do {
+            try daemon.start()
+            #expect(await daemon.waitForNotification("READY=1"))
+            let record = """
+                {"version": 1, "id": "\(UUID().uuidString.lowercased())", "submittedAt": "2026-11-28T10:00:00Z",
+                 "username": "nosuch2026", "firstName": "No", "lastName": "Such",
+                 "email": "nosuch@example.test", "confirmEmail": "nosuch@example.test",
+                 "password": "Secr3tPass", "confirmPassword": "Secr3tPass",
+                 "passwordPhrase": "blue heron at dawn", "acceptedConditions": true}
+                """
+            let submitted = try await CommandRunner.run(["submit", "--config", daemon.configPath, "-"],
+                                                        input: Data(record.utf8))
+            #expect(submitted.status == 0, "\(submitted.stderr)")
+            // Postfix takes it (250 at RCPT: smtpd_reject_unlisted_recipient = no), then virtual(8)
+            // bounces it to the envelope sender bounce+<row>@example.test, delivered to bounce@.
+            #expect(await daemon.waitForLog("event=mail.sent", timeout: .seconds(30)), "\(daemon.logs.suffix(5))")
+            #expect(await daemon.waitForLog("event=mail.bounced", timeout: .seconds(30)),
+                    "\(daemon.logs.suffix(8)) maillog: \(postfix.log.suffix(1500))")
+            let line = try #require(daemon.logs.first { $0.contains("event=mail.bounced") })
+            #expect(line.contains("dsn=5.1.1"), "\(line)")
+            #expect(line.contains("rcpt_domain=example.test"), "\(line)")
+            #expect(line.contains("unknown user"), "Postfix's diagnostic: \(line)")
+            #expect(!daemon.logs.joined(separator: "\n").contains("nosuch@"), "no full recipient address in the log")
+
+            let shown = try await CommandRunner.run(["account", "show", "nosuch2026", "--config", daemon.configPath])
+            #expect(shown.stdout.contains(" bounced,"), "\(shown.stdout)")
+            #expect(shown.stdout.contains("bounced:    ") && shown.stdout.contains("5.1.1"), "\(shown.stdout)")
+            let status = try await CommandRunner.run(["status", "--json", "--config", daemon.configPath])
+            #expect(status.stdout.contains("\"bounced\":1"), "\(status.stdout)")
+            // The report was filed as read; nothing waits in new/.
+            let cur = (try? FileManager.default.contentsOfDirectory(atPath: postfix.maildir("bounce") + "/cur")) ?? []
+            #expect(cur.count == 1 && cur.allSatisfy { $0.hasSuffix(":2,S") }, "\(cur)")
+
+            // A resend for the bounced account: the same 202, no mail, the reason in the log.
+            let resend = try await DaemonFlowTests.request("http://127.0.0.1:\(daemon.httpPort)/resend", method: "POST",
+                                                           form: ["login": "nosuch2026"])
+            #expect(resend.status == 202)
+            #expect(await daemon.waitForLog("event=activation.resend_skipped", timeout: .seconds(10)))
+            #expect(daemon.logs.contains {
+                $0.contains("event=activation.resend_skipped") && $0.contains("reason=bounced")
+            })
+            let operatorResend = try await CommandRunner.run(["resend", "nosuch2026", "--config", daemon.configPath])
+            #expect(operatorResend.status == 65 && operatorResend.stderr.contains("bounced"), "\(operatorResend.stderr)")
         } catch {
             await postfix.stop()
             throw error

@@ -118,7 +118,7 @@ public struct BounceReader: Sendable {
         case .recorded(let accountID, let kind, let cancelled):
             logger.warning("mail bounced", metadata: metadata(rowID, report, [
                 LogKey.event: "\(EventName.mailBounced)", LogKey.account: "\(accountID.lowercasedText)",
-                LogKey.kind: "\(kind.rawValue)", LogKey.count: "\(cancelled)",
+                LogKey.kind: "\(kind.rawValue)", "cancelled": "\(cancelled)",
             ]))
             metrics.bounced(kind)
             metrics.reports("bounced")
