@@ -251,7 +251,7 @@ let package = Package(
         .testTarget(name: "ActivationCoreTests", dependencies: ["ActivationCore", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "ActivationStoreSQLiteTests",
-            dependencies: ["ActivationStoreSQLite", "AccountStoreContract"],
+            dependencies: ["ActivationStoreSQLite", "AccountStoreContract", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -31,6 +31,11 @@ public enum Daemon {
         // alert "restarting" counts its changes.
         Gauge(label: "activationd_start_time_seconds").record(Date().timeIntervalSince1970)
         let logger = Logger(label: "activationd")
+        // What check-config warns about (no DKIM key, DKIM not aligned with From) is worth a line in
+        // the journal too: the operator who never ran check-config sees it here.
+        for warning in configuration.warnings {
+            logger.warning("configuration warning", metadata: [LogKey.event: "config.warning", "warning": "\(warning)"])
+        }
         let notifier = SystemdNotifier()
         let httpOptions = configuration.httpOptions
         let fileLimit = FileLimit.raiseToHardLimit()
