@@ -5,7 +5,7 @@ export PATH := /opt/swift/usr/bin:$(PATH)
 SWIFT ?= swift
 BIN := .build/debug/activationd
 
-.PHONY: run test build bootstrap bench clean bench-intake bench-http bench-courier bench-daemon bench-store chaos deb install bench-package
+.PHONY: run test build bootstrap bench clean bench-intake bench-http bench-courier bench-daemon bench-store chaos chaos-intake deb install bench-package
 
 ## run: install what is missing, build, and start activationd with a local mail catcher (var/)
 run:
@@ -24,6 +24,7 @@ test:
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --skip "$(HEAVY_SUITES)"
 	$(SWIFT) test --skip-build --filter "$(HEAVY_SUITES)"
+	CHAOS_SECONDS=$${CHAOS_SECONDS:-60} scripts/chaos.py --binary "$$($(SWIFT) build --show-bin-path)/activationd"
 
 build:
 	@scripts/bootstrap.sh build
@@ -44,8 +45,15 @@ bench-intake:
 	$(SWIFT) build -c release --product intake-bench
 	scripts/bench-intake.sh
 
-## chaos: the intake crash test as a soak: 20,000 registrations, SIGKILLed throughout
+## chaos: the whole release daemon for CHAOS_SECONDS (300) under kills, relay faults, reloads and
+## a hammered activation page; then the books are checked (scripts/chaos.py; make test runs 60 s)
 chaos:
+	@scripts/bootstrap.sh test
+	$(SWIFT) build -c release --product activationd
+	CHAOS_SECONDS=$${CHAOS_SECONDS:-300} scripts/chaos.py --binary "$$($(SWIFT) build -c release --show-bin-path)/activationd"
+
+## chaos-intake: the intake crash test as a soak: 20,000 registrations, SIGKILLed throughout
+chaos-intake:
 	@scripts/bootstrap.sh test
 	$(SWIFT) build --build-tests
 	INTAKE_CRASH_RECORDS=$${INTAKE_CRASH_RECORDS:-20000} $(SWIFT) test --skip-build --filter CrashSafetyTests
