@@ -5,7 +5,7 @@ export PATH := /opt/swift/usr/bin:$(PATH)
 SWIFT ?= swift
 BIN := .build/debug/activationd
 
-.PHONY: run test build bootstrap bench clean bench-intake bench-http bench-courier bench-daemon bench-store chaos chaos-intake deb install bench-package
+.PHONY: run test build bootstrap bench clean bench-intake bench-http bench-courier bench-daemon bench-store chaos chaos-intake deb install bench-package bench-page
 
 ## run: install what is missing, build, and start activationd with a local mail catcher (var/)
 run:
@@ -108,3 +108,10 @@ bench-package:
 
 clean:
 	rm -rf .build .build-release dist
+
+## bench-page: the activation landing page of the release daemon (SQLite, 200 pending accounts)
+## against /healthz of the same process, wrk -t2 -c64; last line RESULT {json} (docs/PERFORMANCE.md)
+bench-page:
+	@scripts/bootstrap.sh test
+	$(SWIFT) build -c release --product activationd
+	scripts/bench-page.sh $(BENCH_PAGE_ROUNDS)
