@@ -7,6 +7,7 @@
 # the last line is `RESULT {json}` for `make bench`. Builds nothing: the caller runs
 # `swift build -c release --product activationd` first.
 #   scripts/bench-page.sh [ROUNDS] [SECONDS]
+# BENCH_PAGE_BINARY: another binary (default .build/release/activationd); BENCH_PAGE_PERF: see below.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/bench-sink.sh
@@ -133,7 +134,13 @@ loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 echo "bench-page: $accounts pending accounts, wrk -t2 -c64 -d${seconds}s, $rounds rounds; load average before: $(loadavg)"
 : > "$work/page"; : > "$work/healthz"
 for round in $(seq 1 "$rounds"); do
+  # BENCH_PAGE_PERF=FILE: perf record -g of the daemon during the first round's page run.
+  if [[ $round == 1 && -n "${BENCH_PAGE_PERF:-}" ]]; then
+    perf record -g -o "$BENCH_PAGE_PERF" -p "$daemon" -- sleep "$seconds" 2>/dev/null &
+    recorder=$!
+  fi
   page=$(measure -s "$work/tokens.lua" "http://127.0.0.1:$http_port/activate")
+  [[ -n "${recorder:-}" ]] && { wait "$recorder" || true; recorder=; }
   healthz=$(measure "http://127.0.0.1:$http_port/healthz")
   read -r p_rps p_p99 <<<"$page"; read -r h_rps h_p99 <<<"$healthz"
   echo "round $round: page ${p_rps} req/s p99 ${p_p99} ms | healthz ${h_rps} req/s p99 ${h_p99} ms" \
