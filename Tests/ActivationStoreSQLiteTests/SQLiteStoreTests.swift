@@ -44,4 +44,25 @@ struct SQLiteStoreTests {
             #expect(results.filter { $0 == .rejected([.usernameTaken]) }.count == 19)
         }
     }
+
+    @Test("a lookup shows each account as it is now, after a write by another store on the file")
+    func lookupsSeeEveryCommit() async throws {
+        try await withTemporarySQLiteStore { store, file in
+            // The other store stands for a second process (the CLI beside the daemon): its own
+            // connections, no shared memory but the file.
+            let other = try SQLiteAccountStore(path: file.path)
+            defer { try? other.close() }
+            let fixtures = ContractFixtures()
+            for index in 0..<20 {
+                let registration = fixtures.registration(username: "seen\(index)", email: "seen\(index)@example.org")
+                let account = fixtures.account(for: registration)
+                _ = try await store.register(registration, as: account, now: fixtures.now)
+                #expect(try await store.account(id: account.id)?.state == .pending)
+                let result = try await other.activate(accountID: account.id, nonce: account.nonce, now: fixtures.now)
+                guard case .activated = result else { Issue.record("not activated: \(result)"); return }
+                #expect(try await store.account(id: account.id)?.state == .active)
+                #expect(try await store.account(username: "SEEN\(index)")?.state == .active)
+            }
+        }
+    }
 }
