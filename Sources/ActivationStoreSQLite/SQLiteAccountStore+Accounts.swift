@@ -41,26 +41,26 @@ extension SQLiteAccountStore {
 
     /// The account with this id.
     public func account(id: UUID) async throws -> Account? {
-        try await pool.read { db in try Account.fetchOne(db, id: id) }
+        try await lookup { db in try Account.fetchOne(db, id: id) }
     }
 
     /// The account with this username, case-insensitively.
     public func account(username: String) async throws -> Account? {
-        try await pool.read { db in
+        try await lookup { db in
             try Account.fetchAll(db, where: "username_key = ?", [Registration.usernameKey(username)]).first
         }
     }
 
     /// The accounts with this email address, case-insensitively.
     public func accounts(email: String) async throws -> [Account] {
-        try await pool.read { db in
+        try await lookup { db in
             try Account.fetchAll(db, where: "email_key = ? ORDER BY registered_at", [Registration.emailKey(email)])
         }
     }
 
     /// The account this registration created, if it still exists.
     public func account(registrationID: UUID) async throws -> Account? {
-        try await pool.read { db in
+        try await lookup { db in
             try Account.fetchAll(db, where: "registration_id = ?", [SQLiteValue.id(registrationID)]).first
         }
     }
@@ -89,7 +89,7 @@ extension SQLiteAccountStore {
 
     /// Why a removed account went, if the store remembers; see `AccountStore.removalReason`.
     public func removalReason(accountID: UUID) async throws -> RemovalReason? {
-        try await pool.read { db in
+        try await lookup { db in
             try String.fetchOne(db, sql: "SELECT reason FROM removed_account WHERE id = ?",
                                 arguments: [SQLiteValue.id(accountID)])
                 .flatMap(RemovalReason.init(rawValue:))
