@@ -6,9 +6,12 @@ details, kept in a log directory), takes each one's headline figures, prints one
 and writes it, with a description of the machine, into docs/PERFORMANCE.md between the markers
 `<!-- bench-table:start -->` and `<!-- bench-table:end -->`.
 
-    scripts/bench-table.py [--quick] [--only NAME,NAME] [--no-write]
+    scripts/bench-table.py [--quick] [--only NAME,NAME] [--reuse LOGDIR] [--no-write]
 
 --quick runs each benchmark small (a smoke test of the table: its figures are not for quoting).
+--reuse LOGDIR takes the output of each step that has a log there (`NAME.log`, from an earlier run of
+this script, or a benchmark run alone and saved under that name) instead of running it again; the
+table then says which rows came from where. Every ratio still divides two figures of one run.
 """
 import argparse
 import datetime
@@ -90,6 +93,7 @@ def main():
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--only", default="")
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--reuse", default="")
     args = parser.parse_args()
     only = set(filter(None, args.only.split(",")))
     q = args.quick
@@ -109,11 +113,21 @@ def main():
         ("soak", ["scripts/bench-soak.py"] + (["2000"] if q else []), {}),
     ]
     out = {}
+    reused_steps = []
     for name, command, env in steps:
         if only and name not in only:
             continue
         if not os.path.exists(os.path.join(ROOT, command[0])):
             print(f"=== {name}: {command[0]} is missing; skipped")
+            continue
+        reused = os.path.join(args.reuse, f"{name}.log") if args.reuse else ""
+        if reused and os.path.exists(reused):
+            with open(reused) as f:
+                out[name] = f.read()
+            with open(os.path.join(logs, f"{name}.log"), "w") as f:
+                f.write(out[name])
+            reused_steps.append(f"{name} ({time.strftime('%H:%M', time.gmtime(os.path.getmtime(reused)))} UTC)")
+            print(f"=== {name}: reused {reused}")
             continue
         out[name] = run(name, command, logs, env)
 
@@ -201,7 +215,8 @@ def main():
         f"`make bench`{' --quick (smoke run: figures not for quoting)' if q else ''}, {stamp}, "
         f"{(time.time() - began) / 60:.0f} min. Machine: {machine()}. Load average before "
         f"{' '.join(load_before)}, after {' '.join(load_after)}. Each ratio divides two figures of this run; "
-        f"the details of each are in the sections below and in the run's logs ({logs}).",
+        f"the details of each are in the sections below and in the run's logs ({logs})."
+        + (f" Taken from earlier runs of this session: {', '.join(reused_steps)}." if reused_steps else ""),
         "",
         "| benchmark | ours | ceiling (same run) | ratio | target | |",
         "|---|---|---|---|---|---|",
