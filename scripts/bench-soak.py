@@ -93,11 +93,13 @@ def main():
             "rss_start_mib": round(settled[0][1] / 1024, 1), "rss_end_mib": round(samples[-1][1] / 1024, 1),
             "rss_max_mib": round(max(r for _, r in samples) / 1024, 1),
             "slope_kib_per_min": round(slope_per_minute(settled), 1),
+            "slope_second_half_kib_per_min": round(slope_per_minute([x for x in samples if x[0] >= elapsed / 2]), 1),
             "delivered": len(ids), "duplicates": sum(n - 1 for n in ids.values()),
         }
         print(f"soak: {total} registrations at ln=10 in {elapsed:.0f} s = {result['per_second']}/s; RSS "
               f"{result['rss_start_mib']} → {result['rss_end_mib']} MiB (max {result['rss_max_mib']}), slope "
-              f"{result['slope_kib_per_min']} KiB/min after the first tenth; {len(ids)} distinct Message-IDs at "
+              f"{result['slope_kib_per_min']} KiB/min after the first tenth, "
+              f"{result['slope_second_half_kib_per_min']} KiB/min over the second half; {len(ids)} distinct Message-IDs at "
               f"the relay, {result['duplicates']} duplicates")
         print("RESULT " + json.dumps(result))
         return 0 if len(ids) == total else 1
