@@ -201,11 +201,15 @@ def main():
 
     soak = result_json(out.get("soak"))
     if soak:
+        late = soak.get("slope_second_half_kib_per_min")
+        flat = late is not None and abs(late) <= 100
+        delivered = soak["delivered"] == soak["registrations"] and soak["duplicates"] == 0
         rows.append((f"soak: {soak['registrations']:,} registrations at ln=10 → relay",
-                     f"{soak['per_second']}/s; RSS {soak['rss_start_mib']} → {soak['rss_end_mib']} MiB, slope "
-                     f"{soak['slope_kib_per_min']} KiB/min", f"{soak['delivered']:,} delivered, "
-                     f"{soak['duplicates']} duplicates", "—", "all delivered, RSS flat",
-                     "met" if soak["delivered"] == soak["registrations"] else "**not met**"))
+                     f"{soak['per_second']}/s; RSS {soak['rss_start_mib']} → {soak['rss_end_mib']} MiB (max "
+                     f"{soak['rss_max_mib']}), slope {soak['slope_kib_per_min']} KiB/min after the first tenth, "
+                     f"{fmt(late, 1)} KiB/min over the second half", f"{soak['delivered']:,} delivered, "
+                     f"{soak['duplicates']} duplicates", "—", "all delivered once; RSS flat (second half ≤ 100 KiB/min)",
+                     "met" if delivered and flat else "**not met**"))
     else:
         rows.append(("soak: 100,000 registrations at ln=10", "—", "—", "—", "all delivered, RSS flat", "not run"))
 
