@@ -5,7 +5,7 @@ export PATH := /opt/swift/usr/bin:$(PATH)
 SWIFT ?= swift
 BIN := .build/debug/activationd
 
-.PHONY: run test build bootstrap bench clean bench-intake bench-http bench-courier bench-daemon bench-store chaos chaos-intake deb install bench-package bench-page
+.PHONY: run test build bootstrap bench bench-core clean bench-intake bench-http bench-courier bench-daemon bench-store chaos chaos-intake deb install bench-package bench-page
 
 ## run: install what is missing, build, and start activationd with a local mail catcher (var/)
 run:
@@ -33,8 +33,16 @@ build:
 bootstrap:
 	@scripts/bootstrap.sh test
 
-## bench: release-build benchmarks, compared with their ceilings in the same run (docs/PERFORMANCE.md)
+## bench: one release build, then every benchmark beside its ceiling in the same run and the 100,000-
+## registration soak; prints one table and writes it into docs/PERFORMANCE.md (scripts/bench-table.py;
+## BENCH_ARGS=--quick for a smoke run, BENCH_ARGS=--only=core,http for some)
 bench:
+	@scripts/bootstrap.sh test
+	$(SWIFT) build -c release
+	scripts/bench-table.py $(BENCH_ARGS)
+
+## bench-core: tokens and scrypt against OpenSSL
+bench-core:
 	@scripts/bootstrap.sh test
 	$(SWIFT) build -c release --product activationd-bench
 	scripts/bench.sh

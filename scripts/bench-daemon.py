@@ -26,7 +26,7 @@ def rss_kib(pid):
 
 
 class Daemon:
-    def __init__(self, work, smtp_port):
+    def __init__(self, work, smtp_port, scrypt_log_n=4):
         self.work = work
         self.config = os.path.join(work, "activationd.yaml")
         keys = os.path.join(work, "signing.keys")
@@ -51,7 +51,7 @@ smtp:
 keys:
   file: "{keys}"
 password_hash:
-  scrypt_log_n: 4
+  scrypt_log_n: {scrypt_log_n}
 log:
   level: "warning"
 """)

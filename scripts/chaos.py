@@ -387,7 +387,7 @@ log:
                     relay.start("tempfail", ["-r", command])
                     faults.add(f"relay answering 4xx to {command}")
                 elif fault == "relay hangs up after DATA":
-                    relay.start("hangup", ["-q", "."])
+                    relay.start("hangup", rng.choice([["-q", "."], ["-Q", "."]]))
                     faults.add("relay hanging up after the message")
                 else:
                     relay.start("slow", ["-w", "2"])

@@ -20,7 +20,9 @@ struct PostgresMigrationTests {
                 }
                 try await group.waitForAll()
             }
-            #expect(try await hosts[0].appliedMigrations() == ["v1"])
+            let shipped = PostgresAccountStore.migrations.map(\.identifier)
+            #expect(shipped.first == "v1" && shipped.contains("outbox rows can bounce"))
+            #expect(try await hosts[0].appliedMigrations() == shipped)
 
             try await stores.cluster.psql("CREATE SEQUENCE migration_probe", database: stores.database)
             let migrations = PostgresAccountStore.migrations + [
@@ -39,10 +41,10 @@ struct PostgresMigrationTests {
             let probeRuns = try await stores.cluster.psql("SELECT last_value FROM migration_probe",
                                                           database: stores.database)
             #expect(probeRuns.trimmingCharacters(in: .whitespacesAndNewlines) == "1")
-            #expect(try await hosts[0].appliedMigrations() == ["v1", "probe"])
+            #expect(try await hosts[0].appliedMigrations() == shipped + ["probe"])
             // Again, as every later start does: nothing changes.
             try await hosts[1].migrate(migrations)
-            #expect(try await hosts[2].appliedMigrations() == ["v1", "probe"])
+            #expect(try await hosts[2].appliedMigrations() == shipped + ["probe"])
             // The schema works from every host.
             let fixtures = ContractFixtures()
             let registration = fixtures.registration(username: "migrated1", email: "m@example.org")

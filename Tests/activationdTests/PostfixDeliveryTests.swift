@@ -39,16 +39,8 @@ struct PostfixDeliveryTests {
         do {
             try daemon.start()
             #expect(await daemon.waitForNotification("READY=1"))
-            let record = """
-                {"version": 1, "id": "\(UUID().uuidString.lowercased())", "submittedAt": "2026-11-28T10:00:00Z",
-                 "username": "zoe2026", "firstName": "Zoë", "lastName": "Ångström-Núñez",
-                 "email": "zoe@example.test", "confirmEmail": "zoe@example.test",
-                 "password": "Secr3tPass", "confirmPassword": "Secr3tPass",
-                 "passwordPhrase": "blue heron at dawn", "acceptedConditions": true}
-                """
-            let submitted = try await CommandRunner.run(["submit", "--config", daemon.configPath, "-"],
-                                                        input: Data(record.utf8))
-            #expect(submitted.status == 0, "\(submitted.stderr)")
+            try await Self.submit(daemon, username: "zoe2026", first: "Zoë", last: "Ångström-Núñez",
+                                  email: "zoe@example.test")
             #expect(await daemon.waitForLog("event=mail.sent", timeout: .seconds(30)), "\(daemon.logs.suffix(5))")
 
             let delivered = await postfix.messages(in: "zoe")
@@ -97,16 +89,7 @@ struct PostfixDeliveryTests {
         do {
             try daemon.start()
             #expect(await daemon.waitForNotification("READY=1"))
-            let record = """
-                {"version": 1, "id": "\(UUID().uuidString.lowercased())", "submittedAt": "2026-11-28T10:00:00Z",
-                 "username": "nosuch2026", "firstName": "No", "lastName": "Such",
-                 "email": "nosuch@example.test", "confirmEmail": "nosuch@example.test",
-                 "password": "Secr3tPass", "confirmPassword": "Secr3tPass",
-                 "passwordPhrase": "blue heron at dawn", "acceptedConditions": true}
-                """
-            let submitted = try await CommandRunner.run(["submit", "--config", daemon.configPath, "-"],
-                                                        input: Data(record.utf8))
-            #expect(submitted.status == 0, "\(submitted.stderr)")
+            try await Self.submit(daemon, username: "nosuch2026", first: "No", last: "Such", email: "nosuch@example.test")
             // Postfix takes it (250 at RCPT: smtpd_reject_unlisted_recipient = no), then virtual(8)
             // bounces it to the envelope sender bounce+<row>@example.test, delivered to bounce@.
             #expect(await daemon.waitForLog("event=mail.sent", timeout: .seconds(30)), "\(daemon.logs.suffix(5))")
@@ -142,5 +125,20 @@ struct PostfixDeliveryTests {
             throw error
         }
         await postfix.stop()
+    }
+
+    /// Drops a registration (password Secr3tPass) into the daemon's spool with `activationd submit`.
+    static func submit(_ daemon: DaemonHarness, username: String, first: String, last: String, email: String)
+        async throws
+    {
+        let record: [String: Any] = [
+            "version": 1, "id": UUID().uuidString.lowercased(), "submittedAt": "2026-11-28T10:00:00Z",
+            "username": username, "firstName": first, "lastName": last, "email": email, "confirmEmail": email,
+            "password": "Secr3tPass", "confirmPassword": "Secr3tPass", "passwordPhrase": "blue heron at dawn",
+            "acceptedConditions": true,
+        ]
+        let submitted = try await CommandRunner.run(["submit", "--config", daemon.configPath, "-"],
+                                                    input: try JSONSerialization.data(withJSONObject: record))
+        #expect(submitted.status == 0, "\(submitted.stderr)")
     }
 }
