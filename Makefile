@@ -5,7 +5,7 @@ export PATH := /opt/swift/usr/bin:$(PATH)
 SWIFT ?= swift
 BIN := .build/debug/activationd
 
-.PHONY: run test build bootstrap bench clean bench-intake bench-http bench-courier bench-daemon bench-store chaos deb install bench-package
+.PHONY: run test build bootstrap bench fuzz clean bench-intake bench-http bench-courier bench-daemon bench-store chaos deb install bench-package
 
 ## run: install what is missing, build, and start activationd with a local mail catcher (var/)
 run:
@@ -98,5 +98,10 @@ bench-package:
 	$(SWIFT) build --product activationd
 	scripts/bench-package.sh
 
+## fuzz: libFuzzer on every parser of untrusted input, FUZZ_SECONDS (60) each (docs/fuzzing.md)
+fuzz:
+	@scripts/bootstrap.sh test
+	scripts/fuzz.sh
+
 clean:
-	rm -rf .build .build-release dist
+	rm -rf .build .build-release .build-fuzz dist

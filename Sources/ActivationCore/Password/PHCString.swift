@@ -2,19 +2,19 @@ import Foundation
 
 /// The PHC string format for scrypt: `$scrypt$ln=<log2 N>,r=<r>,p=<p>$<salt>$<hash>`, salt and hash
 /// in standard base64 without padding.
-struct PHCString: Equatable {
-    var parameters: ScryptParameters
-    var salt: [UInt8]
-    var hash: [UInt8]
+package struct PHCString: Equatable {
+    package var parameters: ScryptParameters
+    package var salt: [UInt8]
+    package var hash: [UInt8]
 
-    init(parameters: ScryptParameters, salt: [UInt8], hash: [UInt8]) {
+    package init(parameters: ScryptParameters, salt: [UInt8], hash: [UInt8]) {
         self.parameters = parameters
         self.salt = salt
         self.hash = hash
     }
 
     /// Parses a PHC string; nil unless it is exactly of the form above.
-    init?(parsing text: String) {
+    package init?(parsing text: String) {
         let parts = text.split(separator: "$", omittingEmptySubsequences: false)
         guard text.utf8.count <= 256, parts.count == 5, parts[0].isEmpty, parts[1] == "scrypt"
         else { return nil }
@@ -33,7 +33,7 @@ struct PHCString: Equatable {
     }
 
     /// The string form.
-    var encoded: String {
+    package var encoded: String {
         "$scrypt$\(parameters)$\(Self.encode(salt))$\(Self.encode(hash))"
     }
 

@@ -28,3 +28,22 @@ public enum DurationText {
         return "\(seconds)s"
     }
 }
+
+/// Rates as the configuration writes them: `requests/duration`, `10/10m` — a positive whole number
+/// of requests per a positive duration. Here, beside `DurationText`, so that `make fuzz` can feed
+/// both without building the daemon.
+public enum RateText {
+    /// Parses `text`; nil unless it is a positive whole number, `/`, and a positive duration.
+    public static func parse(_ text: String) -> (requests: Int, per: Duration)? {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, let requests = Int(parts[0]), requests > 0,
+              let per = DurationText.parse(String(parts[1])), per > .zero
+        else { return nil }
+        return (requests, per)
+    }
+
+    /// `requests/duration`, the duration in its shortest spelling.
+    public static func format(requests: Int, per: Duration) -> String {
+        "\(requests)/\(DurationText.format(per))"
+    }
+}
