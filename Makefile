@@ -100,7 +100,7 @@ bench-package:
 
 ## fuzz: libFuzzer on every parser of untrusted input, FUZZ_SECONDS (60) each (docs/fuzzing.md)
 fuzz:
-	@scripts/bootstrap.sh test
+	@scripts/bootstrap.sh build
 	scripts/fuzz.sh
 
 clean:

@@ -19,11 +19,12 @@ extension FuzzTargets {
         }
         guard let form = try? FormBody.decode(RegistrationForm.self, from: data) else { return }
         let values = fieldValues(form)
-        let encoded = try URLEncodedFormEncoder().encode(values)
+        let encoded = browserEncoded(values)
         guard let again = try? FormBody.decode(RegistrationForm.self, from: Data(encoded.utf8)) else {
-            throw PropertyViolation(target, "a decoded form, encoded again, decodes")
+            throw PropertyViolation(target, "a decoded form, encoded again as a browser does, decodes")
         }
-        try require(fieldValues(again) == values, target, "a decoded form, encoded again, decodes to the same fields")
+        try require(fieldValues(again) == values, target,
+                    "a decoded form, encoded again as a browser does, decodes to the same fields")
         for secret in ["password", "confirmPassword", "challengeAnswer", "challengeToken"] {
             try require(form.keptValue(secret).isEmpty, target, "the page never shows a password or the characters again")
         }
@@ -34,6 +35,30 @@ extension FuzzTargets {
             try require(fields.contains(problem.field), target, "the rules' problems name a form field")
         }
         fuzzSink((form.wantsRefresh, form.isFilledByBot, problems))
+    }
+
+    /// `values` as a browser sends a form (the WHATWG urlencoded serializer): a space as `+`, every
+    /// byte but ASCII letters, digits and `*-._` as `%XX`. Not Hummingbird's `URLEncodedFormEncoder`,
+    /// which leaves `+` as it is (so its own decoder reads a space): the pages only decode, and what
+    /// they must decode right is what browsers send.
+    static func browserEncoded(_ values: [String: String]) -> String {
+        func encode(_ text: String) -> String {
+            var out = ""
+            for byte in text.utf8 {
+                switch byte {
+                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                     UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "*"), UInt8(ascii: "-"), UInt8(ascii: "."),
+                     UInt8(ascii: "_"):
+                    out.unicodeScalars.append(Unicode.Scalar(byte))
+                case UInt8(ascii: " "):
+                    out += "+"
+                default:
+                    out += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+                }
+            }
+            return out
+        }
+        return values.sorted { $0.key < $1.key }.map { "\(encode($0.key))=\(encode($0.value))" }.joined(separator: "&")
     }
 
     /// Every field of `form` that is present, by name.
@@ -79,5 +104,12 @@ extension FuzzTargets {
 
         let locale = AcceptLanguage.locale(from: text)
         try require(RegistrationDecoder.isLocaleTag(locale), target, "the registration's language is a language tag")
+    }
+}
+
+extension String {
+    /// The string with zeros in front, to `width` characters.
+    fileprivate func leftPadded(to width: Int) -> String {
+        String(repeating: "0", count: Swift.max(0, width - count)) + self
     }
 }

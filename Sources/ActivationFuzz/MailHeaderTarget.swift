@@ -82,7 +82,8 @@ public enum MailProperties {
         // Unfold into fields, each field's name counted.
         var fields: [(name: String, value: String)] = []
         for line in lines {
-            try require(line.utf8.count <= 78 || line == " <\(address)>", target,
+            // The exception: an address too long for a line, alone after its field name or fold.
+            try require(line.utf8.count <= 78 || line == " <\(address)>" || line == "To: <\(address)>", target,
                         "header lines are within 78 characters")
             if line.hasPrefix(" ") || line.hasPrefix("\t") {
                 try require(!fields.isEmpty, target, "a folded line follows a field")

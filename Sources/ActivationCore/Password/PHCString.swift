@@ -13,7 +13,7 @@ package struct PHCString: Equatable {
         self.hash = hash
     }
 
-    /// Parses a PHC string; nil unless it is exactly of the form above.
+    /// Parses a PHC string; nil unless it is exactly of the form above, as `encoded` writes it.
     package init?(parsing text: String) {
         let parts = text.split(separator: "$", omittingEmptySubsequences: false)
         guard text.utf8.count <= 256, parts.count == 5, parts[0].isEmpty, parts[1] == "scrypt"
@@ -29,7 +29,11 @@ package struct PHCString: Equatable {
               let salt = Self.decode(parts[3]), let hash = Self.decode(parts[4]),
               (8...64).contains(salt.count), (16...64).contains(hash.count)
         else { return nil }
-        self.init(parameters: ScryptParameters(logN: logN, r: r, p: p), salt: salt, hash: hash)
+        // One spelling per hash, like the salt and hash: `ln`, `r`, `p` in that order, in plain
+        // decimals (no sign, no leading zero), exactly as `encoded` writes them.
+        let parameters = ScryptParameters(logN: logN, r: r, p: p)
+        guard parts[2] == parameters.description[...] else { return nil }
+        self.init(parameters: parameters, salt: salt, hash: hash)
     }
 
     /// The string form.
