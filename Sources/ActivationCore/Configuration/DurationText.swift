@@ -18,10 +18,19 @@ public enum DurationText {
     }
 
     /// The shortest exact spelling of `duration` in these units.
+    ///
+    /// Whole seconds are never turned into milliseconds: `999999999999w`, which `parse` accepts, is
+    /// over 6·10^17 s, and that many milliseconds overflowed Int64 (the config-duration fuzz target's crash input). Only a
+    /// duration with a part under a second is spelt in `ms`, and `parse` makes those from at most
+    /// 12 digits of milliseconds; a longer one (not from `parse`) loses its milliseconds.
     public static func format(_ duration: Duration) -> String {
-        let milliseconds = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
-        if milliseconds % 1000 != 0 { return "\(milliseconds)ms" }
-        let seconds = milliseconds / 1000
+        let (seconds, attoseconds) = duration.components
+        let subsecond = attoseconds / 1_000_000_000_000_000
+        if subsecond != 0 {
+            let (milliseconds, overflow) = seconds.multipliedReportingOverflow(by: 1000)
+            let (total, totalOverflow) = milliseconds.addingReportingOverflow(subsecond)
+            if !overflow, !totalOverflow { return "\(total)ms" }
+        }
         for (suffix, unit) in units.reversed() where unit > 0 && seconds % unit == 0 && seconds > 0 {
             return "\(seconds / unit)\(suffix)"
         }
