@@ -61,9 +61,10 @@ for target in $FUZZ_TARGETS; do
     status=$?
     set -e
     # Final stats: "stat::number_of_executed_units: N" and "stat::average_exec_per_sec: M".
-    total=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
-    rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
-    seconds=$(grep -o 'Done [0-9]* runs in [0-9]* second' "$log" | awk '{print $5}' | tail -1)
+    # `|| true`: a crashed run has no "Done" line, and set -e must not end the script there.
+    total=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1 || true)
+    rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1 || true)
+    seconds=$( (grep -o 'Done [0-9]* runs in [0-9]* second' "$log" || true) | awk '{print $5}' | tail -1)
     entries=$(find "$work/corpus" -type f | wc -l)
     result=ok
     for artifact in "$work"/artifacts/*; do
