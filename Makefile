@@ -5,7 +5,11 @@ export PATH := /opt/swift/usr/bin:$(PATH)
 SWIFT ?= swift
 BIN := .build/debug/activationd
 
+<<<<<<< HEAD
 .PHONY: run test build bootstrap bench bench-core clean bench-intake bench-http bench-courier bench-daemon bench-store chaos chaos-intake deb install bench-package bench-page
+=======
+.PHONY: run test build bootstrap bench fuzz clean bench-intake bench-http bench-courier bench-daemon bench-store chaos deb install bench-package
+>>>>>>> fuzz
 
 ## run: install what is missing, build, and start activationd with a local mail catcher (var/)
 run:
@@ -114,7 +118,13 @@ bench-package:
 	$(SWIFT) build --product activationd
 	scripts/bench-package.sh
 
+## fuzz: libFuzzer on every parser of untrusted input, FUZZ_SECONDS (60) each (docs/fuzzing.md)
+fuzz:
+	@scripts/bootstrap.sh build
+	scripts/fuzz.sh
+
 clean:
+<<<<<<< HEAD
 	rm -rf .build .build-release dist
 
 ## bench-page: the activation landing page of the release daemon (SQLite, 200 pending accounts)
@@ -123,3 +133,6 @@ bench-page:
 	@scripts/bootstrap.sh test
 	$(SWIFT) build -c release --product activationd
 	scripts/bench-page.sh $(BENCH_PAGE_ROUNDS)
+=======
+	rm -rf .build .build-release .build-fuzz dist
+>>>>>>> fuzz

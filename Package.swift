@@ -301,6 +301,32 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(name: "activationdTests", dependencies: ["activationd", "TestSupport"], swiftSettings: strictSettings),
+        // The fuzz targets of `make fuzz`, one function per parser of untrusted input, and the suite
+        // that replays their corpora (Fuzz/corpus/<target>/) in every `make test`.
+        .target(
+            name: "ActivationFuzz",
+            dependencies: [
+                "ActivationCore",
+                "ActivationMail",
+                "ActivationHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(name: "ActivationFuzzTests", dependencies: ["ActivationFuzz"], swiftSettings: strictSettings),
     ],
     swiftLanguageModes: [.v6]
 )
+
+/// The libFuzzer executables, declared only for scripts/fuzz.sh (`ACTIVATIOND_FUZZ=1`): they link only
+/// with `--sanitize=fuzzer`, which supplies `main`, so the ordinary build must not see them.
+let fuzzTargetNames = ["spool-record", "token", "phc", "mail-header", "config-duration", "http-form", "http-query"]
+if Context.environment["ACTIVATIOND_FUZZ"] == "1" {
+    for name in fuzzTargetNames {
+        package.targets.append(.executableTarget(
+            name: "fuzz-\(name)", dependencies: ["ActivationFuzz"], path: "Fuzz/\(name)",
+            swiftSettings: strictSettings))
+        package.products.append(.executable(name: "fuzz-\(name)", targets: ["fuzz-\(name)"]))
+    }
+}

@@ -88,6 +88,18 @@ struct PasswordHasherTests {
         #expect(PasswordHasher.verify(Self.password, against: "$scrypt$ln=10,r=8,p=1$\(salt)$\(digest)"))
     }
 
+    @Test("a PHC string has one spelling: ln, r, p in that order, in plain decimals (found by the phc fuzz target)")
+    func oneSpelling() throws {
+        let hash = try Self.hasher.hash(Self.password)
+        let parts = hash.split(separator: "$", omittingEmptySubsequences: false).map(String.init)
+        let (salt, digest) = (parts[3], parts[4])
+        for parameters in ["p=1,r=8,ln=10", "r=8,ln=10,p=1", "ln=010,r=8,p=1", "ln=+10,r=8,p=1", "ln=10,r=08,p=+1"] {
+            #expect(!PasswordHasher.verify(Self.password, against: "$scrypt$\(parameters)$\(salt)$\(digest)"),
+                    "\(parameters)")
+        }
+        #expect(PasswordHasher.verify(Self.password, against: "$scrypt$ln=10,r=8,p=1$\(salt)$\(digest)"))
+    }
+
     @Test("parameters out of bounds never verify and cannot hash", arguments: [
         "ln=30,r=8,p=1", "ln=0,r=8,p=1", "ln=21,r=8,p=1", "ln=10,r=0,p=1", "ln=10,r=33,p=1", "ln=10,r=8,p=0",
         "ln=10,r=8,p=17", "ln=-1,r=8,p=1", "ln=99999999999999999999,r=8,p=1", "ln=20,r=32,p=16", "ln=20,r=8,p=1",

@@ -208,6 +208,19 @@ struct ConfigurationTests {
         #expect(DurationText.format(value) == text)
     }
 
+    @Test("the longest durations print and parse back (caught by the config-duration fuzz target: format overflowed)",
+          arguments: ["999999999999w", "999999999999d", "999999999999h", "999999999999ms", "10/999999999999w"])
+    func longestDurations(text: String) {
+        if let duration = DurationText.parse(text) {
+            #expect(DurationText.parse(DurationText.format(duration)) == duration)
+        } else if let rate = RateText.parse(text) {
+            let again = RateText.parse(RateText.format(requests: rate.requests, per: rate.per))
+            #expect(again?.requests == rate.requests && again?.per == rate.per)
+        } else {
+            Issue.record("\(text) does not parse")
+        }
+    }
+
     @Test("malformed durations", arguments: ["", "s", "30", "-5s", "1.5h", "30 s", "5x", "９s", "30sec"])
     func malformedDurations(text: String) {
         #expect(DurationText.parse(text) == nil)

@@ -2,19 +2,19 @@ import Foundation
 
 /// The PHC string format for scrypt: `$scrypt$ln=<log2 N>,r=<r>,p=<p>$<salt>$<hash>`, salt and hash
 /// in standard base64 without padding.
-struct PHCString: Equatable {
-    var parameters: ScryptParameters
-    var salt: [UInt8]
-    var hash: [UInt8]
+package struct PHCString: Equatable {
+    package var parameters: ScryptParameters
+    package var salt: [UInt8]
+    package var hash: [UInt8]
 
-    init(parameters: ScryptParameters, salt: [UInt8], hash: [UInt8]) {
+    package init(parameters: ScryptParameters, salt: [UInt8], hash: [UInt8]) {
         self.parameters = parameters
         self.salt = salt
         self.hash = hash
     }
 
-    /// Parses a PHC string; nil unless it is exactly of the form above.
-    init?(parsing text: String) {
+    /// Parses a PHC string; nil unless it is exactly of the form above, as `encoded` writes it.
+    package init?(parsing text: String) {
         let parts = text.split(separator: "$", omittingEmptySubsequences: false)
         guard text.utf8.count <= 256, parts.count == 5, parts[0].isEmpty, parts[1] == "scrypt"
         else { return nil }
@@ -29,11 +29,15 @@ struct PHCString: Equatable {
               let salt = Self.decode(parts[3]), let hash = Self.decode(parts[4]),
               (8...64).contains(salt.count), (16...64).contains(hash.count)
         else { return nil }
-        self.init(parameters: ScryptParameters(logN: logN, r: r, p: p), salt: salt, hash: hash)
+        // One spelling per hash, like the salt and hash: `ln`, `r`, `p` in that order, in plain
+        // decimals (no sign, no leading zero), exactly as `encoded` writes them.
+        let parameters = ScryptParameters(logN: logN, r: r, p: p)
+        guard parts[2] == parameters.description[...] else { return nil }
+        self.init(parameters: parameters, salt: salt, hash: hash)
     }
 
     /// The string form.
-    var encoded: String {
+    package var encoded: String {
         "$scrypt$\(parameters)$\(Self.encode(salt))$\(Self.encode(hash))"
     }
 

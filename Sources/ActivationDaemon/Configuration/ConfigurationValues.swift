@@ -28,13 +28,10 @@ struct ConfigurationValues {
     }
 
     func rate(_ key: String) throws(ConfigurationError) -> (requests: Int, per: Duration) {
-        let parts = text(key).split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2, let requests = Int(parts[0]), requests > 0,
-              let per = DurationText.parse(String(parts[1])), per > .zero
-        else {
+        guard let rate = RateText.parse(text(key)) else {
             throw ConfigurationError(key: key, problem: "expected requests/duration such as 10/10m, got \"\(text(key))\"")
         }
-        return (requests, per)
+        return rate
     }
 
     func choice(_ key: String) throws(ConfigurationError) -> String {

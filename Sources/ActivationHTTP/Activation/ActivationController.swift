@@ -5,15 +5,15 @@ import Hummingbird
 import NIOCore
 
 /// `GET`/`HEAD /activate`, `POST /activate` (form) and `POST /api/v1/activations` (JSON).
-struct ActivationController: Sendable {
+package struct ActivationController: Sendable {
     let flow: ActivationFlow
     let pages: PageLibrary
     let options: HTTPOptions
 
     /// The token and password of an activation attempt, from a form or JSON.
-    struct Input: Decodable {
-        var token: String?
-        var password: String?
+    package struct Input: Decodable {
+        package var token: String?
+        package var password: String?
     }
 
     var endpoints: RouteCollection<ActivationRequestContext> {

@@ -1,40 +1,40 @@
-import ActivationCore
-import Foundation
+package import ActivationCore
+package import Foundation
 
 /// The registration form as it comes back from the browser: every field optional, since a form
 /// can arrive without any of them, and nothing here is trusted before `RegistrationRules`.
-struct RegistrationForm: Decodable, Sendable {
-    var username: String?
-    var firstName: String?
-    var lastName: String?
-    var email: String?
-    var confirmEmail: String?
-    var password: String?
-    var confirmPassword: String?
-    var passwordPhrase: String?
-    var challengeAnswer: String?
-    var challengeToken: String?
-    var acceptedConditions: String?
+package struct RegistrationForm: Decodable, Sendable {
+    package var username: String?
+    package var firstName: String?
+    package var lastName: String?
+    package var email: String?
+    package var confirmEmail: String?
+    package var password: String?
+    package var confirmPassword: String?
+    package var passwordPhrase: String?
+    package var challengeAnswer: String?
+    package var challengeToken: String?
+    package var acceptedConditions: String?
     /// The honeypot: hidden from people, filled only by form bots.
-    var website: String?
+    package var website: String?
     /// `create` (the submit button) or `refresh` (the characters' Refresh button without script).
-    var action: String?
+    package var action: String?
 
     /// The fields a person fills in, in the seed's order (what the page keeps of each when it
     /// shows the form again is `keptValue`'s).
-    static let fields = [
+    package static let fields = [
         "username", "firstName", "lastName", "email", "confirmEmail", "password", "confirmPassword", "passwordPhrase",
         "challengeAnswer", "acceptedConditions",
     ]
 
     /// Whether the person asked for new characters rather than to create the account.
-    var wantsRefresh: Bool { action == "refresh" }
+    package var wantsRefresh: Bool { action == "refresh" }
 
     /// Whether the honeypot holds anything.
-    var isFilledByBot: Bool { !(website ?? "").isEmpty }
+    package var isFilledByBot: Bool { !(website ?? "").isEmpty }
 
     /// The registration this form describes, with `id`, `submittedAt` and `locale` from the server.
-    func registration(id: UUID, submittedAt: Date, locale: String) -> Registration {
+    package func registration(id: UUID, submittedAt: Date, locale: String) -> Registration {
         Registration(
             id: id, submittedAt: submittedAt, username: username ?? "", firstName: firstName ?? "",
             lastName: lastName ?? "", email: email ?? "", confirmEmail: confirmEmail ?? "",
@@ -44,7 +44,7 @@ struct RegistrationForm: Decodable, Sendable {
     }
 
     /// The value the page shows again for field `name` (never a password or the characters).
-    func keptValue(_ name: String) -> String {
+    package func keptValue(_ name: String) -> String {
         switch name {
         case "username": username ?? ""
         case "firstName": firstName ?? ""
@@ -61,8 +61,8 @@ struct RegistrationForm: Decodable, Sendable {
 /// The language of a registration from the browser's `Accept-Language`: its first tag that is a
 /// simple language tag (`en`, `es-MX`), else `en`. Quality values are not weighed: browsers list
 /// the person's first choice first.
-enum AcceptLanguage {
-    static func locale(from header: String?) -> String {
+package enum AcceptLanguage {
+    package static func locale(from header: String?) -> String {
         guard let header else { return "en" }
         for entry in header.split(separator: ",").prefix(8) {
             let tag = entry.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
