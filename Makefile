@@ -5,11 +5,7 @@ export PATH := /opt/swift/usr/bin:$(PATH)
 SWIFT ?= swift
 BIN := .build/debug/activationd
 
-<<<<<<< HEAD
-.PHONY: run test build bootstrap bench bench-core clean bench-intake bench-http bench-courier bench-daemon bench-store chaos chaos-intake deb install bench-package bench-page
-=======
-.PHONY: run test build bootstrap bench fuzz clean bench-intake bench-http bench-courier bench-daemon bench-store chaos deb install bench-package
->>>>>>> fuzz
+.PHONY: run test build bootstrap bench bench-core fuzz clean bench-intake bench-http bench-courier bench-daemon bench-store chaos chaos-intake deb install bench-package bench-page
 
 ## run: install what is missing, build, and start activationd with a local mail catcher (var/)
 run:
@@ -124,8 +120,7 @@ fuzz:
 	scripts/fuzz.sh
 
 clean:
-<<<<<<< HEAD
-	rm -rf .build .build-release dist
+	rm -rf .build .build-release .build-fuzz dist
 
 ## bench-page: the activation landing page of the release daemon (SQLite, 200 pending accounts)
 ## against /healthz of the same process, wrk -t2 -c64; last line RESULT {json} (docs/PERFORMANCE.md)
@@ -133,6 +128,3 @@ bench-page:
 	@scripts/bootstrap.sh test
 	$(SWIFT) build -c release --product activationd
 	scripts/bench-page.sh $(BENCH_PAGE_ROUNDS)
-=======
-	rm -rf .build .build-release .build-fuzz dist
->>>>>>> fuzz
