@@ -62,6 +62,8 @@ struct StoreCopyTests {
         let after = try DaemonHarness(reusing: before)
         try after.start(environment: ["ACTIVATIOND_STORE_URL": copyURL,
                                       "ACTIVATIOND_SMTP_URL": "smtp://127.0.0.1:\(sinkPort)"])
+        // The courier starts before the HTTP listener: the mail can go out before the link can be followed.
+        #expect(await after.waitForNotification("READY=1"))
         #expect(await after.waitForLog("event=mail.sent", timeout: .seconds(30)))
         let link = try #require(dumpedMessages(in: mail.url.path).first.flatMap(DaemonFlowTests.link(in:)))
         let token = String(link.split(separator: "=", maxSplits: 1)[1])
