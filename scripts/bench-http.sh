@@ -6,6 +6,7 @@
 # Needs the release build of activationd-http-bench.
 #   scripts/bench-http.sh [rounds] [seconds]
 set -euo pipefail
+. scripts/bench-sink.sh
 rounds=${1:-3}
 seconds=${2:-10}
 bin=.build/release/activationd-http-bench
@@ -21,15 +22,7 @@ for _ in $(seq 1 100); do
 done
 
 # wrk picks a token per request from the file, round robin.
-cat > "$work/tokens.lua" <<LUA
-local tokens = {}
-for line in io.lines("$work/tokens") do tokens[#tokens + 1] = line end
-local i = 0
-request = function()
-  i = i % #tokens + 1
-  return wrk.format("GET", "/activate?token=" .. tokens[i])
-end
-LUA
+token_lua "$work/tokens" "$work/tokens.lua"
 
 # POST /register: each request a different solved form, round robin (a form sent a second time is
 # the same registration again: still checked, remembered and written, as a double click is).
@@ -49,7 +42,7 @@ measure() {
   out=$(wrk -t2 -c64 -d"${seconds}s" --latency "$@")
   local rps p99
   rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
-  p99=$(awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us$/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v=v*1000}; print v}' <<<"$out")
+  p99=$(wrk_p99_ms <<<"$out")
   echo "$rps $p99"
 }
 
@@ -70,11 +63,10 @@ for round in $(seq 1 "$rounds"); do
   echo "$r_rps $r_p99" >> "$work/register"; echo "$p_rps $p_p99" >> "$work/post"
 done
 
-median() { sort -g | awk '{v[NR]=$1} END {print (NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2)}'; }
-h_rps=$(cut -d' ' -f1 "$work/hello" | median); h_p99=$(cut -d' ' -f2 "$work/hello" | median)
-a_rps=$(cut -d' ' -f1 "$work/activate" | median); a_p99=$(cut -d' ' -f2 "$work/activate" | median)
-r_rps=$(cut -d' ' -f1 "$work/register" | median); r_p99=$(cut -d' ' -f2 "$work/register" | median)
-p_rps=$(cut -d' ' -f1 "$work/post" | median); p_p99=$(cut -d' ' -f2 "$work/post" | median)
+h_rps=$(cut -d' ' -f1 "$work/hello" | median_lines); h_p99=$(cut -d' ' -f2 "$work/hello" | median_lines)
+a_rps=$(cut -d' ' -f1 "$work/activate" | median_lines); a_p99=$(cut -d' ' -f2 "$work/activate" | median_lines)
+r_rps=$(cut -d' ' -f1 "$work/register" | median_lines); r_p99=$(cut -d' ' -f2 "$work/register" | median_lines)
+p_rps=$(cut -d' ' -f1 "$work/post" | median_lines); p_p99=$(cut -d' ' -f2 "$work/post" | median_lines)
 ratio=$(awk -v a="$a_rps" -v h="$h_rps" 'BEGIN {printf "%.2f", a / h}')
 r_ratio=$(awk -v a="$r_rps" -v h="$h_rps" 'BEGIN {printf "%.2f", a / h}')
 p_ratio=$(awk -v a="$p_rps" -v h="$h_rps" 'BEGIN {printf "%.2f", a / h}')

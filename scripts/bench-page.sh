@@ -104,15 +104,7 @@ done
 got=$(grep -c . "$work/tokens" || true)
 (( got >= accounts )) || { echo "only $got of $accounts activation mails reached the sink" >&2; exit 1; }
 
-cat > "$work/tokens.lua" <<LUA
-local tokens = {}
-for line in io.lines("$work/tokens") do tokens[#tokens + 1] = line end
-local i = 0
-request = function()
-  i = i % #tokens + 1
-  return wrk.format("GET", "/activate?token=" .. tokens[i])
-end
-LUA
+token_lua "$work/tokens" "$work/tokens.lua"
 
 # Every link shows its pending account's landing page before any load.
 while read -r token; do
@@ -132,7 +124,7 @@ measure() {
   after=$(cpu_ticks)
   if grep -q "Non-2xx" <<<"$out"; then echo "non-2xx answers under load: $out" >&2; exit 1; fi
   rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
-  p99=$(awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us$/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v=v*1000}; print v}' <<<"$out")
+  p99=$(wrk_p99_ms <<<"$out")
   requests=$(awk '/requests in/ {print $1}' <<<"$out")
   echo "$rps $p99 $(( (after - before) * 1000000 / $(getconf CLK_TCK) / requests ))"
 }
@@ -156,10 +148,9 @@ for round in $(seq 1 "$rounds"); do
 done
 kill -0 "$daemon" 2>/dev/null || { echo "activationd died under load" >&2; exit 1; }
 
-median() { sort -g | awk '{v[NR]=$1} END {print (NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2)}'; }
-p_rps=$(cut -d' ' -f1 "$work/page" | median); p_p99=$(cut -d' ' -f2 "$work/page" | median)
-h_rps=$(cut -d' ' -f1 "$work/healthz" | median); h_p99=$(cut -d' ' -f2 "$work/healthz" | median)
-p_cpu=$(cut -d' ' -f3 "$work/page" | median); h_cpu=$(cut -d' ' -f3 "$work/healthz" | median)
+p_rps=$(cut -d' ' -f1 "$work/page" | median_lines); p_p99=$(cut -d' ' -f2 "$work/page" | median_lines)
+h_rps=$(cut -d' ' -f1 "$work/healthz" | median_lines); h_p99=$(cut -d' ' -f2 "$work/healthz" | median_lines)
+p_cpu=$(cut -d' ' -f3 "$work/page" | median_lines); h_cpu=$(cut -d' ' -f3 "$work/healthz" | median_lines)
 rps_ratio=$(ratio "$p_rps" "$h_rps")
 p99_ratio=$(ratio "$p_p99" "$h_p99")
 echo "median: page ${p_rps} req/s p99 ${p_p99} ms | healthz ${h_rps} req/s p99 ${h_p99} ms" \

@@ -13,3 +13,22 @@ start_sink() {
 stop_sink() { kill "$sink"; wait "$sink" 2>/dev/null || true; sink=; }
 field() { /usr/bin/python3 -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$1" "$2"; }
 ratio() { /usr/bin/python3 -c "print(round($1 / $2, 2))"; }
+# The HTTP benchmarks (bench-http.sh, bench-page.sh):
+# token_lua TOKENS LUA: a wrk script asking for the landing page of each token of file TOKENS in turn.
+token_lua() {
+  cat > "$2" <<LUA
+local tokens = {}
+for line in io.lines("$1") do tokens[#tokens + 1] = line end
+local i = 0
+request = function()
+  i = i % #tokens + 1
+  return wrk.format("GET", "/activate?token=" .. tokens[i])
+end
+LUA
+}
+# wrk_p99_ms: the 99th percentile of `wrk --latency` output on stdin, in milliseconds.
+wrk_p99_ms() {
+  awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us$/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v=v*1000}; print v}'
+}
+# median_lines: the median of the numbers on stdin, one a line.
+median_lines() { sort -g | awk '{v[NR]=$1} END {print (NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2)}'; }

@@ -50,17 +50,17 @@ public struct BounceReader: Sendable {
         /// Reports about rows already bounced (the same report again).
         public var alreadyRecorded = 0
         /// Messages set aside, with their file names and reasons.
-        public var setAside: [(name: String, reason: String)] = []
+        public var setAside: [SetAside] = []
         /// Reports left in `new/` for the next pass (their row is being sent).
         public var keptForLater = 0
 
         public init() {}
+    }
 
-        public static func == (lhs: Summary, rhs: Summary) -> Bool {
-            lhs.bounced == rhs.bounced && lhs.delayed == rhs.delayed && lhs.alreadyRecorded == rhs.alreadyRecorded
-                && lhs.keptForLater == rhs.keptForLater && lhs.setAside.map(\.name) == rhs.setAside.map(\.name)
-                && lhs.setAside.map(\.reason) == rhs.setAside.map(\.reason)
-        }
+    /// A message set aside: its file name in `new/` and why.
+    public struct SetAside: Sendable, Equatable {
+        public let name: String
+        public let reason: String
     }
 
     /// The Maildir cannot be read.
@@ -155,7 +155,7 @@ public struct BounceReader: Sendable {
             LogKey.reason: "\(EmailAddress.redactingLocalParts(in: reason))",
         ])
         metrics.reports("set_aside")
-        summary.setAside.append((name, reason))
+        summary.setAside.append(SetAside(name: name, reason: reason))
         file(name, flags: "F")
     }
 
