@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import ActivationCore
 
 /// PasswordHasher against an independent scrypt: Python's `hashlib.scrypt` (OpenSSL).
@@ -32,19 +33,10 @@ struct PasswordHasherInteropTests {
 
     /// Runs `python3 -c script` with `input` as JSON on stdin (never in argv) and returns its stdout.
     static func python(_ script: String, input: [String: Any]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script]
-        let stdin = Pipe(), stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        try process.run()
-        try stdin.fileHandleForWriting.write(contentsOf: JSONSerialization.data(withJSONObject: input))
-        try stdin.fileHandleForWriting.close()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0, "python3 failed")
-        return String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let result = try ChildProcess.runBlocking("/usr/bin/python3", ["-c", script],
+                                                  input: try JSONSerialization.data(withJSONObject: input))
+        try #require(result.status == 0, "python3 failed: \(result.stderr)")
+        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     static let passwords = ["Secr3tPass", "Pässwörd1€", ""]

@@ -97,8 +97,7 @@ struct CrashRun {
             let process = try harness.start()
             try await Task.sleep(for: .milliseconds(Int(80 + random.next() % 500)))
             kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            #expect(process.terminationReason == .uncaughtSignal)
+            #expect(waitForExit(process) == 128 + SIGKILL)
             report.kills += 1
             if writing { writing = writerDone.wait(timeout: .now()) == .timedOut }
             // Past the writer, keep killing while a backlog is left, at least 5 and at most 20 kills.
@@ -113,8 +112,7 @@ struct CrashRun {
             try harness.starts() > startsBefore && sandbox.names(in: sandbox.spool.new).isEmpty
         }
         kill(last.processIdentifier, SIGTERM)
-        last.waitUntilExit()
-        #expect(last.terminationStatus == 0)
+        #expect(waitForExit(last) == 0)
 
         try await check(plan, sandbox: sandbox, logPath: logPath)
         return report

@@ -226,37 +226,10 @@ enum ClusterRegistry {
     }
 }
 
-/// Runs `executable` to its end with its output in a temporary file; its exit status and output.
-///
-/// Not Foundation's `Process`: its `waitUntilExit` was seen to hang for ever after `runuser … pg_ctl
-/// start` had exited (the exit never noticed, the child left a zombie). posix_spawn and a blocking
-/// waitpid on a thread of its own (never one of Swift concurrency's) have no such monitor to miss it.
+/// Runs `executable` to its end; its exit status and output. (`ChildProcess`: `pg_ctl start`'s
+/// server must not inherit another test's pipe, and Foundation's `waitUntilExit` was once seen to
+/// hang after `runuser … pg_ctl start` had exited.)
 func spawnAndWait(_ executable: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread { continuation.resume(with: Result { try spawnAndWaitBlocking(executable, arguments) }) }.start()
-    }
-}
-
-private func spawnAndWaitBlocking(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-    let outputPath = "/tmp/activationd-pgcmd-\(getpid())-\(UUID().uuidString)"
-    defer { unlink(outputPath) }
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-    posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    posix_spawn_file_actions_adddup2(&actions, 1, 2)
-    let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
-    defer { for pointer in argv { free(pointer) } }
-    var pid: pid_t = 0
-    let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
-    guard spawned == 0 else {
-        throw ServerError(description: "cannot start \(executable): \(String(cString: strerror(spawned)))")
-    }
-    var status: Int32 = 0
-    while waitpid(pid, &status, 0) == -1 {
-        guard errno == EINTR else { throw ServerError(description: "waitpid \(executable): errno \(errno)") }
-    }
-    let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
-    return (exitStatus(waitStatus: status), output)
+    let result = try await ChildProcess.run(executable, arguments, mergingOutput: true)
+    return (result.status, result.stdout)
 }

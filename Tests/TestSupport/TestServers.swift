@@ -107,23 +107,9 @@ public func runPython(_ script: String, arguments: [String] = []) async throws -
 }
 
 /// Runs `executable` to its end; its exit status and its standard output and error together.
-/// The wait happens on a thread of its own, never on one of Swift concurrency's.
 public func runProcess(_ executable: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread { continuation.resume(with: Result { try runProcessBlocking(executable, arguments) }) }.start()
-    }
-}
-
-private func runProcessBlocking(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    return (waitForExit(process), String(decoding: data, as: UTF8.self))
+    let result = try await ChildProcess.run(executable, arguments, mergingOutput: true)
+    return (result.status, result.stdout)
 }
 
 /// Waits for `process` to end and returns its exit status (128 + the signal when killed).
@@ -146,7 +132,7 @@ public func waitForExit(_ process: Process) -> Int32 {
         }
         usleep(10_000)
     }
-    return process.terminationStatus
+    return process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
 }
 
 /// A `waitpid` status as an exit status: the code, or 128 + the signal for a killed child.

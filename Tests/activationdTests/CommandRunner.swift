@@ -24,54 +24,10 @@ struct CommandRunner {
         return packageRoot.appendingPathComponent(".build/debug/activationd")
     }()
 
-    /// Runs `activationd arguments…` with `input` on standard input, on a thread of its own: the
-    /// wait must not hold one of Swift concurrency's few threads while other tests need them.
+    /// Runs `activationd arguments…` with `input` on standard input (`ChildProcess`: files, not
+    /// pipes, and a wait off Swift concurrency's threads).
     static func run(_ arguments: [String], input: Data = Data()) async throws -> Result {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread { continuation.resume(with: Swift.Result { try runBlocking(arguments, input: input) }) }.start()
-        }
-    }
-
-    private static func runBlocking(_ arguments: [String], input: Data) throws -> Result {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.currentDirectoryURL = packageRoot
-        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        // The command may stop reading early (an oversized record): a write to the closed pipe must
-        // fail with EPIPE, not kill the test process.
-        signal(SIGPIPE, SIG_IGN)
-        try process.run()
-        let writer = Thread {
-            try? stdin.fileHandleForWriting.write(contentsOf: input)
-            try? stdin.fileHandleForWriting.close()
-        }
-        writer.start()
-        let err = PipeCollector(stderr.fileHandleForReading)
-        let out = stdout.fileHandleForReading.readDataToEndOfFile()
-        return Result(status: waitForExit(process), stdout: String(decoding: out, as: UTF8.self),
-                      stderr: String(decoding: err.data, as: UTF8.self))
-    }
-}
-
-/// Drains a pipe on its own thread, so that neither stdout nor stderr can fill up and block the child.
-final class PipeCollector: @unchecked Sendable {
-    // Safe: `collected` is written once by the thread and read only after `done` is signalled.
-    private var collected = Data()
-    private let done = DispatchSemaphore(value: 0)
-
-    init(_ handle: FileHandle) {
-        Thread { [self] in
-            collected = handle.readDataToEndOfFile()
-            done.signal()
-        }.start()
-    }
-
-    var data: Data {
-        done.wait()
-        return collected
+        let result = try await ChildProcess.run(binary.path, arguments, directory: packageRoot.path, input: input)
+        return Result(status: result.status, stdout: result.stdout, stderr: result.stderr)
     }
 }

@@ -307,7 +307,7 @@ struct ThrowawayRoot {
 }
 
 /// Runs a tool with stdin from /dev/null (a question would fail instead of waiting), stdout and
-/// stderr together, on a thread of its own.
+/// stderr together.
 enum Tool {
     struct Result {
         let status: Int32
@@ -315,22 +315,7 @@ enum Tool {
     }
 
     static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) async throws -> Result {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread {
-                continuation.resume(with: Swift.Result {
-                    let process = Process()
-                    process.executableURL = URL(fileURLWithPath: executable)
-                    process.arguments = arguments
-                    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-                    process.standardInput = FileHandle.nullDevice
-                    let pipe = Pipe()
-                    process.standardOutput = pipe
-                    process.standardError = pipe
-                    try process.run()
-                    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-                    return Result(status: waitForExit(process), output: String(decoding: data, as: UTF8.self))
-                })
-            }.start()
-        }
+        let result = try await ChildProcess.run(executable, arguments, environment: environment, mergingOutput: true)
+        return Result(status: result.status, output: result.stdout)
     }
 }
