@@ -6,23 +6,38 @@
 // an IMMEDIATE transaction and waits up to the busy timeout for the file lock.
 public import ActivationCore
 import Dispatch
+import Foundation
 import GRDB
 import Synchronization
 
 /// An `AccountStore` in one SQLite file.
 public final class SQLiteAccountStore: AccountStore {
     let pool: DatabasePool
+    /// Read-only connections a `lookup` uses on its own thread when one is free; opened with the
+    /// first lookup, once the file has its schema (a read-only connection opened on the new, empty
+    /// file made the first migration fail).
+    private let inlineReaderSlot: Mutex<InlineReaders?> = Mutex(nil)
+    private let inlineReaderCount: Int
+    private let path: String
 
     /// Opens (creating if needed) the database at `path`. Call `migrate()` before use.
     ///
     /// - Parameter busyTimeout: how long a write waits for another process's lock.
-    public init(path: String, busyTimeout: Duration = .seconds(5)) throws {
+    public convenience init(path: String, busyTimeout: Duration = .seconds(5)) throws {
+        try self.init(path: path, busyTimeout: busyTimeout, inlineReaders: max(1, ProcessInfo.processInfo.activeProcessorCount))
+    }
+
+    /// - Parameter inlineReaders: how many read-only connections `lookup` may use on the caller's
+    ///   thread (0: every lookup hops to a queue).
+    init(path: String, busyTimeout: Duration, inlineReaders count: Int) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(busyTimeout.timeInterval)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
+        inlineReaderCount = count
+        self.path = path
     }
 
     /// Creates or upgrades the schema.
@@ -30,24 +45,28 @@ public final class SQLiteAccountStore: AccountStore {
         try Self.migrator.migrate(pool)
     }
 
-    /// The serial queues `lookup`s run on, taken in turn: GRDB's own kind of queue, whose threads
-    /// are not Swift concurrency's cooperative pool (a read can wait on the disk). Fewer than GRDB's
+    /// The serial queues `lookup`s run on when no inline reader is free, taken in turn: GRDB's own
+    /// kind of queue, whose threads are not Swift concurrency's cooperative pool. Fewer than GRDB's
     /// five reader connections, so a lookup never waits for one. Shared by every store of the process.
     static let lookupQueues = (0..<4).map { DispatchQueue(label: "activationd.sqlite.lookup.\($0)") }
     /// How many lookups were handed out: the next one goes to this count's queue, round robin.
     static let nextLookupQueue = Atomic<Int>(0)
 
-    /// Runs `body`, a single SELECT, on a reader connection, from one of `lookupQueues`.
+    /// Runs `body`, a single SELECT, on a reader connection.
     ///
-    /// The path of every landing page (issue 15). GRDB's async `read` hops from the task to the
-    /// pool's queue, to the connection's queue and back, and wraps the statement in BEGIN, PRAGMA
-    /// schema_version and COMMIT: under wrk that cost the page more than the lookup itself
-    /// (docs/PERFORMANCE.md, "Activation page on the real daemon"). Here it is one hop there and
-    /// back, and the synchronous `unsafeRead` runs on that queue's thread. Without the transaction a
-    /// single statement still reads one consistent snapshot (SQLite's autocommit) and sees every
-    /// commit made before it started, by this process or another on the same file: nothing is
-    /// cached. Reads of several statements that must agree use `pool.read`.
+    /// The path of every landing page (issue 15, docs/PERFORMANCE.md "Activation page on the real
+    /// daemon"). First choice: one of `inlineReaders`, on the calling thread, if one is free at
+    /// once: a lookup by key reads a few cached pages in microseconds, and such a connection never
+    /// waits for a lock (busy timeout 0: a busy file sends the lookup the other way). Otherwise one
+    /// hop to one of `lookupQueues`, where GRDB's synchronous `unsafeRead` runs it on a pool reader,
+    /// and back: GRDB's async `read` hops twice and wraps the statement in BEGIN, PRAGMA
+    /// schema_version and COMMIT, which cost the page more than the lookup itself.
+    ///
+    /// Either way nothing is cached: a single statement in autocommit mode reads one consistent
+    /// snapshot and sees every commit made before it started, by this process or another on the
+    /// same file. Reads of several statements that must agree use `pool.read`.
     func lookup<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        if let answer = try inlineReaders?.read(body) { return answer }
         let turn = UInt(bitPattern: Self.nextLookupQueue.wrappingAdd(1, ordering: .relaxed).oldValue)
         let queue = Self.lookupQueues[Int(turn % UInt(Self.lookupQueues.count))]
         return try await withCheckedThrowingContinuation { continuation in
@@ -71,7 +90,19 @@ public final class SQLiteAccountStore: AccountStore {
     }
 
     /// Closes the database.
+    /// The inline readers, opened on first use; nil when there are none (or they cannot be opened:
+    /// then every lookup takes the queue).
+    var inlineReaders: InlineReaders? {
+        inlineReaderSlot.withLock { slot in
+            if slot == nil, inlineReaderCount > 0 {
+                slot = try? InlineReaders(path: path, count: inlineReaderCount)
+            }
+            return slot
+        }
+    }
+
     public func close() throws {
+        try inlineReaderSlot.withLock { try $0?.close() }
         try pool.close()
     }
 }
