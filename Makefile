@@ -25,8 +25,8 @@ TEST_RUN = stdbuf -oL -eL timeout --kill-after=30s $(1) $(SWIFT) test --skip-bui
 test:
 	@scripts/bootstrap.sh test
 	$(SWIFT) build --build-tests
-	$(call TEST_RUN,20m) --skip "$(HEAVY_SUITES)" || { echo "make test: the first run failed or passed 20 minutes (exit $$?)"; exit 1; }
-	$(call TEST_RUN,40m) --filter "$(HEAVY_SUITES)" || { echo "make test: the heavy run failed or passed 40 minutes (exit $$?)"; exit 1; }
+	$(call TEST_RUN,15m) --skip "$(HEAVY_SUITES)" || { echo "make test: the first run failed or passed 15 minutes (exit $$?)"; exit 1; }
+	$(call TEST_RUN,55m) --filter "$(HEAVY_SUITES)" || { echo "make test: the heavy run failed or passed 55 minutes (exit $$?)"; exit 1; }
 	CHAOS_SECONDS=$${CHAOS_SECONDS:-60} scripts/chaos.py --binary "$$($(SWIFT) build --show-bin-path)/activationd"
 
 build:
