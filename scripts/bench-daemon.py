@@ -34,12 +34,13 @@ class Daemon:
             with open(keys, "w") as f:
                 f.write(subprocess.check_output([BIN, "keys", "generate"], text=True))
             os.chmod(keys, 0o600)
+        self.metrics_port = free_port()
         with open(self.config, "w") as f:
             f.write(f"""public_url: "http://127.0.0.1:{free_port()}"
 http:
   listen: "127.0.0.1:{free_port()}"
 metrics:
-  listen: "127.0.0.1:{free_port()}"
+  listen: "127.0.0.1:{self.metrics_port}"
 spool:
   directory: "{work}/spool"
 store:
@@ -76,6 +77,15 @@ log:
         self.process.send_signal(signal.SIGTERM)
         self.process.wait(timeout=60)
         self.notify.close()
+
+    def metric(self, name):
+        """The value of an unlabelled metric on /metrics, or None."""
+        import urllib.request
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.metrics_port}/metrics", timeout=5) as answer:
+            for line in answer.read().decode().splitlines():
+                if line.startswith(name + " "):
+                    return float(line.split()[-1])
+        return None
 
     def status(self):
         return json.loads(subprocess.check_output([BIN, "status", "--json", "--config", self.config], text=True))

@@ -5,6 +5,7 @@ registrations at scrypt_log_n 10 through the release daemon (SQLite store) to Po
 A steady flow: the spool's new/ is topped up to 2,000 files whenever it falls below 1,000. Reports
 throughput (registrations in → mails accepted by the relay), the daemon's RSS sampled every second
 and its slope (least squares over the run after its first tenth, KiB per minute: flat is near 0),
+SQLite's own heap beside it (`activationd_sqlite_memory_bytes`, every 10 s: page caches filling),
 and whether every mail reached the relay once (distinct Message-IDs in the sink's dumps).
 
 The last line is `RESULT {json}` for scripts/bench-table.py.
@@ -53,9 +54,20 @@ def main():
         started = time.time()
         done = threading.Event()
 
+        sqlite = []  # (seconds, KiB) of SQLite's own heap, from /metrics (recorded every 10 s)
+
         def sample():
+            tick = 0
             while not done.is_set():
                 samples.append((time.time() - started, bench_daemon.rss_kib(pid)))
+                if tick % 10 == 0:
+                    try:
+                        used = daemon.metric("activationd_sqlite_memory_bytes")
+                        if used is not None:
+                            sqlite.append((time.time() - started, used / 1024))
+                    except OSError:
+                        pass
+                tick += 1
                 time.sleep(1)
 
         sampler = threading.Thread(target=sample, daemon=True)
@@ -96,11 +108,21 @@ def main():
             "slope_second_half_kib_per_min": round(slope_per_minute([x for x in samples if x[0] >= elapsed / 2]), 1),
             "delivered": len(ids), "duplicates": sum(n - 1 for n in ids.values()),
         }
+        if sqlite:
+            result.update({
+                "sqlite_start_mib": round(next((x for x in sqlite if x[0] >= elapsed / 10), sqlite[0])[1] / 1024, 1),
+                "sqlite_end_mib": round(sqlite[-1][1] / 1024, 1),
+                "sqlite_slope_second_half_kib_per_min": round(slope_per_minute([x for x in sqlite if x[0] >= elapsed / 2]), 1),
+            })
         print(f"soak: {total} registrations at ln=10 in {elapsed:.0f} s = {result['per_second']}/s; RSS "
               f"{result['rss_start_mib']} → {result['rss_end_mib']} MiB (max {result['rss_max_mib']}), slope "
               f"{result['slope_kib_per_min']} KiB/min after the first tenth, "
               f"{result['slope_second_half_kib_per_min']} KiB/min over the second half; {len(ids)} distinct Message-IDs at "
               f"the relay, {result['duplicates']} duplicates")
+        if sqlite:
+            print(f"soak: SQLite's heap {result['sqlite_start_mib']} → {result['sqlite_end_mib']} MiB, slope "
+                  f"{result['sqlite_slope_second_half_kib_per_min']} KiB/min over the second half (its page caches "
+                  f"filling as the file grows, up to 2 MiB per connection)")
         print("RESULT " + json.dumps(result))
         return 0 if len(ids) == total else 1
     finally:

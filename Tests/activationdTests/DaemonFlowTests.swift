@@ -96,6 +96,11 @@ struct DaemonFlowTests {
         // store check, and the start time whose changes count restarts.
         #expect(metrics.body.contains("\nactivationd_store_up 1"), "\(metrics.body)")
         #expect(metrics.body.contains("\nactivationd_start_time_seconds "), "\(metrics.body)")
+        // SQLite's own heap (page caches, statements): well above zero once the store has been read.
+        let sqliteMemory = metrics.body.split(separator: "\n")
+            .first { $0.hasPrefix("activationd_sqlite_memory_bytes ") }
+            .flatMap { Double($0.split(separator: " ").last ?? "") }
+        #expect((sqliteMemory ?? 0) > 100_000, "\(metrics.body)")
         #expect(try await Self.request("http://127.0.0.1:\(daemon.metricsPort)/healthz").status == 200)
 
         let logs = daemon.logs.joined(separator: "\n")

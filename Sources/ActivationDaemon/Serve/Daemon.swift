@@ -2,6 +2,7 @@ import ActivationCore
 import ActivationHTTP
 import ActivationMail
 import ActivationSpool
+import ActivationStoreSQLite
 import Foundation
 import Logging
 import Metrics
@@ -113,6 +114,7 @@ public enum Daemon {
                 mail.replace(with: factory)
             }),
         ]
+        if store is SQLiteAccountStore { services.append(MemoryGaugeService()) }
         if let maildir = configuration.bounceMaildir, let address = configuration.bounceAddress {
             let reader = BounceReader(maildir: maildir, address: address, store: store,
                                       logger: Logger(label: "activationd.bounces"))
