@@ -5,7 +5,7 @@ after 10,000 mails and after 20,000 (flat means no growth with volume).
 Runs the release binary against a temporary spool and store and Postfix's smtp-sink on loopback.
 Prints medians; see docs/PERFORMANCE.md, "Daemon".
 """
-import json, os, shutil, signal, socket, statistics, subprocess, sys, tempfile, time, uuid
+import json, os, shutil, signal, socket, statistics, subprocess, sys, tempfile, time, urllib.request, uuid
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(ROOT, ".build/release/activationd")
@@ -80,7 +80,6 @@ log:
 
     def metric(self, name):
         """The value of an unlabelled metric on /metrics, or None."""
-        import urllib.request
         with urllib.request.urlopen(f"http://127.0.0.1:{self.metrics_port}/metrics", timeout=5) as answer:
             for line in answer.read().decode().splitlines():
                 if line.startswith(name + " "):

@@ -13,12 +13,8 @@ import Synchronization
 /// An `AccountStore` in one SQLite file.
 public final class SQLiteAccountStore: AccountStore {
     let pool: DatabasePool
-    /// Read-only connections a `lookup` uses on its own thread when one is free; opened with the
-    /// first lookup, once the file has its schema (a read-only connection opened on the new, empty
-    /// file made the first migration fail).
-    private let inlineReaderSlot: Mutex<InlineReaders?> = Mutex(nil)
-    private let inlineReaderCount: Int
-    private let path: String
+    /// Read-only connections a `lookup` uses on its own thread when one is free; nil with none.
+    let inlineReaders: InlineReaders?
 
     /// Opens (creating if needed) the database at `path`. Call `migrate()` before use.
     ///
@@ -36,8 +32,7 @@ public final class SQLiteAccountStore: AccountStore {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
-        inlineReaderCount = count
-        self.path = path
+        inlineReaders = count > 0 ? try InlineReaders(path: path, count: count) : nil
     }
 
     /// Creates or upgrades the schema.
@@ -90,19 +85,8 @@ public final class SQLiteAccountStore: AccountStore {
     }
 
     /// Closes the database.
-    /// The inline readers, opened on first use; nil when there are none (or they cannot be opened:
-    /// then every lookup takes the queue).
-    var inlineReaders: InlineReaders? {
-        inlineReaderSlot.withLock { slot in
-            if slot == nil, inlineReaderCount > 0 {
-                slot = try? InlineReaders(path: path, count: inlineReaderCount)
-            }
-            return slot
-        }
-    }
-
     public func close() throws {
-        try inlineReaderSlot.withLock { try $0?.close() }
+        try inlineReaders?.close()
         try pool.close()
     }
 }

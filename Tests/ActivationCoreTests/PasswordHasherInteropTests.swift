@@ -32,9 +32,9 @@ struct PasswordHasherInteropTests {
         """
 
     /// Runs `python3 -c script` with `input` as JSON on stdin (never in argv) and returns its stdout.
-    static func python(_ script: String, input: [String: Any]) throws -> String {
-        let result = try ChildProcess.runBlocking("/usr/bin/python3", ["-c", script],
-                                                  input: try JSONSerialization.data(withJSONObject: input))
+    static func python(_ script: String, input: [String: Any]) async throws -> String {
+        let result = try await ChildProcess.run("/usr/bin/python3", ["-c", script],
+                                                input: try JSONSerialization.data(withJSONObject: input))
         try #require(result.status == 0, "python3 failed: \(result.stderr)")
         return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
@@ -42,33 +42,33 @@ struct PasswordHasherInteropTests {
     static let passwords = ["Secr3tPass", "Pässwörd1€", ""]
 
     @Test("Python verifies a hash made here", arguments: passwords)
-    func pythonVerifies(password: String) throws {
+    func pythonVerifies(password: String) async throws {
         let hash = try PasswordHasher(parameters: ScryptParameters(logN: 10, r: 8, p: 1)).hash(Secret(password))
-        #expect(try Self.python(Self.verifyScript, input: ["password": password, "phc": hash]) == "match")
-        #expect(try Self.python(Self.verifyScript, input: ["password": password + "x", "phc": hash]) == "mismatch")
+        #expect(try await Self.python(Self.verifyScript, input: ["password": password, "phc": hash]) == "match")
+        #expect(try await Self.python(Self.verifyScript, input: ["password": password + "x", "phc": hash]) == "mismatch")
     }
 
     @Test("a hash made by Python verifies here", arguments: passwords)
-    func swiftVerifies(password: String) throws {
-        let hash = try Self.python(Self.hashScript, input: ["password": password, "ln": 10, "r": 8, "p": 1])
+    func swiftVerifies(password: String) async throws {
+        let hash = try await Self.python(Self.hashScript, input: ["password": password, "ln": 10, "r": 8, "p": 1])
         #expect(hash.hasPrefix("$scrypt$ln=10,r=8,p=1$"))
         #expect(PasswordHasher.verify(Secret(password), against: hash))
         #expect(!PasswordHasher.verify(Secret(password + "x"), against: hash))
     }
 
     @Test("other parameters interoperate both ways")
-    func otherParameters() throws {
+    func otherParameters() async throws {
         let parameters = ScryptParameters(logN: 6, r: 4, p: 2)
         let hash = try PasswordHasher(parameters: parameters).hash(Secret("Secr3tPass"))
-        #expect(try Self.python(Self.verifyScript, input: ["password": "Secr3tPass", "phc": hash]) == "match")
-        let theirs = try Self.python(Self.hashScript, input: ["password": "Secr3tPass", "ln": 6, "r": 4, "p": 2])
+        #expect(try await Self.python(Self.verifyScript, input: ["password": "Secr3tPass", "phc": hash]) == "match")
+        let theirs = try await Self.python(Self.hashScript, input: ["password": "Secr3tPass", "ln": 6, "r": 4, "p": 2])
         #expect(PasswordHasher.verify(Secret("Secr3tPass"), against: theirs))
     }
 
     @Test("the default parameters (ln=17) interoperate")
-    func defaultParameters() throws {
+    func defaultParameters() async throws {
         let hash = try PasswordHasher().hash(Secret("Secr3tPass"))
         #expect(hash.hasPrefix("$scrypt$ln=17,r=8,p=1$"))
-        #expect(try Self.python(Self.verifyScript, input: ["password": "Secr3tPass", "phc": hash]) == "match")
+        #expect(try await Self.python(Self.verifyScript, input: ["password": "Secr3tPass", "phc": hash]) == "match")
     }
 }

@@ -34,4 +34,3 @@ enum Chromium {
         return try await ChildProcess.run("/usr/bin/chromium", flags + arguments).stdout
     }
 }
-

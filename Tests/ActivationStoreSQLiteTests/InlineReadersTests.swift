@@ -1,36 +1,13 @@
-import AccountStoreContract
-import ActivationCore
 import Foundation
 import GRDB
 @testable import ActivationStoreSQLite
-import Synchronization
 import Testing
 
 /// The landing page's lookups run on the caller's thread when a read-only connection is free, and
-/// must never wait there: not for a connection, not for a lock.
+/// must never wait there: not for a connection, not for a lock. (That both ways see every commit:
+/// SQLiteStoreTests.lookupsSeeEveryCommit.)
 @Suite("SQLite store: inline lookups")
 struct InlineReadersTests {
-    @Test("a lookup sees the other store's commits, on its own thread when a reader is free and through the queue when none is",
-          arguments: [2, 0])
-    func lookupsSeeEveryCommit(inlineReaders: Int) async throws {
-        try await withTemporarySQLiteStore { _, file in
-            let store = try SQLiteAccountStore(path: file.path, busyTimeout: .seconds(5), inlineReaders: inlineReaders)
-            defer { try? store.close() }
-            let other = try SQLiteAccountStore(path: file.path)
-            defer { try? other.close() }
-            let fixtures = ContractFixtures()
-            for index in 0..<5 {
-                let registration = fixtures.registration(username: "inline\(index)", email: "inline\(index)@example.org")
-                let account = fixtures.account(for: registration)
-                _ = try await other.register(registration, as: account, now: fixtures.now)
-                #expect(try await store.account(id: account.id)?.state == .pending)
-                _ = try await other.activate(accountID: account.id, nonce: account.nonce, now: fixtures.now)
-                #expect(try await store.account(id: account.id)?.state == .active)
-            }
-            #expect((store.inlineReaders?.answered.load(ordering: .relaxed) ?? 0) == (inlineReaders > 0 ? 10 : 0))
-        }
-    }
-
     @Test("with every inline reader lent out, a read answers nil at once instead of waiting")
     func noReaderFreeAnswersNil() async throws {
         try await withTemporarySQLiteStore { _, file in

@@ -1,7 +1,8 @@
 import AccountStoreContract
 import ActivationCore
-import ActivationStoreSQLite
+@testable import ActivationStoreSQLite
 import Foundation
+import Synchronization
 import Testing
 
 @Suite("SQLite store: file, schema and concurrency")
@@ -45,9 +46,12 @@ struct SQLiteStoreTests {
         }
     }
 
-    @Test("a lookup shows each account as it is now, after a write by another store on the file")
-    func lookupsSeeEveryCommit() async throws {
-        try await withTemporarySQLiteStore { store, file in
+    @Test("a lookup shows each account as it is now, after a write by another store on the file: on its own thread when an inline reader is free, through the queue when none is",
+          arguments: [2, 0])
+    func lookupsSeeEveryCommit(inlineReaders: Int) async throws {
+        try await withTemporarySQLiteStore { _, file in
+            let store = try SQLiteAccountStore(path: file.path, busyTimeout: .seconds(5), inlineReaders: inlineReaders)
+            defer { try? store.close() }
             // The other store stands for a second process (the CLI beside the daemon): its own
             // connections, no shared memory but the file.
             let other = try SQLiteAccountStore(path: file.path)
@@ -63,6 +67,8 @@ struct SQLiteStoreTests {
                 #expect(try await store.account(id: account.id)?.state == .active)
                 #expect(try await store.account(username: "SEEN\(index)")?.state == .active)
             }
+            // Three lookups a round, each answered inline when the store has inline readers.
+            #expect((store.inlineReaders?.answered.load(ordering: .relaxed) ?? 0) == (inlineReaders > 0 ? 60 : 0))
         }
     }
 }

@@ -39,8 +39,8 @@ public enum ChildProcess {
         }
     }
 
-    /// `run`, blocking the calling thread: only for synchronous tests, never from async code.
-    public static func runBlocking(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
+    /// `run`'s work, blocking the calling thread (a thread of `run`'s own).
+    private static func runBlocking(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
                                    directory: String? = nil, input: Data? = nil,
                                    mergingOutput: Bool = false) throws -> ChildResult {
         let base = "/tmp/activationd-child-\(getpid())-\(UUID().uuidString.prefix(12))"

@@ -116,7 +116,7 @@ public final class PostgresCluster: Sendable {
     /// Runs SQL through psql as the superuser; its output (unaligned, tuples only).
     @discardableResult
     public func psql(_ sql: String, database: String = "postgres") async throws -> String {
-        let result = try await spawnAndWait(binaries + "/psql", [
+        let result = try await runProcess(binaries + "/psql", [
             "-h", host, "-p", String(port), "-U", username, "-d", database, "-v", "ON_ERROR_STOP=1", "-X", "-q",
             "-A", "-t", "-c", sql,
         ])
@@ -128,8 +128,8 @@ public final class PostgresCluster: Sendable {
 
     private func run(_ executable: String, _ arguments: [String], _ what: String) async throws {
         let result = asPostgres
-            ? try await spawnAndWait("/usr/sbin/runuser", ["-u", "postgres", "--", executable] + arguments)
-            : try await spawnAndWait(executable, arguments)
+            ? try await runProcess("/usr/sbin/runuser", ["-u", "postgres", "--", executable] + arguments)
+            : try await runProcess(executable, arguments)
         guard result.status == 0 else {
             let log = (try? String(contentsOfFile: logFile, encoding: .utf8)) ?? ""
             throw ServerError(description: "\(what) failed (\(result.status)): \(result.output)\n\(log.suffix(2000))")
@@ -224,12 +224,4 @@ enum ClusterRegistry {
     static func stopAll() {
         for entry in entries.withLock({ $0 }) { entry.stopAndRemove() }
     }
-}
-
-/// Runs `executable` to its end; its exit status and output. (`ChildProcess`: `pg_ctl start`'s
-/// server must not inherit another test's pipe, and Foundation's `waitUntilExit` was once seen to
-/// hang after `runuser … pg_ctl start` had exited.)
-func spawnAndWait(_ executable: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
-    let result = try await ChildProcess.run(executable, arguments, mergingOutput: true)
-    return (result.status, result.stdout)
 }
