@@ -5,7 +5,7 @@ export PATH := /opt/swift/usr/bin:$(PATH)
 SWIFT ?= swift
 BIN := .build/debug/activationd
 
-.PHONY: run test build bootstrap bench bench-core fuzz clean bench-intake bench-http bench-courier bench-daemon bench-store chaos chaos-intake deb install bench-package bench-page
+.PHONY: systemd-test run test build bootstrap bench bench-core fuzz clean bench-intake bench-http bench-courier bench-daemon bench-store chaos chaos-intake deb install bench-package bench-page
 
 ## run: install what is missing, build, and start activationd with a local mail catcher (var/)
 run:
@@ -27,7 +27,15 @@ test:
 	$(SWIFT) build --build-tests
 	$(call TEST_RUN,15m) --skip "$(HEAVY_SUITES)" || { echo "make test: the first run failed or passed 15 minutes (exit $$?)"; exit 1; }
 	$(call TEST_RUN,55m) --filter "$(HEAVY_SUITES)" || { echo "make test: the heavy run failed or passed 55 minutes (exit $$?)"; exit 1; }
+	stdbuf -oL -eL timeout --kill-after=30s 15m scripts/systemd-test.py --deb "$$(ls -t dist/activationd_*.deb | head -1)" || { echo "make test: the systemd container test failed or passed 15 minutes (exit $$?)"; exit 1; }
 	CHAOS_SECONDS=$${CHAOS_SECONDS:-60} scripts/chaos.py --binary "$$($(SWIFT) build --show-bin-path)/activationd"
+
+## systemd-test: the package in a booted Debian 12 container (systemd-nspawn): install, start, submit as
+## a web front and as root, activate by the mailed link, reload, restart, stop, upgrade, purge
+## (scripts/systemd-test.py; the Debian root is cached in .build-systemd/; make test runs it)
+systemd-test:
+	@scripts/bootstrap.sh test
+	scripts/systemd-test.py
 
 build:
 	@scripts/bootstrap.sh build

@@ -3,6 +3,7 @@ import CoreMetrics
 import Foundation
 import Logging
 import NIOPosix
+import Synchronization
 
 /// Takes in one record of `new/`: read it safely, decode and check it, hash its password on the
 /// thread pool, register it in the store, and only then remove it; or reject it into `rejected/`.
@@ -17,6 +18,8 @@ struct IntakeProcessor: Sendable {
     let lifetime: Duration
     let logger: Logger
     let metrics: IntakeMetrics
+    /// Names of unreadable records already reported, so that each rescan does not report them again.
+    let unreadable = NoticedNames()
 
     /// Processes `new/<name>`; never throws: what cannot be done now is logged and left for later.
     func process(_ name: String) async {
@@ -35,11 +38,16 @@ struct IntakeProcessor: Sendable {
     private func take(_ name: String, logger: inout Logger) async throws {
         let data: Data
         switch try spool.read(name) {
-        case .vanished: return
+        case .vanished:
+            unreadable.forget(name)
+            return
+        case .unreadable(let owner, let group, let mode):
+            return noteUnreadable(name, owner: owner, group: group, mode: mode, logger: logger)
         case .refused(let problem):
             return try reject(name, [problem], copy: .entry, registration: nil, logger: logger)
         case .record(let read): data = read
         }
+        unreadable.forget(name)
 
         let registration: Registration
         do {
@@ -85,6 +93,17 @@ struct IntakeProcessor: Sendable {
         }
     }
 
+    /// A record the daemon may not read stays in `new/`, untouched (it is its writer's: only the
+    /// writer or root can give the daemon read access), and is reported once, with what to fix.
+    private func noteUnreadable(_ name: String, owner: UInt32, group: UInt32, mode: UInt32, logger: Logger) {
+        metrics.deferred.increment()
+        guard unreadable.insert(name) else { return }
+        logger.warning("spool file not readable by activationd, left in new/: its writer must create it mode 0640 in the spool's tmp/ (the setgid directory gives it the group activationd-submit)", metadata: [
+            LogKey.event: "\(IntakeLogEvent.unreadable)",
+            "owner": "\(owner)", "group": "\(group)", "mode": "\(String(mode, radix: 8))",
+        ])
+    }
+
     /// Sets aside a record whose name is not UTF-8, unread: no `String` names it, so it could be
     /// neither read nor removed by name, and it would wait in `new/` (with its password) for ever.
     func rejectUndecodable(_ name: SpoolName) {
@@ -125,10 +144,34 @@ struct IntakeProcessor: Sendable {
 public enum IntakeLogEvent {
     /// A spool file could not be processed now (store or file-system error) and stays in `new/`.
     public static let deferred = "registration.deferred"
+    /// A record in `new/` that the daemon may not read (reported once per file; it stays there).
+    public static let unreadable = "registration.unreadable"
     /// Dead writers' files were removed from `tmp/`.
     public static let tmpPurged = "spool.tmp_purged"
     /// The intake service started or stopped.
     public static let started = "intake.started"
     /// The intake service stopped.
     public static let stopped = "intake.stopped"
+}
+
+/// A bounded set of names, shared by the intake's tasks: which unreadable records were reported.
+final class NoticedNames: Sendable {
+    /// More names than this are not remembered (each would be reported again at the next rescan).
+    static let capacity = 10_000
+    private let names = Mutex<Set<String>>([])
+
+    /// Adds `name`; true when it was not there (and there was room), that is: report it now.
+    func insert(_ name: String) -> Bool {
+        names.withLock { names in
+            guard names.count < Self.capacity else { return true }
+            return names.insert(name).inserted
+        }
+    }
+
+    /// Removes `name` (the record became readable, or is gone).
+    func forget(_ name: String) {
+        names.withLock { names in
+            if !names.isEmpty { names.remove(name) }
+        }
+    }
 }

@@ -13,6 +13,9 @@ public enum SpoolRead: Sendable, Equatable {
     case refused(RegistrationProblem)
     /// The entry is gone (taken by another intake, or removed by its writer).
     case vanished
+    /// A regular file this process may not read (its writer gave the daemon no read access):
+    /// left where it is, for its writer or the operator to fix. Owner, group and permission bits.
+    case unreadable(owner: UInt32, group: UInt32, mode: UInt32)
 }
 
 extension SpoolDirectory {
@@ -33,6 +36,7 @@ extension SpoolDirectory {
             switch errno {
             case ENOENT: return .vanished
             case ELOOP: return .refused(.notRegularFile)
+            case EACCES: return .unreadable(owner: info.st_uid, group: info.st_gid, mode: info.st_mode & 0o7777)
             default: throw .last("open", path)
             }
         }

@@ -116,8 +116,8 @@ struct PackageTests {
             .split(separator: ":")[2])
 
         for (path, mode, owner, groupID) in [
-            ("var/spool/activationd", 0o750, uid, submitGID), ("var/spool/activationd/tmp", 0o1730, uid, submitGID),
-            ("var/spool/activationd/new", 0o1730, uid, submitGID), ("var/spool/activationd/rejected", 0o700, uid, gid),
+            ("var/spool/activationd", 0o750, uid, submitGID), ("var/spool/activationd/tmp", 0o3730, uid, submitGID),
+            ("var/spool/activationd/new", 0o3730, uid, submitGID), ("var/spool/activationd/rejected", 0o700, uid, gid),
             ("etc/activationd", 0o750, "0", gid), ("etc/activationd/activationd.yaml", 0o640, "0", gid),
             ("etc/activationd/signing.keys", 0o600, "0", "0"), ("etc/activationd/smtp.password", 0o600, "0", "0"),
             ("etc/activationd/dkim.key", 0o600, "0", "0"), ("etc/activationd/store.password", 0o600, "0", "0"),
@@ -133,7 +133,7 @@ struct PackageTests {
 
         // The installed unit, verified as the host's systemd would load it: a copy whose ExecStart
         // names the binary in the root (verify insists that it exists; --root would also want the
-        // root to hold systemd's own targets and /bin/kill).
+        // root to hold systemd's own targets and /bin/sh).
         let installedUnit = try root.read("usr/lib/systemd/system/activationd.service")
         #expect(installedUnit.contains("ExecStart=/usr/bin/activationd serve"))
         let unitDirectory = root.url.appendingPathComponent("verify")
@@ -205,8 +205,8 @@ struct PackageTests {
         #expect(try root.read("etc/group").split(separator: "\n")
             .contains { $0.hasPrefix("activationd-submit:") && $0.hasSuffix(":activationd") })
         let uid = Int(user.split(separator: ":")[2])
-        for (path, mode) in [("var/spool/activationd", 0o750), ("var/spool/activationd/tmp", 0o1730),
-                             ("var/spool/activationd/new", 0o1730), ("var/spool/activationd/rejected", 0o700),
+        for (path, mode) in [("var/spool/activationd", 0o750), ("var/spool/activationd/tmp", 0o3730),
+                             ("var/spool/activationd/new", 0o3730), ("var/spool/activationd/rejected", 0o700),
                              ("etc/activationd", 0o750), ("etc/activationd/signing.keys", 0o600)] {
             let attributes = try root.attributes(path)
             #expect(attributes.mode == mode, "\(path): \(String(attributes.mode, radix: 8))")

@@ -81,7 +81,36 @@ public struct LineLogHandler: LogHandler {
             line.append(key, Self.isSecret(key) ? "<redacted>" : "\(fields[key]!)")
         }
         line.append("logger", label)
-        sink(line.finished())
+        if Self.stderrIsJournal {
+            sink(Self.journalPriority(event.level) + line.finished())
+        } else {
+            sink(line.finished())
+        }
+    }
+
+    /// Whether standard error is a stream to systemd's journal (`JOURNAL_STREAM` names its device
+    /// and inode, systemd.exec(5)). Then each line starts with its syslog priority (`<3>` for
+    /// error, sd-daemon(3)), which journald takes off and records: `journalctl -p warning` finds
+    /// our warnings and errors, and nothing else is marked as one.
+    static let stderrIsJournal: Bool = {
+        guard let stream = ProcessInfo.processInfo.environment["JOURNAL_STREAM"] else { return false }
+        let parts = stream.split(separator: ":")
+        guard parts.count == 2, let device = UInt64(parts[0]), let inode = UInt64(parts[1]) else { return false }
+        var info = stat()
+        guard fstat(2, &info) == 0 else { return false }
+        return UInt64(info.st_dev) == device && UInt64(info.st_ino) == inode
+    }()
+
+    /// `<N>`: the syslog priority of `level`, as sd-daemon(3)'s prefixes.
+    static func journalPriority(_ level: Logger.Level) -> String {
+        switch level {
+        case .trace, .debug: "<7>"
+        case .info: "<6>"
+        case .notice: "<5>"
+        case .warning: "<4>"
+        case .error: "<3>"
+        case .critical: "<2>"
+        }
     }
 
     /// Whether `key` names a secret, in any letter case.

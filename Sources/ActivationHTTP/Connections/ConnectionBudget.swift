@@ -55,7 +55,7 @@ struct ConnectionBudget: AvailableConnectionsDelegate {
         if peak >= Self.trimAfterPeak, open <= peak / 8 {
             peak = open
             // Off the event loop: a trim walks the heap.
-            DispatchQueue.global(qos: .utility).async { _ = malloc_trim(0) }
+            DispatchQueue.global().async { _ = malloc_trim(0) }
         }
     }
 
