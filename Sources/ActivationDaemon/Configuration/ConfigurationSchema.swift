@@ -27,6 +27,8 @@ enum ConfigurationSchema {
         Entry(key: "service.support_contact", kind: .string, defaultValue: ""),
         Entry(key: "http.registration_page", kind: .choice(["true", "false"]), defaultValue: "false"),
         Entry(key: "http.register_rate", kind: .rate, defaultValue: "10/1h"),
+        Entry(key: "http.trusted_proxies", kind: .string, defaultValue: ""),
+        Entry(key: "http.forwarded_header", kind: .choice(["x-forwarded-for", "forwarded"]), defaultValue: "x-forwarded-for"),
         Entry(key: "http.listen", kind: .string, defaultValue: "127.0.0.1:8080"),
         Entry(key: "http.maximal_body_size", kind: .integer(1024...1_048_576), defaultValue: "8192"),
         Entry(key: "http.password_attempts", kind: .integer(1...100), defaultValue: "5"),

@@ -178,9 +178,26 @@ struct ConfigurationValues {
         }
         configuration.http.registrationPage = try choice("http.registration_page") == "true"
         configuration.http.registerRate = try rate("http.register_rate")
+        configuration.http.trustedProxies = try Self.trustedProxies(
+            text("http.trusted_proxies"), header: try choice("http.forwarded_header"))
         configuration.serviceName = try Self.serviceName(text("service.name"))
         configuration.supportContact = try Self.supportContact(text("service.support_contact"))
         return configuration
+    }
+
+    /// `http.trusted_proxies`: addresses and networks (`10.0.0.5, 192.168.1.0/24, ::1`), separated by
+    /// commas or spaces; empty trusts none.
+    static func trustedProxies(_ text: String, header: String) throws(ConfigurationError) -> TrustedProxies {
+        var networks: [AddressBlock] = []
+        for item in text.split(whereSeparator: { $0 == "," || $0 == " " }) {
+            guard let block = AddressBlock(String(item)) else {
+                throw ConfigurationError(key: "http.trusted_proxies", problem: """
+                    expected IP addresses or networks such as 127.0.0.1 or 10.0.0.0/8, separated by commas, got "\(item)"
+                    """)
+            }
+            networks.append(block)
+        }
+        return TrustedProxies(networks: networks, header: TrustedProxies.Header(rawValue: header) ?? .xForwardedFor)
     }
 
     /// `service.name`: 1 to 64 characters, no control characters (it goes into titles and mails).

@@ -75,6 +75,8 @@ public struct DaemonConfiguration: Sendable {
         public var registrationPage = false
         /// `http.register_rate`: `POST /register` requests per client address and window.
         public var registerRate: (requests: Int, per: Duration) = (10, .seconds(3600))
+        /// `http.trusted_proxies` with `http.forwarded_header`: whose forwarding header is believed.
+        public var trustedProxies: TrustedProxies = .none
     }
 
     /// `spool.*`.
@@ -223,6 +225,7 @@ extension DaemonConfiguration {
         options.registrationPage = registrationURL
         options.connections = http.connections
         options.operatorListen = http.metricsListen
+        options.trustedProxies = http.trustedProxies
         return options
     }
 }

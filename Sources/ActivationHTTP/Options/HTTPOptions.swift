@@ -44,6 +44,10 @@ public struct HTTPOptions: Sendable {
     /// nil (the default) leaves registration to the operator's own front.
     public var registrationSpool: String? = nil
 
+    /// `http.trusted_proxies` and `http.forwarded_header`: the reverse proxies whose forwarding
+    /// header names the client that per-address limits count; none by default (the peer is the client).
+    public var trustedProxies: TrustedProxies = .none
+
     /// `service.name`: the service's name in page titles and mails.
     public var serviceName: String = "Accounts"
 

@@ -1,6 +1,7 @@
 public import Hummingbird
 public import NIOCore
 import Glibc
+import CNIOLinux // owns sockaddr_in6's members under MemberImportVisibility in some compile batches
 
 /// The request context of every route: Hummingbird's core storage plus the client's address,
 /// which the per-address rate limits key on.
@@ -9,15 +10,18 @@ public struct ActivationRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The peer of the connection (a reverse proxy's address when behind one).
     public let remoteAddress: SocketAddress?
+    /// The client: the peer, or the address a trusted proxy forwarded for (`ClientAddressMiddleware`).
+    public var clientAddress: SocketAddress?
 
     /// Creates the context for a request on `source.channel`.
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.remoteAddress = source.channel.remoteAddress
+        self.clientAddress = remoteAddress
     }
 
     /// The key of per-address limits: the client address without its port.
-    var clientKey: String { remoteAddress.map(Self.clientKey(for:)) ?? "unknown" }
+    var clientKey: String { clientAddress.map(Self.clientKey(for:)) ?? "unknown" }
 
     /// An IPv4 address whole; an IPv6 address by its /64 network, the block one subscriber or host
     /// is handed, so that one client cannot take a fresh bucket for each of its 2^64 addresses.

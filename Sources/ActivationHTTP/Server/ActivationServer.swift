@@ -68,6 +68,8 @@ public struct ActivationServer {
         router.add(middleware: SecurityHeadersMiddleware(pages: pages))
         router.add(middleware: ErrorAnswerMiddleware(pages: pages, registrationPage: options.registrationSpool != nil))
         router.add(middleware: MetricsMiddleware())
+        router.add(middleware: ClientAddressMiddleware(proxies: options.trustedProxies))
+        router.add(middleware: CrossSiteMiddleware(publicURL: options.publicURL))
         router.addRoutes(ActivationController(flow: flow, pages: pages, options: options).endpoints)
         router.addRoutes(ResendController(
             queue: queue, limiter: resendLimiter, pages: pages, metrics: counters,
