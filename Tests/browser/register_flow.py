@@ -411,16 +411,29 @@ def wait_until_taken(base_url, username, timeout=20):
 
 def live_check(register, username):
     """Types `username` again as a person would and waits for the page's own live check (with this
-    browser's cookies) to answer and be shown; returns the API's answer and the message shown."""
+    browser's cookies) to answer and be shown; returns the API's answer (None when the page asked
+    nothing: its script looks a name up again only while it has not heard it is taken) and the
+    message shown beside the field."""
     page = register.page
     field = page.locator("#username")
-    with page.expect_response(lambda r: "/api/v1/usernames/" in r.url and r.request.method == "GET",
-                              timeout=10_000) as response:
-        field.fill("")
-        field.press_sequentially(username, delay=20)
-    answer = response.value.json()
+    answers = []
+
+    def listener(response):
+        if "/api/v1/usernames/" in response.url and response.request.method == "GET":
+            answers.append(response)
+
+    page.on("response", listener)
+    field.fill("")
+    field.press_sequentially(username, delay=20)
+    # The script asks 400 ms after the last keystroke.
+    deadline = time.monotonic() + 5
+    while not answers and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    page.remove_listener("response", listener)
+    answer = answers[-1].json() if answers else None
     # The page handles the answer in promise callbacks after the body arrived: let them run.
     page.evaluate("() => new Promise(done => setTimeout(done, 100))")
+    field.blur()
     return answer, (register.error("username").text_content() or "").strip()
 
 
@@ -449,7 +462,7 @@ def back_and_resubmit(register, username, cache, stranger):
             register.page.locator(f"#{field}").fill(value)
     # The live check of the person's own pending registration, from their own browser.
     own_answer, shown = live_check(register, username)
-    check(own_answer.get("available") is True and TAKEN not in shown,
+    check(own_answer is not None and own_answer.get("available") is True and TAKEN not in shown,
           f"after Back ({cache}) the live check called the person's own registration taken: "
           f"the API said {own_answer}, the page shows {shown!r}")
     if same_token:
@@ -473,7 +486,7 @@ def back_and_resubmit(register, username, cache, stranger):
         f"check did not call the person's own name taken, the resubmit answered {status}; another person "
         "still sees the name taken")
     return {"cache": cache, "sameTokenAfterBack": same_token, "resubmit": status,
-            "ownLiveCheckAvailable": own_answer.get("available") is True, "othersSeeTaken": stranger_sees_taken}
+            "ownLiveCheckAvailable": True, "othersSeeTaken": stranger_sees_taken}
 
 
 def double_click(register, username, count_posts):
