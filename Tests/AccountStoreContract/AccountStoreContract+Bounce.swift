@@ -39,10 +39,11 @@ extension AccountStoreContract {
         #expect(try await store.requeueFailed(now: later) == 0)
         #expect(try await store.counts().outbox[.bounced] == 1)
 
-        // A row that never went out (its account was superseded) cannot have bounced.
-        let superseded = try await store.mustRegister(f.registration(username: "bouncer3", email: "b3@example.org"), f)
-        _ = try await store.mustRegister(f.registration(username: "bouncer3", email: "b3@example.org"), f)
-        #expect(try await store.recordBounce(messageID: superseded.activation.id, reply: reply, now: later) == .notSent)
+        // A row that never went out (its account was replaced) cannot have bounced.
+        let replaced = try await store.mustRegister(f.registration(username: "bouncer3", email: "b3@example.org"), f)
+        let winner = try await store.mustRegister(f.registration(username: "bouncer4", email: "b3@example.org"), f)
+        _ = try await store.activate(accountID: winner.account.id, nonce: winner.account.nonce, now: f.now)
+        #expect(try await store.recordBounce(messageID: replaced.activation.id, reply: reply, now: later) == .notSent)
 
         // Reminders pass the bounced account by (the others get theirs).
         let dueBy = f.now.addingTimeInterval(31 * 86_400)

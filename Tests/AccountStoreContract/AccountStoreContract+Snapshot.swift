@@ -8,11 +8,12 @@ extension AccountStoreContract {
         let empty = try await store.snapshot()
         #expect(empty.counts.values.allSatisfy { $0 == 0 })
 
-        let pending = try await store.mustRegister(f.registration(username: "snappend", email: "p@example.org"), f)
+        // A replaced account leaves a removal reason (another of its address was activated); a
+        // wrong password leaves an attempt.
+        let again = f.registration(username: "snapgone", email: "a@example.org")
+        let pending = try await store.mustRegister(again, f)
         let active = try await store.mustRegisterActive(f.registration(username: "snapactive", email: "a@example.org"), f)
-        // A superseded account leaves a removal reason; a wrong password leaves an attempt.
-        let again = f.registration(username: "snappend", email: "p@example.org")
-        _ = try await store.register(again, as: f.account(for: again), now: f.now)
+        _ = try await store.mustRegister(f.registration(username: "snappend", email: "p@example.org"), f)
         let current = try #require(try await store.account(username: "snappend"))
         _ = try await store.reservePasswordAttempt(accountID: current.id, limit: 5, window: .seconds(900), now: f.now)
         _ = try await store.useChallenge(id: UUID(), fingerprint: "form", submittedAt: f.now,

@@ -51,11 +51,11 @@ struct RegistrationDecisionTests {
         #expect(RegistrationDecision.decide(for: registration, candidates: [both]) == .reject([.usernameTaken, .emailTaken]))
     }
 
-    @Test("a pending account with the same username and email, in any case, is superseded")
-    func supersede() {
+    @Test("a pending account with the same username and email, in any case, stays: the name is taken")
+    func sameUsernameAndEmailIsTaken() {
+        // Issue 23, item 9: whoever knew both put their own password on the pending account.
         let earlier = Self.account("JDoe2026", "JANE@example.org", .pending)
-        #expect(RegistrationDecision.decide(for: registration, candidates: [earlier])
-            == .accept(superseding: [earlier.id]))
+        #expect(RegistrationDecision.decide(for: registration, candidates: [earlier]) == .reject([.usernameTaken]))
     }
 
     @Test("a pending account with the same email and another username stays, in any case of the email",
@@ -74,24 +74,12 @@ struct RegistrationDecisionTests {
         #expect(RegistrationDecision.decide(for: attacker, candidates: [janesName]) == .reject([.usernameTaken]))
     }
 
-    @Test("the username of a superseded account does not count as taken")
-    func supersededUsernameFree() {
-        let typo = Self.account("JDoe2026", "Jane@example.org", .pending)
-        #expect(RegistrationDecision.decide(for: registration, candidates: [typo]) == .accept(superseding: [typo.id]))
-    }
-
-    @Test("a superseded account does not free a username held by another account")
-    func otherHolderStillCounts() {
-        let typo = Self.account("jdoe2026", "jane@example.org", .pending)
-        let other = Self.account("jdoe2026", "someone@example.org", .pending)
-        #expect(RegistrationDecision.decide(for: registration, candidates: [typo, other]) == .reject([.usernameTaken]))
-    }
-
-    @Test("nothing is superseded when the registration is refused")
-    func noSupersedeOnReject() {
+    @Test("conflicts with pending and active accounts of the address are reported as they are")
+    func conflictsTogether() {
         let pending = Self.account("jdoe2026", "jane@example.org", .pending)
         let active = Self.account("janedoe1", "jane@example.org", .active)
-        #expect(RegistrationDecision.decide(for: registration, candidates: [pending, active]) == .reject([.emailTaken]))
+        #expect(RegistrationDecision.decide(for: registration, candidates: [pending, active])
+            == .reject([.usernameTaken, .emailTaken]))
         let other = Self.account("jdoe2025", "jane@example.org", .pending)
         let nameHolder = Self.account("JDOE2026", "x@example.org", .active)
         #expect(RegistrationDecision.decide(for: registration, candidates: [other, nameHolder])

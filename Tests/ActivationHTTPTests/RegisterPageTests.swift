@@ -281,7 +281,7 @@ struct RegisterPageTests {
             // The first visit sets the form cookie; a visit that sends it back gets none.
             let first = try await client.execute(uri: "/register", method: .get)
             let setCookie = try #require(first.headers[.setCookie])
-            #expect(setCookie.contains("HttpOnly") && setCookie.contains("Path=/register")
+            #expect(setCookie.contains("HttpOnly") && setCookie.contains("Path=/;")
                 && setCookie.contains("SameSite=Lax"))
             let cookie = String(setCookie.prefix { $0 != ";" })
             let post: @Sendable ([String: String]) async throws -> TestResponse = { fields in

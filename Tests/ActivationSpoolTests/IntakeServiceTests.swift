@@ -6,7 +6,7 @@ import Foundation
 import MetricsTestKit
 import Testing
 
-@Suite("Intake service: accepting, idempotency, supersede, shutdown")
+@Suite("Intake service: accepting, idempotency, same name and address, shutdown")
 struct IntakeServiceTests {
     @Test("1,000 files dropped while running become 1,000 accounts and 1,000 queued mails")
     func thousandFiles() async throws {
@@ -88,8 +88,10 @@ struct IntakeServiceTests {
         }
     }
 
-    @Test("a registration with the username and email of a pending account supersedes it and cancels its mail")
-    func supersede() async throws {
+    @Test("a registration with the username and email of a pending account is refused; the account stays")
+    func sameUsernameAndEmail() async throws {
+        // Issue 23, item 9: it used to supersede the pending account, so whoever knew both a
+        // pending username and its address put their own password on it.
         let sandbox = try SpoolSandbox()
         defer { sandbox.remove() }
         let recorder = LogRecorder()
@@ -97,14 +99,15 @@ struct IntakeServiceTests {
             try sandbox.drop(Record.valid(username: "again1", email: "same@example.org"))
             try await waitForIntake(sandbox, store: store, accounts: 1)
             let first = try #require(try await store.account(username: "again1"))
-            try sandbox.drop(Record.valid(username: "Again1", email: "SAME@example.org"))
-            try await waitUntil("the second account exists") {
-                try await store.account(username: "again1").map { $0.id != first.id } ?? false
+            let again = try sandbox.drop(Record.valid(username: "Again1", email: "SAME@example.org"))
+            try await waitUntil("the second record is rejected and logged") {
+                sandbox.names(in: sandbox.spool.rejected).contains(again + ".reason.json")
+                    && !recorder.events(EventName.registrationRejected).isEmpty
             }
-            #expect(try await store.account(id: first.id) == nil)
-            #expect(try await store.outbox(accountID: first.id).allSatisfy { $0.status == .cancelled })
-            #expect(recorder.events(EventName.registrationSuperseded).map { $0.metadata["account"] }
-                    == [first.id.uuidString.lowercased()])
+            #expect(try sandbox.reason(for: again).problems.map(\.code) == ["username.taken"])
+            #expect(try await store.account(username: "again1") == first)
+            #expect(try await store.outbox(accountID: first.id).map(\.status) == [.queued])
+            #expect(recorder.events(EventName.registrationSuperseded).isEmpty)
         }
     }
 

@@ -149,11 +149,19 @@ struct RegistrationBrowserTests {
         #expect(Set(spooled).count == run.names("accounts").count && Set(spooled).isSubset(of: accepted),
                 "the page spooled \(Set(spooled).count) registration ids for \(run.names("accounts").count) people")
         // Back with the page kept in Chromium's back/forward cache (the same characters come back)
-        // and with the page loaded again (new characters): both resubmits were answered 303, and the
-        // counts above hold only if each was the same registration as the first submit.
+        // and with the page loaded again (new characters), each after the intake took the first
+        // submit in (issue 22): the live check did not call the person's own name taken, another
+        // person still heard it was, and both resubmits were answered 303 as the registration the
+        // store already held — the same id, nothing written again. The counts above hold only if
+        // each was the same registration as the first submit.
         let backs = run.result["backAndResubmit"] as? [[String: Any]] ?? []
         #expect(backs.map { $0["cache"] as? String } == ["bfcache", "none"])
         #expect(backs.allSatisfy { $0["resubmit"] as? Int == 303 }, "\(backs)")
+        #expect(backs.allSatisfy { $0["ownLiveCheckAvailable"] as? Bool == true }, "\(backs)")
+        #expect(backs.allSatisfy { $0["othersSeeTaken"] as? Bool == true }, "\(backs)")
+        let resubmitted = Self.registrationIDs(daemon, event: "registration.resubmitted")
+        #expect(resubmitted.count >= 2 && Set(resubmitted).isSubset(of: spooled),
+                "the Back resubmits were \(resubmitted.count) registration(s) the store held")
         let logs = daemon.logs.joined(separator: "\n")
         for event in ["registration.superseded", "registration.rejected"] {
             let logged = logs.contains("event=\(event) ")

@@ -22,6 +22,7 @@ import os
 import sys
 import time
 from urllib.parse import urlsplit
+from urllib.request import Request, urlopen
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect, sync_playwright
@@ -388,15 +389,68 @@ def refused_characters(register, username, token=None, answer=None, message=WRON
     open_challenge(register.token(), register.keys_path)
 
 
-def back_and_resubmit(register, username, cache):
-    """Step 6: submit, press Back, submit again; whether Back showed the same characters and what
-    the second submit answered. The Swift test counts the registrations it made.
+def username_check(base_url, username):
+    """What GET /api/v1/usernames/<username> answers a client without any cookie: another person."""
+    with urlopen(Request(f"{base_url}/api/v1/usernames/{username}", headers={"Accept": "application/json"}),
+                 timeout=10) as answer:
+        return json.load(answer)
+
+
+def wait_until_taken(base_url, username, timeout=20):
+    """Waits until the intake took the registration in: until another person (no cookie) hears the
+    name is taken. Fails if that never happens."""
+    deadline = time.monotonic() + timeout
+    while True:
+        seen = username_check(base_url, username)
+        if "username.taken" in seen.get("problems", []):
+            return seen
+        check(time.monotonic() < deadline,
+              f"{username} was never taken for another person within {timeout} s: the API last said {seen}")
+        time.sleep(0.3)
+
+
+def live_check(register, username):
+    """Types `username` again as a person would and waits for the page's own live check (with this
+    browser's cookies) to answer and be shown; returns the API's answer (None when the page asked
+    nothing: its script looks a name up again only while it has not heard it is taken) and the
+    message shown beside the field."""
+    page = register.page
+    field = page.locator("#username")
+    answers = []
+
+    def listener(response):
+        if "/api/v1/usernames/" in response.url and response.request.method == "GET":
+            answers.append(response)
+
+    page.on("response", listener)
+    field.fill("")
+    field.press_sequentially(username, delay=20)
+    # The script asks 400 ms after the last keystroke.
+    deadline = time.monotonic() + 5
+    while not answers and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    page.remove_listener("response", listener)
+    answer = answers[-1].json() if answers else None
+    # The page handles the answer in promise callbacks after the body arrived: let them run.
+    page.evaluate("() => new Promise(done => setTimeout(done, 100))")
+    field.blur()
+    return answer, (register.error("username").text_content() or "").strip()
+
+
+def back_and_resubmit(register, username, cache, stranger):
+    """Step 6: submit, wait until the intake took it in, press Back, submit again; whether Back
+    showed the same characters, what the page's live check said of the person's own username, what
+    the second submit answered, and whether another person still hears the name is taken. The Swift
+    test counts the registrations it made.
 
     `cache` says which Back: "bfcache", the browser's back/forward cache keeping the page (Chromium's
-    default), or "none", the page loaded again (when the cache evicted it; Playwright's default)."""
+    default), or "none", the page loaded again (when the cache evicted it; Playwright's default).
+    `stranger` is another browser context: another person, with no cookie of this one."""
     page = register.page
     values, token, answer = register.fill_valid(username)
     check(register.submit() == 303, "the first submit of the Back-and-resubmit case was not redirected")
+    # As the person meets it: the intake took the record in before they pressed Back.
+    wait_until_taken(register.base_url, username)
     # A page restored from the back/forward cache fires no load event.
     page.go_back(wait_until="commit" if cache == "bfcache" else "load")
     expect(page.locator("form#register-form")).to_be_visible()
@@ -406,6 +460,11 @@ def back_and_resubmit(register, username, cache):
     for field, value in values.items():
         if register.value(field) != value:
             register.page.locator(f"#{field}").fill(value)
+    # The live check of the person's own pending registration, from their own browser.
+    own_answer, shown = live_check(register, username)
+    check(own_answer is not None and own_answer.get("available") is True and TAKEN not in shown,
+          f"after Back ({cache}) the live check called the person's own registration taken: "
+          f"the API said {own_answer}, the page shows {shown!r}")
     if same_token:
         register.page.locator("#challengeAnswer").fill(answer)
     else:
@@ -414,9 +473,20 @@ def back_and_resubmit(register, username, cache):
         register.agree()
     status = register.submit()
     check(status == 303, f"the resubmit after Back answered {status}, expected 303 (the same registration)")
-    say(f"Back ({cache}) + resubmit: {'the same' if same_token else 'new'} characters after Back, "
-        f"the resubmit answered {status}")
-    return {"cache": cache, "sameTokenAfterBack": same_token, "resubmit": status}
+    check(urlsplit(page.url).path == "/register/sent", f"after the resubmit the browser is at {page.url}")
+    # Another person: their own browser, the live check as they type, and the API without a cookie.
+    other = RegisterPage(stranger.new_page(), register.base_url, register.keys_path, register.output).open()
+    other.page.locator("#username").click()
+    other.page.keyboard.type(username, delay=20)
+    other.expect_error("username", TAKEN)
+    other.page.close()
+    stranger_sees_taken = "username.taken" in username_check(register.base_url, username).get("problems", [])
+    check(stranger_sees_taken, f"a client without a cookie hears {username} is free")
+    say(f"Back ({cache}) + resubmit: {'the same' if same_token else 'new'} characters after Back, the live "
+        f"check did not call the person's own name taken, the resubmit answered {status}; another person "
+        "still sees the name taken")
+    return {"cache": cache, "sameTokenAfterBack": same_token, "resubmit": status,
+            "ownLiveCheckAvailable": True, "othersSeeTaken": stranger_sees_taken}
 
 
 def double_click(register, username, count_posts):
@@ -535,8 +605,10 @@ def journey(browser, cached_browser, args):
     cached_page = cached_browser.new_context(viewport=PHONE).new_page()
     track(cached_page)
     cached = RegisterPage(cached_page, args.base_url, args.keys, args.output)
-    result["backAndResubmit"] = [back_and_resubmit(cached, "bfcache001", cache="bfcache"),
-                                 back_and_resubmit(register, "backagain1", cache="none")]
+    stranger = browser.new_context(viewport=PHONE)
+    result["backAndResubmit"] = [back_and_resubmit(cached, "bfcache001", cache="bfcache", stranger=stranger),
+                                 back_and_resubmit(register, "backagain1", cache="none", stranger=stranger)]
+    stranger.close()
     result["accounts"] += ["bfcache001", "backagain1"]
     result["doubleClickPosts"] = double_click(register, "dblclick01", count_posts)
     result["accounts"].append("dblclick01")

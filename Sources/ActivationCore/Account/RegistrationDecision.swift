@@ -4,18 +4,24 @@ public import Foundation
 /// email: the store-dependent rules of DESIGN.md, decided in one place for every store.
 ///
 /// - `email.taken`: an *active* account has this email (compared case-insensitively).
-/// - supersede: a *pending* account whose folded username **and** email both match the
-///   registration's is replaced by it (the same person trying again after a lost mail); its
-///   username does not count as taken for the new registration.
-/// - `username.taken`: any other pending or active account has this username (case-insensitively).
+/// - `username.taken`: any pending or active account has this username (case-insensitively),
+///   whatever its email.
 ///
-/// A pending account with the same email and another username is left alone: it stays pending
-/// beside the new one, and the store removes it only when one of them is activated. Superseding on
-/// the email alone let anyone who knew a person's address cancel their pending registration.
+/// Nothing an anonymous registration says cancels a pending account (issue 23, item 9). A pending
+/// account with the same username **and** email used to be superseded by the new registration (the
+/// same person after a lost mail); with the registration page's answers that told which email a
+/// pending username belongs to, and one more post put the poster's password on the victim's
+/// registration. Now that registration is refused like any other for the username, and the
+/// pending account stays with its own link and password: the owner of the address decides by
+/// following it (the registration page mails it again). A pending account with the same email and
+/// another username is left alone too: it stays pending beside the new one, and the store removes
+/// it only when one of them is activated.
 ///
-/// Both conflicts are reported together. Nothing is superseded unless the registration is accepted.
+/// Both conflicts are reported together.
 public enum RegistrationDecision: Sendable, Equatable {
     /// Accept; remove these pending accounts (and cancel their queued mail) in the same transaction.
+    /// Always empty since nothing supersedes a pending account any more; kept so that the stores'
+    /// transactions need no change.
     case accept(superseding: [UUID])
     /// Refuse with these problems.
     case reject([RegistrationProblem])
@@ -27,19 +33,14 @@ public enum RegistrationDecision: Sendable, Equatable {
     public static func decide(for registration: Registration, candidates: [Account]) -> RegistrationDecision {
         let usernameKey = registration.usernameKey
         let emailKey = registration.emailKey
-        let superseded = candidates.filter {
-            $0.state == .pending && $0.usernameKey == usernameKey && $0.emailKey == emailKey
-        }
-        let supersededIDs = Set(superseded.map(\.id))
-
         var problems: [RegistrationProblem] = []
-        if candidates.contains(where: { $0.usernameKey == usernameKey && !supersededIDs.contains($0.id) }) {
+        if candidates.contains(where: { $0.usernameKey == usernameKey }) {
             problems.append(.usernameTaken)
         }
         if candidates.contains(where: { $0.emailKey == emailKey && $0.state == .active }) {
             problems.append(.emailTaken)
         }
         if !problems.isEmpty { return .reject(problems) }
-        return .accept(superseding: superseded.map(\.id).sorted { $0.lowercasedText < $1.lowercasedText })
+        return .accept(superseding: [])
     }
 }

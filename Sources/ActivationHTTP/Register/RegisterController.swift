@@ -1,6 +1,5 @@
 import ActivationCore
 import ActivationSpool
-import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -19,16 +18,23 @@ struct IssuedChallenge: Sendable {
 /// with ActivationCore's rules, written into the spool as every front writes), `GET /register/sent`
 /// (the seed's step 5) and `GET /api/v1/register/challenge` (new characters for the page's script).
 ///
-/// The same form sent twice — a double click, Back and send again, a reload of the answer — makes
-/// the same record with the same registration id, and the intake stores one account. The id is
-/// derived from the browser's form cookie (set by `GET /register`) and the form's content, so it
-/// holds even when Back loads the page afresh with new characters; without the cookie it is the
-/// challenge's one-time id (then a double click and a bfcache Back still give one id). The store
-/// remembers each used challenge with a fingerprint of the form, so a solved token posted with
-/// other content is refused (a replay).
+/// The same form sent twice — a double click, Back and send again, a reload of the answer — is the
+/// same registration with the same id, and the intake stores one account. The id is derived from
+/// the browser's form cookie (set by `GET /register`) and the form's whole content, secrets
+/// included (`FormIdentity`), so it holds even when Back loads the page afresh with new characters;
+/// without the cookie it is the challenge's one-time id (then a double click and a bfcache Back
+/// still give one id). Once the store holds that registration, sending it again answers the step-5
+/// page at once. Any other form is a new registration and is judged as one.
+///
+/// Solved characters are spent before the store is asked anything; the store remembers each used
+/// challenge with a fingerprint of the form and the cookie, so a solved token posted with other
+/// content, or from another browser, is refused (a replay).
 struct RegisterController: Sendable {
     let store: any AccountStore
     let seal: ChallengeSeal
+    let identity: FormIdentity
+    /// Where a form for a pending registration's own username and address sends its link again.
+    let resend: ResendQueue
     let spool: SpoolDirectory
     let limiter: RateLimiter
     let pages: PageLibrary
@@ -47,6 +53,14 @@ struct RegisterController: Sendable {
 
     /// The general message when the honeypot was filled.
     static let honeypotMessage = "This form could not be accepted. Please fill it in again."
+
+    /// Beside the username when this browser registered that name a moment ago with other content
+    /// (only the browser holding the form cookie of that registration ever sees it).
+    static let ownEarlierRegistrationMessage = """
+        You already registered this username from this browser with other details, and that \
+        registration stands: its activation link went to the email address you gave then. To \
+        register with these details, choose another username.
+        """
 
     var endpoints: RouteCollection<ActivationRequestContext> {
         let routes = RouteCollection(context: ActivationRequestContext.self)
@@ -119,18 +133,17 @@ struct RegisterController: Sendable {
             RegistrationMetrics.submission("invalid")
             return try page(view, request: request, status: .unprocessableContent)
         }
-        // Only with solved characters: whether an address has an active account is the person's
-        // business, and each probe of it must cost a solved challenge (and count against the limit).
-        view.add(try await takenProblems(registration))
-        guard view.problems.isEmpty else {
-            RegistrationMetrics.submission("invalid")
-            return try page(view, request: request, status: .unprocessableContent)
-        }
 
-        registration.id = FormCookie.value(in: request).map { FormCookie.registrationID(cookie: $0, form: registration) }
-            ?? challenge.id
-        switch try await store.useChallenge(id: challenge.id, fingerprint: registration.formFingerprint,
-                                            submittedAt: submittedAt, expiresAt: challenge.expiresAt) {
+        let cookie = FormCookie.value(in: request)
+        registration.id = cookie.map { identity.registrationID(cookie: $0, registration: registration) } ?? challenge.id
+        // Solved characters are spent before the store is asked anything, valid form or not (issue
+        // 23, item 2): each question about a username or an address costs one solved challenge. The
+        // same token counts as this same form again only with the same content from the same
+        // browser (item 3): with another cookie, or another password, it is a replay.
+        switch try await store.useChallenge(
+            id: challenge.id, fingerprint: identity.challengeFingerprint(cookie: cookie, registration: registration),
+            submittedAt: submittedAt, expiresAt: challenge.expiresAt)
+        {
         case .first:
             break
         case .again(let first):
@@ -140,6 +153,42 @@ struct RegisterController: Sendable {
             RegistrationMetrics.submission("reused")
             context.logger.notice("registration refused", metadata: [
                 LogKey.event: "\(EventName.registrationRefused)", "reason": "challenge_reused"])
+            return try page(view, request: request, status: .unprocessableContent)
+        }
+
+        let holder = RegistrationRules.usernameProblems(registration.username).isEmpty
+            ? try await store.account(username: registration.username) : nil
+        if let holder, holder.registrationID == registration.id {
+            // This very registration again (Back, a reload, a double click) after the intake took it
+            // in: the step-5 page, as the first time. Nothing is written: the record is stored.
+            RegistrationMetrics.submission("again")
+            context.logger.info("registration sent again", metadata: [
+                LogKey.event: "\(EventName.registrationResubmitted)",
+                LogKey.registration: "\(registration.id.lowercasedText)"])
+            return Response(status: .seeOther, headers: [.location: "register/sent"])
+        }
+        // Only with solved characters: whether an address has an active account is the person's
+        // business, and each probe of it must cost a solved challenge (and count against the limit).
+        let taken = try await takenProblems(registration, holder: holder)
+        view.add(taken)
+        if let holder, holder.state == .pending, taken.contains(.usernameTaken), let cookie,
+           identity.isOwned(holder.registrationID, cookie: cookie, username: registration.username)
+        {
+            // This browser's own earlier registration of the name, with other content (a changed
+            // password, a corrected address): say so, to this browser only.
+            view.problems["username"] = [Self.ownEarlierRegistrationMessage]
+        }
+        guard view.problems.isEmpty else {
+            if let holder, view.problems.count == 1, taken == [.usernameTaken], holder.state == .pending,
+               holder.emailKey == registration.emailKey
+            {
+                // A valid form for a pending registration's own username and address: that
+                // registration stays (nothing an anonymous form says replaces it, item 9), and its
+                // address gets its link again, within the resend limits. The answer is the same
+                // whether the address matched or not; the mail goes only to the address's owner.
+                _ = resend.submit(holder.username)
+            }
+            RegistrationMetrics.submission("invalid")
             return try page(view, request: request, status: .unprocessableContent)
         }
 
@@ -156,13 +205,9 @@ struct RegisterController: Sendable {
 
     /// `username.taken` and `email.taken` as the intake would decide them now: the person hears
     /// before the mail would have told them. The intake decides again (another host, a race).
-    private func takenProblems(_ registration: Registration) async throws -> [RegistrationProblem] {
-        var candidates: [Account] = []
-        if RegistrationRules.usernameProblems(registration.username).isEmpty,
-           let account = try await store.account(username: registration.username)
-        {
-            candidates.append(account)
-        }
+    /// `holder` is the account holding the registration's username, if it was looked up.
+    private func takenProblems(_ registration: Registration, holder: Account?) async throws -> [RegistrationProblem] {
+        var candidates = holder.map { [$0] } ?? []
         if EmailAddress.isValid(registration.email) {
             candidates += try await store.accounts(email: registration.email)
         }
@@ -200,8 +245,9 @@ struct RegisterController: Sendable {
 }
 
 /// `activationd_registration_submissions_total{result}`: `POST /register` by result: `spooled`,
-/// `invalid` (a rule or the characters), `reused` (a solved token sent with other content),
-/// `honeypot`, `limited` (per-address limit).
+/// `again` (a registration the store holds, sent again: nothing written), `invalid` (a rule, the
+/// store's answer or the characters), `reused` (a solved token sent with other content or from
+/// another browser), `honeypot`, `limited` (per-address limit).
 enum RegistrationMetrics {
     static func submission(_ result: String) {
         Counter(label: "activationd_registration_submissions_total", dimensions: [("result", result)]).increment()
@@ -210,7 +256,8 @@ enum RegistrationMetrics {
 
 /// The registration form's cookie: a random name for this browser's form, kept for an hour, so that
 /// the same form sent again — even from a page Back loaded afresh, with new characters — gets the
-/// same registration id. It says nothing about the person and is sent only to `/register`.
+/// same registration id (`FormIdentity`), and so that the username check can tell this browser's
+/// own pending registration from anyone else's. It says nothing about the person.
 enum FormCookie {
     static let name = "activationd_form"
 
@@ -223,9 +270,10 @@ enum FormCookie {
         return Base64URL.encode(bytes)
     }
 
-    /// The `Set-Cookie` value.
+    /// The `Set-Cookie` value. `Path=/`: the username check (`/api/v1/usernames/…`) needs it as
+    /// much as `/register` does, and a reverse proxy's path prefix cannot lose it.
     static func header(_ value: String, secure: Bool) -> String {
-        "\(name)=\(value); Path=/register; Max-Age=3600; HttpOnly; SameSite=Lax\(secure ? "; Secure" : "")"
+        "\(name)=\(value); Path=/; Max-Age=3600; HttpOnly; SameSite=Lax\(secure ? "; Secure" : "")"
     }
 
     /// The cookie's value in `request`, if it is one this server could have made.
@@ -240,16 +288,5 @@ enum FormCookie {
             }
         }
         return nil
-    }
-
-    /// The registration id of `form` sent from the browser holding `cookie`: a version 4 UUID made
-    /// of SHA-256 over both, so the same form from the same browser always has the same id.
-    static func registrationID(cookie: String, form: Registration) -> UUID {
-        var hash = SHA256()
-        hash.update(data: Data("activationd registration id v1\u{0}\(cookie)\u{0}\(form.formFingerprint)".utf8))
-        var bytes = Array(hash.finalize().prefix(16))
-        bytes[6] = (bytes[6] & 0x0F) | 0x40
-        bytes[8] = (bytes[8] & 0x3F) | 0x80
-        return bytes.withUnsafeBytes { UUID(uuid: $0.loadUnaligned(as: uuid_t.self)) }
     }
 }

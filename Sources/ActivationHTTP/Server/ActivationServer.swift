@@ -74,14 +74,17 @@ public struct ActivationServer {
         router.addRoutes(ResendController(
             queue: queue, limiter: resendLimiter, pages: pages, metrics: counters,
             options: options, now: now).endpoints)
+        // The page's names for a form (and the owner of a pending registration): only when the
+        // page is on, since only its form cookie can prove that a browser registered a name.
+        let identity = options.registrationSpool.map { _ in FormIdentity(key: keys.keys[0].derivationKey) }
         router.addRoutes(UsernameController(
-            store: store, limiter: usernameLimiter, options: options,
+            store: store, limiter: usernameLimiter, options: options, identity: identity,
             now: now).endpoints)
-        if let spoolDirectory = options.registrationSpool {
+        if let spoolDirectory = options.registrationSpool, let identity {
             router.addRoutes(RegisterController(
-                store: store, seal: ChallengeSeal(key: keys.keys[0].derivationKey), spool: SpoolDirectory(spoolDirectory),
-                limiter: registerLimiter, pages: pages, options: options, threadPool: threadPool, logger: logger,
-                now: now).endpoints)
+                store: store, seal: ChallengeSeal(key: keys.keys[0].derivationKey), identity: identity, resend: queue,
+                spool: SpoolDirectory(spoolDirectory), limiter: registerLimiter, pages: pages, options: options,
+                threadPool: threadPool, logger: logger, now: now).endpoints)
         }
         let health = HealthController(store: store, checks: readiness)
         router.addRoutes(health.endpoints)

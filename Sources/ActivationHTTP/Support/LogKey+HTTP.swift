@@ -25,6 +25,9 @@ extension EventName {
     public static let activationResendFailed = "activation.resend_failed"
     /// A registration from the page was written into the spool.
     public static let registrationSpooled = "registration.spooled"
+    /// A registration the store already holds was sent from the page again (Back, a reload, a
+    /// double click): answered as the first time, nothing written.
+    public static let registrationResubmitted = "registration.resubmitted"
     /// A registration from the page was refused for abuse (honeypot, replayed characters).
     public static let registrationRefused = "registration.refused"
 }
