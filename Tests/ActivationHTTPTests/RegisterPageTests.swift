@@ -274,6 +274,25 @@ struct RegisterPageTests {
         }
     }
 
+    @Test("over https the form cookie is __Host- and Secure; a plain-named cookie (which a sibling subdomain could set) is not taken for it")
+    func hostPrefixedCookieOverHTTPS() async throws {
+        var secure = try await Page()
+        secure.options.publicURL = "https://accounts.example.org"
+        let page = secure
+        defer { page.fixture.cleanUp() }
+        try await page.fixture.withServer(page.options) { client in
+            let first = try await client.execute(uri: "/register", method: .get)
+            let setCookie = try #require(first.headers[.setCookie])
+            #expect(setCookie.hasPrefix("__Host-activationd_form=") && setCookie.contains("; Secure")
+                && setCookie.contains("Path=/;") && !setCookie.lowercased().contains("domain="))
+            let value = String(setCookie.dropFirst("__Host-activationd_form=".count).prefix { $0 != ";" })
+            let plain = try await client.execute(uri: "/register", method: .get, headers: [.cookie: "activationd_form=\(value)"])
+            #expect(plain.headers[.setCookie] != nil, "a plain-named cookie was taken for the form cookie")
+            let prefixed = try await client.execute(uri: "/register", method: .get, headers: [.cookie: "__Host-activationd_form=\(value)"])
+            #expect(prefixed.headers[.setCookie] == nil)
+        }
+    }
+
     @Test func backAndSendAgainFromAFreshPageIsTheSameRegistration() async throws {
         let page = try await Page()
         defer { page.fixture.cleanUp() }
@@ -354,9 +373,18 @@ struct RegisterPageTests {
             #expect(bot.text.contains(RegisterController.honeypotMessage))
             #expect(try page.records().isEmpty)
             #expect(page.fixture.logs.all.joined(separator: "\n").contains("reason=honeypot"))
-            // Two more are allowed (3 an hour), the fourth is refused.
-            for _ in 0..<2 {
+            // Refresh presses and posts without solved characters spend nothing.
+            for _ in 0..<4 {
                 #expect(try await client.postForm("/register", ["action": "refresh"]).status == .ok)
+                #expect(try await client.postForm("/register", ["username": "junk"]).status == .unprocessableContent)
+            }
+            // Posts with solved characters count: three are allowed (3 an hour), the fourth is refused.
+            for _ in 0..<3 {
+                let fresh = try await client.execute(uri: "/register", method: .get).text
+                let answer = try await client.postForm("/register", try Self.filled(fresh, seal: page.seal,
+                                                                                    now: page.fixture.clock.now,
+                                                                                    ["confirmEmail": "other@example.org"]))
+                #expect(answer.status == .unprocessableContent)
             }
             let limited = try await client.postForm("/register", try Self.filled(form, seal: page.seal,
                                                                                  now: page.fixture.clock.now))

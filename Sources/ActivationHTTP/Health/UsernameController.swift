@@ -45,7 +45,7 @@ struct UsernameController: Sendable {
     /// Whether `holder` is a pending account registered through the page from the browser that sent
     /// `request`.
     private func isOwnPendingRegistration(_ holder: Account, name: String, request: Request) -> Bool {
-        guard holder.state == .pending, let identity, let cookie = FormCookie.value(in: request) else { return false }
+        guard holder.state == .pending, let identity, let cookie = FormCookie.value(in: request, secure: FormCookie.isSecure(publicURL: options.publicURL)) else { return false }
         return identity.isOwned(holder.registrationID, cookie: cookie, username: name)
     }
 }

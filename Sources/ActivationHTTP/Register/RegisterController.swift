@@ -101,10 +101,6 @@ struct RegisterController: Sendable {
 
     private func submit(_ request: Request, context: ActivationRequestContext) async throws -> Response {
         _ = try request.bodyFormat(accepting: [.form])
-        guard limiter.allow(context.clientKey, now: now()) else {
-            RegistrationMetrics.submission("limited")
-            throw options.limits.registrationsPerAddress.refusal(code: "register.rate_limited")
-        }
         let form = try await request.decodeBody(RegistrationForm.self, as: .form, limit: options.limits.maximalBodySize)
         var view = RegistrationFormPage(form: form)
         if form.wantsRefresh {
@@ -133,8 +129,15 @@ struct RegisterController: Sendable {
             RegistrationMetrics.submission("invalid")
             return try page(view, request: request, status: .unprocessableContent)
         }
+        // Only a post that could register counts against the address's limit: one with solved
+        // characters. Refresh presses, empty and unsolved posts spend nothing, so junk from one
+        // address (or from everyone behind one proxy) cannot lock the page for others.
+        guard limiter.allow(context.clientKey, now: now()) else {
+            RegistrationMetrics.submission("limited")
+            throw options.limits.registrationsPerAddress.refusal(code: "register.rate_limited")
+        }
 
-        let cookie = FormCookie.value(in: request)
+        let cookie = FormCookie.value(in: request, secure: secureCookie)
         registration.id = cookie.map { identity.registrationID(cookie: $0, registration: registration) } ?? challenge.id
         // Solved characters are spent before the store is asked anything, valid form or not (issue
         // 23, item 2): each question about a username or an address costs one solved challenge. The
@@ -235,9 +238,12 @@ struct RegisterController: Sendable {
 
     /// Sets the form cookie when the browser has none.
     private func keepFormCookie(_ request: Request, _ response: inout Response) {
-        guard FormCookie.value(in: request) == nil else { return }
-        response.headers[.setCookie] = FormCookie.header(FormCookie.make(), secure: options.publicURL.hasPrefix("https:"))
+        guard FormCookie.value(in: request, secure: secureCookie) == nil else { return }
+        response.headers[.setCookie] = FormCookie.header(FormCookie.make(), secure: secureCookie)
     }
+
+    /// Served over https (`public_url`): the cookie is `Secure` and named `__Host-…`.
+    private var secureCookie: Bool { FormCookie.isSecure(publicURL: options.publicURL) }
 
     private func lang(of request: Request) -> String {
         String(AcceptLanguage.locale(from: request.headers[.acceptLanguage]).prefix(while: { $0 != "-" }))
@@ -261,6 +267,14 @@ enum RegistrationMetrics {
 enum FormCookie {
     static let name = "activationd_form"
 
+    /// The cookie's name: over https `__Host-activationd_form`, which a browser accepts only from
+    /// this host itself, with `Secure`, `Path=/` and no `Domain` — so a sibling subdomain cannot set
+    /// (pin) it for this site.
+    static func name(secure: Bool) -> String { secure ? "__Host-" + name : name }
+
+    /// Whether `public_url` is https.
+    static func isSecure(publicURL: String) -> Bool { publicURL.lowercased().hasPrefix("https:") }
+
     /// A new random value: 16 bytes from the CSPRNG, base64url.
     static func make() -> String {
         // Two draws of 64 bits: each draw from the system generator is a getrandom call.
@@ -273,15 +287,16 @@ enum FormCookie {
     /// The `Set-Cookie` value. `Path=/`: the username check (`/api/v1/usernames/…`) needs it as
     /// much as `/register` does, and a reverse proxy's path prefix cannot lose it.
     static func header(_ value: String, secure: Bool) -> String {
-        "\(name)=\(value); Path=/; Max-Age=3600; HttpOnly; SameSite=Lax\(secure ? "; Secure" : "")"
+        "\(name(secure: secure))=\(value); Path=/; Max-Age=3600; HttpOnly; SameSite=Lax\(secure ? "; Secure" : "")"
     }
 
     /// The cookie's value in `request`, if it is one this server could have made.
-    static func value(in request: Request) -> String? {
+    static func value(in request: Request, secure: Bool) -> String? {
+        let wanted = name(secure: secure)
         for header in request.headers[values: .cookie] {
             for pair in header.split(separator: ";") {
                 let parts = pair.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1)
-                guard parts.count == 2, parts[0] == name else { continue }
+                guard parts.count == 2, parts[0] == wanted else { continue }
                 let value = String(parts[1])
                 guard value.utf8.count == 22, let bytes = Base64URL.decode(value), bytes.count == 16 else { return nil }
                 return value
