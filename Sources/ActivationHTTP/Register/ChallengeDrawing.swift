@@ -109,7 +109,7 @@ enum ChallengeDrawing {
         for index in 0..<placements.count {
             let halfWidths = ChallengeGlyphs.width / 2 * placements[index].scaleX
                 + (index + 1 < placements.count ? ChallengeGlyphs.width / 2 * placements[index + 1].scaleX : 0)
-            advances.append(halfWidths + (plain ? 8 : Double.random(in: 2...6, using: &generator)))
+            advances.append(halfWidths + (plain ? 8 : Double.random(in: 3...7, using: &generator)))
         }
         let span = advances.dropLast().reduce(0, +)
         let slack = max(0, Double(width) - 28 - span)
