@@ -8,8 +8,8 @@ import Foundation
 /// the noise are the same kind of thing: strokes of one width and one ink, merged where they cross.
 ///
 /// Every drawing is new: each glyph of `ChallengeGlyphs` is bent by a warp of its own, stretched,
-/// sheared, turned (±20°) and moved; the glyphs are set close enough to touch or overlap; then the
-/// whole picture, noise included, is bent by one more warp, so no glyph's shape repeats from one
+/// sheared, turned (never past ±20°) and moved; the glyphs are set 3–7 px apart, so that turned
+/// neighbours may touch; then the whole picture, noise included, is bent by one more warp, so no glyph's shape repeats from one
 /// drawing to the next. The noise is a long curve across the line of characters, drawn with the
 /// glyphs' pen. (Short arcs among the glyphs were tried: they made people misread and did not
 /// change what tesseract reads.) What remains for an attacker is reading the picture: a model
@@ -104,7 +104,7 @@ enum ChallengeDrawing {
                     + Double.random(in: -typicalRotation...typicalRotation, using: &generator) / 3,
                 warp: Warp(amplitude: 0.18, wavelengths: 6...10, using: &generator)))
         }
-        // Close enough that neighbours touch or overlap a little.
+        // Close: 3–7 px between the glyphs' boxes, so that turned neighbours may touch.
         var advances: [Double] = []
         for index in 0..<placements.count {
             let halfWidths = ChallengeGlyphs.width / 2 * placements[index].scaleX
