@@ -18,7 +18,8 @@ run:
 # others, on their own: on 2 cores beside them they starved the timing-bound tests (the listener
 # flood, the connection timeouts).
 # PackageTests builds the release binary and the Debian package (make deb) once: ~12 min from clean.
-HEAVY_SUITES := RegistrationBrowserTests|PostgresHostsDaemonTests|ActivationStorePostgresTests|StoreCopyTests|PackageTests
+# ChallengeOCRTests runs tesseract over 240 pictures: ~10-20 s of one core, a peer process like the browser.
+HEAVY_SUITES := RegistrationBrowserTests|PostgresHostsDaemonTests|ActivationStorePostgresTests|StoreCopyTests|PackageTests|ChallengeOCRTests
 # Each run is bounded (a hang fails with its name instead of using up CI's time) and line-buffered
 # (what a killed run printed last is not lost in a buffer). Alone: ~2 and ~16 minutes.
 TEST_RUN = stdbuf -oL -eL timeout --kill-after=30s $(1) $(SWIFT) test --skip-build

@@ -6,12 +6,13 @@
 #                                openssl for the courier, dkimpy (python3-dkim) for DKIM,
 #                                PostgreSQL's server binaries for the throwaway test cluster,
 #                                lintian for `make deb`'s package, Prometheus's promtool, mmdebstrap and
-#                                systemd-nspawn for the booted-container test, …)
+#                                systemd-nspawn for the booted-container test, tesseract-ocr for the
+#                                verification picture's OCR test, …)
 #   scripts/bootstrap.sh run     that plus the local mail catcher of `make run`
 set -euo pipefail
 
 build_packages=(pkg-config libcurl4-openssl-dev libsqlite3-dev)
-test_packages=(python3 systemd systemd-container mmdebstrap chromium wrk curl postfix python3-aiosmtpd python3-dkim openssl postgresql dpkg-dev binutils lintian prometheus)
+test_packages=(python3 systemd systemd-container mmdebstrap chromium wrk curl postfix python3-aiosmtpd python3-dkim openssl postgresql dpkg-dev binutils lintian prometheus tesseract-ocr)
 run_packages=(python3-aiosmtpd)
 
 case "${1:-build}" in

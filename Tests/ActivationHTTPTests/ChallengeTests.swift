@@ -2,10 +2,8 @@ import ActivationCore
 @testable import ActivationHTTP
 import Crypto
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import Testing
+import TestSupport
 
 /// A seeded generator, so a failing drawing can be drawn again.
 private struct SplitMix64: RandomNumberGenerator {
@@ -19,36 +17,60 @@ private struct SplitMix64: RandomNumberGenerator {
     }
 }
 
-/// Collects element names and `d` attributes; XMLParser fails on markup that is not well-formed.
-private final class SVGCollector: NSObject, XMLParserDelegate {
-    var elements: [String] = []
-    var pathData: [String] = []
-    var rootAttributes: [String: String] = [:]
-
-    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
-                qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]) {
-        if elements.isEmpty { rootAttributes = attributeDict }
-        elements.append(elementName)
-        if let data = attributeDict["d"] { pathData.append(data) }
-    }
+private func hex(_ bytes: [UInt8]) -> String {
+    bytes.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
 }
 
-private func parse(_ svg: String) -> SVGCollector? {
-    let parser = XMLParser(data: Data(svg.utf8))
-    let collector = SVGCollector()
-    parser.delegate = collector
-    return parser.parse() ? collector : nil
+/// Adler-32 by its definition, one byte at a time with the modulus every step.
+private func adler32Reference(_ bytes: [UInt8]) -> UInt32 {
+    var a: UInt32 = 1
+    var b: UInt32 = 0
+    for byte in bytes {
+        a = (a + UInt32(byte)) % 65521
+        b = (b + a) % 65521
+    }
+    return b << 16 | a
 }
 
-/// The longest run of alphabet characters in `text`, case-insensitively.
-private func longestAlphabetRun(_ text: String) -> Int {
-    var longest = 0
-    var run = 0
-    for character in text.uppercased() {
-        run = ChallengeAlphabet.contains(character) ? run + 1 : 0
-        longest = max(longest, run)
-    }
-    return longest
+/// A PNG reader in Python with nothing but its standard library: checks the signature and every
+/// chunk's CRC, inflates the IDAT data, undoes the row filters, and prints for each file
+/// `width height bit-depth colour-type chunk-types dark-pixels` (dark: gray level below 8 of 15).
+enum PNGReader {
+    static let script = #"""
+        import struct, sys, zlib
+        for path in sys.argv[1:]:
+            data = open(path, "rb").read()
+            assert data[:8] == b"\x89PNG\r\n\x1a\n", "signature"
+            at, types, idat = 8, [], b""
+            while at < len(data):
+                length, kind = struct.unpack(">I4s", data[at:at + 8])
+                body = data[at + 8:at + 8 + length]
+                crc, = struct.unpack(">I", data[at + 8 + length:at + 12 + length])
+                assert zlib.crc32(kind + body) == crc, "crc of " + kind.decode()
+                types.append(kind.decode())
+                if kind == b"IHDR":
+                    width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", body)
+                    assert interlace == 0
+                if kind == b"IDAT":
+                    idat += body
+                at += 12 + length
+            raw = zlib.decompress(idat)
+            stride = (width * depth + 7) // 8
+            assert len(raw) == height * (stride + 1), "inflated size"
+            previous, dark = bytes(stride), 0
+            for y in range(height):
+                kind, row = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+                for x in range(stride):
+                    left = row[x - 1] if x else 0
+                    up = previous[x]
+                    if kind == 1: row[x] = (row[x] + left) & 255
+                    elif kind == 2: row[x] = (row[x] + up) & 255
+                    elif kind != 0: raise SystemExit("filter %d not expected" % kind)
+                values = [(row[x // 2] >> (4 if x % 2 == 0 else 0)) & 15 for x in range(width)]
+                dark += sum(1 for v in values if v < 8)
+                previous = bytes(row)
+            print(width, height, depth, colour, ",".join(types), dark)
+        """#
 }
 
 @Suite("Registration challenge")
@@ -96,7 +118,8 @@ struct ChallengeTests {
             }
         }
         #expect(ChallengeGlyphs.strokes(for: "O") == nil)
-        #expect(ChallengeDrawing.svg(for: "AB3") == nil, "B has no glyph: no drawing rather than a gap")
+        #expect(ChallengeDrawing.png(for: "AB3") == nil, "B has no glyph: no drawing rather than a gap")
+        #expect(ChallengeDrawing.html(for: "") == nil)
     }
 
     @Test("no two glyphs of the alphabet share their strokes")
@@ -107,76 +130,90 @@ struct ChallengeTests {
         }
     }
 
-    @Test("a drawing is well-formed XML of one svg root and paths only, labelled without the answer")
-    func onlyPaths() throws {
-        for seed in UInt64(1)...50 {
-            var generator = SplitMix64(state: seed)
-            let answer = ChallengeAlphabet.randomAnswer(using: &generator)
-            let svg = try #require(ChallengeDrawing.svg(for: answer, using: &generator))
-            let collector = try #require(parse(svg), "seed \(seed): not well-formed")
-            #expect(collector.elements.first == "svg")
-            #expect(collector.elements.dropFirst().allSatisfy { $0 == "path" }, "seed \(seed): \(Set(collector.elements))")
-            #expect(collector.elements.count >= answer.count + 1 + 3, "a path per glyph and at least three noise curves")
-            #expect(collector.rootAttributes["role"] == "img")
-            #expect(collector.rootAttributes["viewBox"]?.hasPrefix("0 0 ") == true)
-            #expect(collector.rootAttributes["aria-label"] == ChallengeDrawing.label)
-            #expect(!svg.contains("<text"))
-            #expect(!svg.contains("transform"))
-            #expect(svg.range(of: answer, options: .caseInsensitive) == nil, "seed \(seed): the answer is in the markup")
-        }
-    }
-
-    @Test("the markup never holds five alphabet characters in a row, so no answer can appear by chance")
-    func noAlphabetRuns() throws {
-        for _ in 0..<50 {
+    @Test("the html is one img of the PNG as a data URI, with its size and a label that does not name the answer")
+    func imageElement() throws {
+        for _ in 0..<20 {
             let answer = ChallengeAlphabet.randomAnswer()
-            let svg = try #require(ChallengeDrawing.svg(for: answer))
-            #expect(longestAlphabetRun(svg) < ChallengeAlphabet.lengths.lowerBound, "\(svg)")
+            let html = try #require(ChallengeDrawing.html(for: answer))
+            let prefix = "<img src=\"data:image/png;base64,"
+            let suffix = "\" width=\"\(ChallengeDrawing.width)\" height=\"\(ChallengeDrawing.height)\" alt=\"\(ChallengeDrawing.label)\">"
+            #expect(html.hasPrefix(prefix) && html.hasSuffix(suffix), "\(html.prefix(60))…\(html.suffix(80))")
+            let base64 = html.dropFirst(prefix.count).dropLast(suffix.count)
+            #expect(base64.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "+/=".contains($0)) })
+            let png = try #require(Data(base64Encoded: String(base64)))
+            #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
+            #expect(!html.contains(answer) && !ChallengeDrawing.label.uppercased().contains(answer))
         }
     }
 
-    @Test("path data holds only path commands and numbers")
-    func pathDataGrammar() throws {
-        let svg = try #require(ChallengeDrawing.svg(for: String(ChallengeAlphabet.characters)))
-        let collector = try #require(parse(svg))
-        #expect(collector.pathData.count >= ChallengeAlphabet.characters.count + 3)
-        for data in collector.pathData {
-            let tokens = data.split(separator: " ")
-            #expect(tokens.first == "M")
-            for token in tokens {
-                let isCommand = token.count == 1 && "MLC".contains(token)
-                #expect(isCommand || Double(token) != nil, "\(token) in \(data)")
-            }
+    @Test("a drawing is a small 4-bit gray PNG of the stated size with nothing but pixels, as Python's zlib reads it")
+    func decodesIndependently() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("challenge-png-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var files: [String] = []
+        for index in 0..<20 {
+            let png = try #require(ChallengeDrawing.png(for: ChallengeAlphabet.randomAnswer()))
+            #expect(png.count < 6_000, "\(png.count) bytes")
+            let file = directory.appendingPathComponent("\(index).png").path
+            try Data(png).write(to: URL(fileURLWithPath: file))
+            files.append(file)
+        }
+        let (status, output) = try await runProcess("/usr/bin/python3", ["-c", PNGReader.script] + files)
+        #expect(status == 0, "\(output)")
+        let lines = output.split(separator: "\n")
+        #expect(lines.count == files.count)
+        for line in lines {
+            let fields = line.split(separator: " ").map(String.init)
+            // width height bit-depth colour-type chunk-types dark-pixels
+            #expect(fields.count == 6, "\(line)")
+            guard fields.count == 6 else { continue }
+            #expect(fields[0] == "\(ChallengeDrawing.width)" && fields[1] == "\(ChallengeDrawing.height)")
+            #expect(fields[2] == "4" && fields[3] == "0")
+            #expect(fields[4] == "IHDR,IDAT,IEND", "no text or other chunk may travel with the pixels")
+            let dark = Int(fields[5]) ?? 0
+            #expect(dark > 600 && dark < ChallengeDrawing.width * ChallengeDrawing.height / 3, "\(dark) dark pixels")
         }
     }
 
-    @Test("two drawings of the same answer differ in every glyph's path data")
+    @Test("our deflate, Adler-32 and CRC-32 agree with Python's zlib on runs, noise and nothing")
+    func zlibStream() async throws {
+        var generator = SplitMix64(state: 42)
+        let noise = (0..<5000).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let runs = (0..<70_000).map { UInt8(($0 / 300) % 3) }
+        let text = Array(String(repeating: "the quick brown fox jumps over the lazy dog ", count: 40).utf8)
+        for data in [[], [7], noise, runs, text] {
+            let stream = PNGEncoder.zlib(data)
+            let script = "import sys, zlib; d = zlib.decompress(bytes.fromhex(sys.argv[1])); print(d.hex())"
+            let (status, output) = try await runProcess("/usr/bin/python3", ["-c", script, hex(stream)])
+            #expect(status == 0, "\(output.prefix(300))")
+            #expect(output.trimmingCharacters(in: .whitespacesAndNewlines) == hex(data), "\(data.count) bytes")
+        }
+        #expect(PNGEncoder.zlib(runs).count < 2_000, "70 KB of runs must compress")
+        #expect(PNGEncoder.crc32(Array("123456789".utf8)) == 0xCBF4_3926)
+        #expect(PNGEncoder.adler32(Array("Wikipedia".utf8)) == 0x11E6_0398)
+        #expect(PNGEncoder.adler32(runs) == adler32Reference(runs))
+    }
+
+    @Test("two drawings of the same answer differ in their bytes and in most of their ink")
     func drawingsDiffer() throws {
-        let firstSVG = try #require(ChallengeDrawing.svg(for: "KM47X"))
-        let secondSVG = try #require(ChallengeDrawing.svg(for: "KM47X"))
-        #expect(firstSVG != secondSVG)
-        let first = try #require(parse(firstSVG))
-        let second = try #require(parse(secondSVG))
-        #expect(first.pathData != second.pathData)
-        #expect(Set(first.pathData).isDisjoint(with: Set(second.pathData)))
+        let first = try #require(ChallengeDrawing.png(for: "KM47XA"))
+        let second = try #require(ChallengeDrawing.png(for: "KM47XA"))
+        #expect(first != second)
+        var one = Xoshiro256StarStar()
+        var other = Xoshiro256StarStar()
+        let a = try #require(ChallengeDrawing.raster(for: "KM47XA", using: &one)).ink
+        let b = try #require(ChallengeDrawing.raster(for: "KM47XA", using: &other)).ink
+        let inked = zip(a, b).filter { $0.0 > 127 || $0.1 > 127 }
+        let shared = inked.filter { $0.0 > 127 && $0.1 > 127 }
+        #expect(Double(shared.count) < 0.5 * Double(inked.count), "\(shared.count) of \(inked.count) inked pixels in both")
     }
 
-    @Test("a glyph's canonical coordinates do not appear: the same character differs within one drawing")
-    func glyphsJittered() throws {
-        let svg = try #require(ChallengeDrawing.svg(for: "AAAAAA"))
-        let collector = try #require(parse(svg))
-        // Glyph paths start with the glyph's six-point-or-more command list; noise curves have a C.
-        let glyphPaths = collector.pathData.filter { !$0.contains("C") }
-        #expect(glyphPaths.count == 6)
-        #expect(Set(glyphPaths).count == 6)
-    }
-
-    @Test("numbers have one decimal, without Foundation's formatter")
-    func numbers() {
-        #expect(ChallengeDrawing.number(0) == "0.0")
-        #expect(ChallengeDrawing.number(-0.04) == "0.0")
-        #expect(ChallengeDrawing.number(-12.34) == "-12.3")
-        #expect(ChallengeDrawing.number(250.55) == "250.6")
+    @Test("a seeded drawing is drawn again the same: the picture depends on the generator only")
+    func seeded() throws {
+        var one = SplitMix64(state: 9)
+        var again = SplitMix64(state: 9)
+        #expect(ChallengeDrawing.png(for: "HKT6T", using: &one) == ChallengeDrawing.png(for: "HKT6T", using: &again))
     }
 
     // MARK: Seal

@@ -119,9 +119,13 @@ struct RegisterPageTests {
                 let tag = html[input.lowerBound...].prefix { $0 != ">" }
                 #expect(tag.contains("aria-describedby=\"") && tag.contains("\(name)-error"), "\(name) does not name its error")
             }
-            // The picture: paths only, the answer not in the markup, and the honeypot out of sight.
-            let svg = try #require(html.range(of: "<svg").map { html[$0.lowerBound...] }?.prefix { $0 != "\n" })
-            #expect(!svg.contains("<text") && svg.contains("<path"))
+            // The picture: a PNG in an img with its size and label, nothing else in its box; the
+            // answer not in the markup; the honeypot out of sight.
+            let box = try #require(html.range(of: #"<div class="challenge" id="challenge-image">"#)
+                .map { html[$0.upperBound...] }?.prefix { $0 != "\n" })
+            #expect(box.hasPrefix(#"<img src="data:image/png;base64,"#))
+            #expect(box.hasSuffix(#"" width="240" height="84" alt="Verification image"></div>"#), "\(box.suffix(80))")
+            #expect(response.headers[.contentSecurityPolicy]?.contains("img-src data:;") == true)
             let answer = try page.seal.open(try Self.token(in: html), now: page.fixture.clock.now).answer
             #expect(!html.contains(answer))
             #expect(html.contains(#"<div class="website" aria-hidden="true">"#) && html.contains(#"tabindex="-1""#))
@@ -353,9 +357,9 @@ struct RegisterPageTests {
             // The script's Refresh.
             let json = try await client.execute(uri: "/api/v1/register/challenge", method: .get).json
             let token = try #require(json["token"] as? String)
-            let svg = try #require(json["svg"] as? String)
-            #expect(svg.hasPrefix("<svg") && !svg.contains("<text"))
-            #expect(!svg.contains(try page.seal.open(token, now: page.fixture.clock.now).answer))
+            let image = try #require(json["image"] as? String)
+            #expect(image.hasPrefix(#"<img src="data:image/png;base64,"#) && image.hasSuffix(#" alt="Verification image">"#))
+            #expect(!image.contains(try page.seal.open(token, now: page.fixture.clock.now).answer))
         }
     }
 

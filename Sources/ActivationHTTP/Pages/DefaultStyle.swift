@@ -21,7 +21,7 @@ enum DefaultStyle {
         .rules{margin:.25rem 0;padding-left:1.25rem;color:#333}\
         .summary{border:3px solid #a40e0e;border-radius:.5rem;padding:.75rem 1rem;margin:0 0 1rem}\
         .summary h2{margin:0 0 .5rem;color:#a40e0e}.summary a{color:#a40e0e;font-weight:600}\
-        .challenge svg{display:block;width:100%;max-width:22rem;height:auto;background:#f8f8f0;border:1px solid #999;\
+        .challenge img{display:block;width:100%;max-width:22rem;height:auto;background:#f8f8f0;border:1px solid #999;\
         border-radius:.375rem;margin:.5rem 0}\
         button.link{background:none;color:#1d4ed8;text-decoration:underline;padding:.25rem 0;min-height:2.75rem;\
         margin:0;width:auto;font-weight:400}\

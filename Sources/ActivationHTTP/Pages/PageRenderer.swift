@@ -63,12 +63,12 @@ struct PageRenderer: Sendable {
         let hash = Data(SHA256.hash(data: Data(style.utf8))).base64EncodedString()
         let scriptHash = Data(SHA256.hash(data: Data(script.utf8))).base64EncodedString()
         self.contentSecurityPolicy = "default-src 'none'; style-src 'sha256-\(hash)'; "
-            + "script-src 'sha256-\(scriptHash)'; connect-src 'self'; form-action 'self'; "
+            + "script-src 'sha256-\(scriptHash)'; img-src data:; connect-src 'self'; form-action 'self'; "
             + "frame-ancestors 'none'; base-uri 'none'"
         self.landing = nil
         self.registerForm = nil
         self.registerForm = CompiledPage(variables: 3, raw: [1]) { markers in
-            var values = RegistrationFormPage().values(token: markers[0], svg: markers[1])
+            var values = RegistrationFormPage().values(token: markers[0], image: markers[1])
             values["lang"] = markers[2]
             return html("register", values)
         }
@@ -105,17 +105,17 @@ struct PageRenderer: Sendable {
     /// The empty registration form with a challenge: the compiled page when it can serve, the
     /// template otherwise. `GET /register` is the registration page's busiest route, and the
     /// template engine was most of its cost.
-    func emptyRegisterForm(token: String, svg: String, lang: String) -> Response {
+    func emptyRegisterForm(token: String, image: String, lang: String) -> Response {
         Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
-                 body: ResponseBody(byteBuffer: emptyRegisterFormHTML(token: token, svg: svg, lang: lang)))
+                 body: ResponseBody(byteBuffer: emptyRegisterFormHTML(token: token, image: image, lang: lang)))
     }
 
     /// The empty registration form's HTML.
-    func emptyRegisterFormHTML(token: String, svg: String, lang: String) -> ByteBuffer {
-        if let registerForm, !token.isEmpty, !svg.isEmpty, !lang.isEmpty {
-            return registerForm.render([token, svg, lang])
+    func emptyRegisterFormHTML(token: String, image: String, lang: String) -> ByteBuffer {
+        if let registerForm, !token.isEmpty, !image.isEmpty, !lang.isEmpty {
+            return registerForm.render([token, image, lang])
         }
-        var values = RegistrationFormPage().values(token: token, svg: svg)
+        var values = RegistrationFormPage().values(token: token, image: image)
         values["lang"] = lang
         return ByteBuffer(string: html("register", values))
     }

@@ -120,7 +120,7 @@ enum RegisterScript {
               .then(function (r) { if (!r.ok) throw new Error(); return r.json(); })
               .then(function (challenge) {
                 var box = field("challenge-image");
-                box.innerHTML = challenge.svg;
+                box.innerHTML = challenge.image;
                 field("challengeToken").value = challenge.token;
                 field("challengeAnswer").value = "";
                 field("challengeAnswer").focus();

@@ -1,9 +1,8 @@
 /// A small stroke font for exactly the challenge alphabet's characters.
 ///
 /// Each glyph is a few polylines in a 6 × 10 box (x to the right, y down), curves approximated by
-/// short segments. The coordinates are our own and never reach the markup as they are:
-/// `ChallengeDrawing` rotates, scales, shifts and jitters every point first, so the same
-/// character gives different path data in every drawing and cannot be matched by its text.
+/// short segments. They never leave the server: `ChallengeDrawing` bends, stretches, shears,
+/// turns and moves every glyph differently in every drawing and sends only the pixels.
 enum ChallengeGlyphs {
     /// A point of a glyph, in glyph units.
     struct Point: Sendable, Equatable {
@@ -51,9 +50,10 @@ enum ChallengeGlyphs {
         "Y": [line((0, 0), (3, 5), (6, 0)), line((3, 5), (3, 10))],
         "3": [line((0.2, 1.2), (1.6, 0), (4.4, 0), (5.8, 1.2), (5.8, 3.5), (4.4, 4.8), (2, 4.8)),
               line((4.4, 4.8), (6, 6.2), (6, 8.7), (4.5, 10), (1.5, 10), (0, 8.8))],
-        "4": [line((4.5, 10), (4.5, 0), (0, 7), (6, 7))],
+        // Open at the top: a closed 4, turned and crossed by the noise curve, was read as an A.
+        "4": [line((1.2, 0), (0, 6.6), (6, 6.6)), line((4.4, 2.6), (4.4, 10))],
         "6": [six],
-        "7": [line((0, 0), (6, 0), (2.4, 10)), line((1.8, 5), (5, 5))],
+        "7": [line((0, 0), (6, 0), (2.4, 10))],
         "9": [six.map { Point(x: width - $0.x, y: height - $0.y) }],
     ]
 }

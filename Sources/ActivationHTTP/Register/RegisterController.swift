@@ -8,10 +8,11 @@ import Metrics
 import NIOCore
 import NIOPosix
 
-/// A challenge ready for the page: the sealed token for the hidden field and the drawing.
+/// A challenge ready for the page: the sealed token for the hidden field and the picture (an
+/// `<img>` element with the PNG as a data URI).
 struct IssuedChallenge: Sendable {
     let token: String
-    let svg: String
+    let image: String
 }
 
 /// The registration page (issue 11): `GET /register` (the seed's form), `POST /register` (checked
@@ -66,7 +67,7 @@ struct RegisterController: Sendable {
         let routes = RouteCollection(context: ActivationRequestContext.self)
         routes.get("register") { request, _ in
             let challenge = try issue()
-            var response = pages.current.emptyRegisterForm(token: challenge.token, svg: challenge.svg,
+            var response = pages.current.emptyRegisterForm(token: challenge.token, image: challenge.image,
                                                            lang: lang(of: request))
             keepFormCookie(request, &response)
             // Not no-store, so that a back/forward cache may keep this form (and its token); when a
@@ -87,7 +88,7 @@ struct RegisterController: Sendable {
         }
         routes.get("api/v1/register/challenge") { _, _ in
             let challenge = try issue()
-            return JSONBody.response(["token": challenge.token, "svg": challenge.svg])
+            return JSONBody.response(["token": challenge.token, "image": challenge.image])
         }
         return routes
     }
@@ -95,8 +96,8 @@ struct RegisterController: Sendable {
     /// A new challenge: fresh characters, sealed and drawn.
     func issue() throws -> IssuedChallenge {
         let answer = ChallengeAlphabet.randomAnswer()
-        guard let svg = ChallengeDrawing.svg(for: answer) else { throw ChallengeError(.malformed) }
-        return IssuedChallenge(token: try seal.seal(answer: answer, now: now()), svg: svg)
+        guard let image = ChallengeDrawing.html(for: answer) else { throw ChallengeError(.malformed) }
+        return IssuedChallenge(token: try seal.seal(answer: answer, now: now()), image: image)
     }
 
     private func submit(_ request: Request, context: ActivationRequestContext) async throws -> Response {
@@ -230,7 +231,7 @@ struct RegisterController: Sendable {
     /// The form page with `view`'s values and messages, and new characters.
     private func page(_ view: RegistrationFormPage, request: Request, status: HTTPResponse.Status) throws -> Response {
         let challenge = try issue()
-        var response = pages.current.response("register", view.values(token: challenge.token, svg: challenge.svg),
+        var response = pages.current.response("register", view.values(token: challenge.token, image: challenge.image),
                                               status: status, lang: lang(of: request))
         keepFormCookie(request, &response)
         return response

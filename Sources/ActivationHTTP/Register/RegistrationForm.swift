@@ -92,8 +92,8 @@ struct RegistrationFormPage {
     }
 
     /// The template's values: for each field `{name, value, errors, invalid, checked}`, the error
-    /// summary, and the challenge's token and drawing. The service's values come from the renderer.
-    func values(token: String, svg: String) -> [String: Any] {
+    /// summary, and the challenge's token and picture. The service's values come from the renderer.
+    func values(token: String, image: String) -> [String: Any] {
         var values: [String: Any] = [:]
         var summary: [[String: String]] = []
         for name in RegistrationForm.fields {
@@ -106,7 +106,7 @@ struct RegistrationFormPage {
         values["hasSummary"] = !summary.isEmpty || formError != nil
         values["formError"] = formError ?? ""
         values["challengeToken"] = token
-        values["challengeImage"] = svg
+        values["challengeImage"] = image
         return values
     }
 }
