@@ -25,7 +25,7 @@ struct SystemdUnitTests {
     func directives() async throws {
         let unit = try String(contentsOf: CommandRunner.packageRoot.appendingPathComponent("systemd/activationd.service"),
                               encoding: .utf8)
-        for directive in ["Type=notify", "ExecReload=/bin/sh -c 'exec kill -HUP \"$MAINPID\"'", "WatchdogSec=", "Restart=on-failure",
+        for directive in ["Type=notify", "ExecReload=/bin/sh -c 'kill -HUP \"$MAINPID\"'", "WatchdogSec=", "Restart=on-failure",
                           "User=activationd", "Group=activationd", "StateDirectory=activationd",
                           "ConfigurationDirectory=activationd", "LoadCredential=signing-keys:",
                           "LoadCredential=smtp-password:", "LoadCredential=dkim-key:", "LoadCredential=store-password:",
