@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 export PATH=/opt/swift/usr/bin:$PATH
 
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
-FUZZ_TARGETS=${FUZZ_TARGETS:-"spool-record token phc mail-header config-duration http-form http-query"}
+FUZZ_TARGETS=${FUZZ_TARGETS:-"spool-record token phc mail-header config-duration http-form http-query forwarded-header"}
 FUZZ_WORK=${FUZZ_WORK:-$(mktemp -d /tmp/activationd-fuzz.XXXXXX)}
 BUILD_PATH=.build-fuzz
 

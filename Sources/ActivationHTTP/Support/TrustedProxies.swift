@@ -34,13 +34,13 @@ public struct TrustedProxies: Sendable, Equatable {
     }
 
     /// Whether `address` (16 bytes, IPv4 mapped into IPv6) is a trusted proxy.
-    func trusts(_ address: [UInt8]) -> Bool {
+    public func trusts(_ address: [UInt8]) -> Bool {
         networks.contains { $0.contains(address) }
     }
 
     /// The client's address as text, given the peer's (16 bytes) and the header's values in the
     /// order they came (several header lines are one list). Nil: the peer itself is the client.
-    func client(peer: [UInt8], headerValues: [String]) -> String? {
+    public func client(peer: [UInt8], headerValues: [String]) -> String? {
         guard trusts(peer) else { return nil }
         var hops: [String] = []
         for value in headerValues {
@@ -86,7 +86,7 @@ public struct TrustedProxies: Sendable, Equatable {
 /// An IP network, `192.0.2.0/24`, `2001:db8::/32`, or one address; IPv4 is held mapped into IPv6.
 public struct AddressBlock: Sendable, Equatable, CustomStringConvertible {
     /// The network's 16 bytes.
-    let address: [UInt8]
+    public let address: [UInt8]
     /// Its prefix length over the 16 bytes (IPv4's /24 is 96 + 24).
     let prefix: Int
     /// As written.
@@ -108,7 +108,7 @@ public struct AddressBlock: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Whether `bytes` (16) is in this network.
-    func contains(_ bytes: [UInt8]) -> Bool {
+    public func contains(_ bytes: [UInt8]) -> Bool {
         var remaining = prefix
         for index in 0..<16 where remaining > 0 {
             let bits = min(8, remaining)
@@ -120,7 +120,7 @@ public struct AddressBlock: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The 16 bytes of an IPv6 address, or of an IPv4 address mapped into IPv6 (`::ffff:a.b.c.d`).
-    static func bytes(of text: String) -> [UInt8]? {
+    public static func bytes(of text: String) -> [UInt8]? {
         if !text.contains(":") {
             var v4 = in_addr()
             guard inet_pton(AF_INET, text, &v4) == 1 else { return nil }
