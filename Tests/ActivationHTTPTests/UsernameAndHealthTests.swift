@@ -6,6 +6,7 @@ import NIOCore
 import ActivationStoreSQLite
 import HTTPTypes
 import HummingbirdTesting
+import TestSupport
 import Testing
 
 @Suite("Username check, health, readiness, metrics")
@@ -51,21 +52,18 @@ struct UsernameAndHealthTests {
             #expect(try await client.execute(uri: "/healthz", method: .get).status == .ok)
             // The store's probe has 2 s to answer; beside every other suite on 2 cores it once took
             // longer, so a 503 is asked again (a broken probe never turns 200).
-            var ready = try await client.execute(uri: "/readyz", method: .get)
-            for _ in 0..<5 where ready.status != .ok {
-                try await Task.sleep(for: .seconds(1))
-                ready = try await client.execute(uri: "/readyz", method: .get)
-            }
-            #expect(ready.status == .ok)
+            let ready = try await waitUntil("/readyz answers 200", observe: {
+                let answer = try await client.execute(uri: "/readyz", method: .get)
+                return (status: answer.status, json: answer.json)
+            }) { $0.status == .ok }
             #expect(ready.json["checks"] as? [String: String] == ["store": "ok", "spool": "ok"])
         }
         let spoolFull = ReadinessCheck(name: "spool") { false }
         try await fixture.withServer(readiness: [spoolFull]) { client in
-            var ready = try await client.execute(uri: "/readyz", method: .get)
-            for _ in 0..<5 where (ready.json["checks"] as? [String: String])?["store"] != "ok" {
-                try await Task.sleep(for: .seconds(1))
-                ready = try await client.execute(uri: "/readyz", method: .get)
-            }
+            let ready = try await waitUntil("/readyz finds the store ok", observe: {
+                let answer = try await client.execute(uri: "/readyz", method: .get)
+                return (status: answer.status, json: answer.json)
+            }) { ($0.json["checks"] as? [String: String])?["store"] == "ok" }
             #expect(ready.status == .serviceUnavailable)
             #expect(ready.json["checks"] as? [String: String] == ["store": "ok", "spool": "failed"])
         }

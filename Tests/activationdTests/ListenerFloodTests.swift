@@ -30,7 +30,7 @@ struct ListenerFloodTests {
             """)
         defer { daemon.cleanUp() }
         try daemon.start(launcher: ["/usr/bin/prlimit", "--nofile=1024:1024", "--"])
-        #expect(await daemon.waitForNotification("READY=1"))
+        #expect(try await daemon.waitForNotification("READY=1"))
         let pid = try #require(daemon.processID)
         for _ in 0..<20 { _ = RawClient.request(port: daemon.httpPort, path: "/healthz", timeout: .seconds(5)) }
         try await Task.sleep(for: .seconds(1))
@@ -111,10 +111,8 @@ struct ListenerFloodTests {
 
         // The connections go; the memory they held comes back.
         for fd in partial + idle + slow + oversized { shutdown(fd, Int32(SHUT_RDWR)) }
-        let settle = ContinuousClock.now + .seconds(15)
-        while ContinuousClock.now < settle, ProcessFacts.openDescriptors(pid) > descriptorsBefore + 8 {
-            try await Task.sleep(for: .milliseconds(200))
-        }
+        try await waitUntil(interval: .milliseconds(200), "the daemon's descriptors come back to \(descriptorsBefore) + 8",
+                            observe: { ProcessFacts.openDescriptors(pid) }) { $0 <= descriptorsBefore + 8 }
         try await Task.sleep(for: .seconds(1))
         let rssAfter = try #require(ProcessFacts.residentKiB(pid))
         print("""
@@ -128,7 +126,7 @@ struct ListenerFloodTests {
         #expect(rssAfter < rssBefore + 20 * 1024, "RSS \(rssBefore) KiB before, \(rssAfter) KiB after")
         #expect(maximalDescriptors < 1024)
         daemon.signal(SIGTERM)
-        #expect(await daemon.waitForExit() == 0)
+        #expect(try await daemon.waitForExit() == 0)
     }
 
     /// A registration record written as a web front writes it: into tmp/, then renamed into new/.

@@ -15,8 +15,8 @@ struct PostgresHostsDaemonTests {
 
         init(storeURL: String) async throws {
             mail = try TemporaryDirectory()
-            let port = try freePort()
-            sink = try ServerProcess.smtpSink(port: port, options: ["-d", mail.path("%H%M%S.")], directory: mail)
+            sink = try await ServerProcess.smtpSink(options: ["-d", mail.path("%H%M%S.")], directory: mail)
+            let port = sink.port
             var hosts: [DaemonHarness] = []
             for _ in 0..<2 {
                 let host = try await DaemonHarness(extraYAML: """
@@ -32,7 +32,7 @@ struct PostgresHostsDaemonTests {
             }
             self.hosts = hosts
             for host in hosts {
-                let ready = await host.waitForNotification("READY=1", timeout: .seconds(60))
+                let ready = try await host.waitForNotification("READY=1", timeout: .seconds(60))
                 try #require(ready, "a host did not start: \(host.logs.suffix(3))")
             }
         }
@@ -78,7 +78,9 @@ struct PostgresHostsDaemonTests {
         /// Stops both daemons: each must still be running (exit 0 on SIGTERM).
         func stop() async {
             for host in hosts { host.signal(SIGTERM) }
-            for host in hosts { #expect(await host.waitForExit(timeout: .seconds(60)) == 0) }
+            for host in hosts {
+                do { #expect(try await host.waitForExit(timeout: .seconds(60)) == 0) } catch { Issue.record(error) }
+            }
             for host in hosts { host.cleanUp() }
             sink.stop()
         }
@@ -87,14 +89,15 @@ struct PostgresHostsDaemonTests {
     /// Polls `cluster` until `sql` answers `expected`, for up to `timeout`; returns the last answer.
     static func wait(for sql: String, in cluster: PostgresCluster, database: String, toBe expected: String,
                      timeout: Duration) async throws -> String {
-        let deadline = ContinuousClock.now + timeout
-        var answer = ""
-        while ContinuousClock.now < deadline {
-            answer = (try? await cluster.psql(sql, database: database))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-            if answer == expected { return answer }
-            try await Task.sleep(for: .milliseconds(500))
+        do {
+            return try await waitUntil(timeout: timeout, interval: .milliseconds(500), "\(sql) answers \(expected)",
+                                       observe: {
+                (try? await cluster.psql(sql, database: database))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            }) { $0 == expected }
+        } catch let timedOut as WaitTimeout {
+            // The caller compares and shows the hosts' logs.
+            return timedOut.lastSeen ?? ""
         }
-        return answer
     }
 
     /// 1,000 in `make test` (beside every other suite on 2 cores); `HOSTS_REGISTRATIONS=5000` for
