@@ -30,6 +30,23 @@ public func freePort() throws -> Int {
     return Int(UInt16(bigEndian: address.sin_port))
 }
 
+/// The whole of a /proc file. Not `String(contentsOfFile:)`: it stops after the kernel's first
+/// chunk (~4 KiB, 27 lines of /proc/net/tcp), and with other tests' thousands of sockets the line
+/// sought was often past it.
+func readProcFile(_ path: String) -> String? {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var bytes: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let count = read(fd, &buffer, buffer.count)
+        if count < 0, errno == EINTR { continue }
+        guard count > 0 else { return count == 0 ? String(decoding: bytes, as: UTF8.self) : nil }
+        bytes += buffer.prefix(count)
+    }
+}
+
 /// Whether process `pid` itself has a socket listening on TCP `port` (from /proc/net/tcp{,6} and
 /// /proc/<pid>/fd). nil when its descriptors cannot be read (not root).
 func processListens(_ pid: Int32, port: Int) -> Bool? {
@@ -40,7 +57,7 @@ func processListens(_ pid: Int32, port: Int) -> Bool? {
         return target.dropFirst("socket:[".count).dropLast()
     })
     for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
-        guard let text = try? String(contentsOfFile: table, encoding: .utf8) else { continue }
+        guard let text = readProcFile(table) else { continue }
         for line in text.split(separator: "\n").dropFirst() {
             let fields = line.split(separator: " ")
             // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode; st 0A: LISTEN.
