@@ -29,7 +29,7 @@ struct ResendTests {
         fixture.clock.set(HTTPFixture.registeredAt.addingTimeInterval(3600))
         var options = HTTPOptions()
         options.limits.resendPerAddress = RateLimit(requests: 100, per: .seconds(60))
-        try await fixture.withServer(options) { client in
+        try await fixture.withRouter(options) { client in
             var forms: Set<String> = []
             var jsons: Set<String> = []
             for login in ["pending01", "active01", "nobody99", "pending01@example.org", "", "x@y"] {
@@ -58,7 +58,7 @@ struct ResendTests {
         let (sentinel, _) = try await fixture.register("sentinel1")
         var options = HTTPOptions()
         options.activation.resendDailyLimit = 3
-        try await fixture.withServer(options) { client in
+        try await fixture.withRouter(options) { client in
             // Within the cooldown of the first mail: refused.
             fixture.clock.set(HTTPFixture.registeredAt.addingTimeInterval(60))
             _ = try await client.postForm("/resend", ["login": "jdoe2026"])
@@ -85,7 +85,7 @@ struct ResendTests {
         defer { fixture.cleanUp() }
         var options = HTTPOptions()
         options.limits.resendPerAddress = RateLimit(requests: 3, per: .seconds(3600))
-        try await fixture.withServer(options) { client in
+        try await fixture.withRouter(options) { client in
             for _ in 0..<3 { #expect(try await client.postForm("/resend", ["login": "a"]).status == .accepted) }
             let limited = try await client.postForm("/resend", ["login": "a"])
             #expect(limited.status == .tooManyRequests)

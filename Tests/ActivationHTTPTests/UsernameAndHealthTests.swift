@@ -15,7 +15,7 @@ struct UsernameAndHealthTests {
         let fixture = try await HTTPFixture()
         defer { fixture.cleanUp() }
         _ = try await fixture.register("jdoe2026")
-        try await fixture.withServer { client in
+        try await fixture.withRouter { client in
             let free = try await client.execute(uri: "/api/v1/usernames/jsmith77", method: .get)
             #expect(free.status == .ok)
             #expect(free.json["available"] as? Bool == true)
@@ -35,7 +35,7 @@ struct UsernameAndHealthTests {
         defer { fixture.cleanUp() }
         var options = HTTPOptions()
         options.limits.usernameChecksPerAddress = RateLimit(requests: 2, per: .seconds(60))
-        try await fixture.withServer(options) { client in
+        try await fixture.withRouter(options) { client in
             #expect(try await client.execute(uri: "/api/v1/usernames/abcdef", method: .get).status == .ok)
             #expect(try await client.execute(uri: "/api/v1/usernames/abcdef", method: .get).status == .ok)
             let limited = try await client.execute(uri: "/api/v1/usernames/abcdef", method: .get)
@@ -48,7 +48,7 @@ struct UsernameAndHealthTests {
         let fixture = try await HTTPFixture()
         defer { fixture.cleanUp() }
         let spoolOK = ReadinessCheck(name: "spool") { true }
-        try await fixture.withServer(readiness: [spoolOK]) { client in
+        try await fixture.withRouter(readiness: [spoolOK]) { client in
             #expect(try await client.execute(uri: "/healthz", method: .get).status == .ok)
             // The store's probe has 2 s to answer; beside every other suite on 2 cores it once took
             // longer, so a 503 is asked again (a broken probe never turns 200).
@@ -59,7 +59,7 @@ struct UsernameAndHealthTests {
             #expect(ready.json["checks"] as? [String: String] == ["store": "ok", "spool": "ok"])
         }
         let spoolFull = ReadinessCheck(name: "spool") { false }
-        try await fixture.withServer(readiness: [spoolFull]) { client in
+        try await fixture.withRouter(readiness: [spoolFull]) { client in
             let ready = try await waitUntil("/readyz finds the store ok", observe: {
                 let answer = try await client.execute(uri: "/readyz", method: .get)
                 return (status: answer.status, json: answer.json)
@@ -68,7 +68,7 @@ struct UsernameAndHealthTests {
             #expect(ready.json["checks"] as? [String: String] == ["store": "ok", "spool": "failed"])
         }
         try fixture.store.close()
-        try await fixture.withServer { client in
+        try await fixture.withRouter { client in
             let ready = try await client.execute(uri: "/readyz", method: .get)
             #expect(ready.status == .serviceUnavailable)
         }
