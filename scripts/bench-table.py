@@ -103,6 +103,7 @@ def main():
     began = time.time()
     steps = [
         ("core", ["scripts/bench.sh"], {}),
+        ("limiter", ["scripts/bench-limiter.sh"], {}),
         ("intake", ["scripts/bench-intake.sh"], {"ROUNDS": "1", "DROPS": "3"} if q else {}),
         ("courier", ["scripts/bench-courier.sh"] + (["1", "2000"] if q else []), {}),
         ("http", ["scripts/bench-http.sh"] + (["1", "3"] if q else []), {}),
@@ -144,6 +145,11 @@ def main():
     sign, verify = number(r"^token\.sign (\d+)", core), number(r"^token\.verify (\d+)", core)
     rows.append(("activation token, sign / verify (one core)", f"{fmt(sign)} / {fmt(verify)} ops/s", "—", "—", "—",
                  "" if sign else "not run"))
+
+    limiter = out.get("limiter")
+    small_us, large_us = number(r"^ratelimiter\.small_us ([\d.]+)", limiter), number(r"^ratelimiter\.large_us ([\d.]+)", limiter)
+    add("rate limiter, one decision at 200,000 addresses (one core)", fmt(large_us, 3, " µs"),
+        f"at 1,000 addresses {fmt(small_us, 3, ' µs')}", large_us, small_us, "≤ 20", 20, lower=True)
 
     intake = out.get("intake")
     i17 = number(r"^ln=17: ([\d.]+) registrations/s", intake)

@@ -3,7 +3,8 @@
 // real spool, so that `scripts/bench-http.sh` can load them with wrk in the same run. Writes the
 // links' tokens to the file given as the first argument and, with a third argument, 20,000 solved
 // registration forms (one urlencoded body a line) to that file; serves until killed. Release
-// build only (`make bench-http`).
+// build only (`make bench-http`). With `--rate-limiter` alone it measures the per-address limiter's
+// cost at 200,000 addresses against 1,000 instead (RateLimiterCost.swift, scripts/bench-limiter.sh).
 import ActivationCore
 import ActivationHTTP
 import ActivationSpool
@@ -15,6 +16,10 @@ import Metrics
 import Prometheus
 
 let arguments = CommandLine.arguments
+if arguments.count == 2, arguments[1] == "--rate-limiter" {
+    RateLimiterCost.run()
+    exit(0)
+}
 guard (3...4).contains(arguments.count), let port = Int(arguments[2]) else {
     FileHandle.standardError.write(Data("usage: activationd-http-bench TOKENS-FILE PORT [FORMS-FILE]\n".utf8))
     exit(64)

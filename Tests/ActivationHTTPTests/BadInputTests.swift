@@ -13,7 +13,7 @@ struct BadInputTests {
     @Test func oversizedWrongTypeMalformedUnknown() async throws {
         let fixture = try await HTTPFixture()
         defer { fixture.cleanUp() }
-        try await fixture.withServer { client in
+        try await fixture.withRouter { client in
             let big = try await client.postJSON("/api/v1/activations",
                                                 #"{"token":"\#(String(repeating: "a", count: 100_000))"}"#)
             #expect(big.status == .contentTooLarge)
@@ -57,7 +57,7 @@ struct BadInputTests {
     func unknownPathsAreNotFound() async throws {
         let fixture = try await HTTPFixture()
         defer { fixture.cleanUp() }
-        try await fixture.withServer { client in
+        try await fixture.withRouter { client in
             for path in ["/api/v1/usernames/", "/api/v1/usernames/a/b", "/api/v1/usernames//", "/metrics"] {
                 for method in [HTTPRequest.Method.get, .head, .post] {
                     let answer = try await client.execute(uri: path, method: method)

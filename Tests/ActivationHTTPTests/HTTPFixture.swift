@@ -59,9 +59,28 @@ struct HTTPFixture {
         return (stored, token)
     }
 
-    /// Runs `body` against a live server built with `options` (listening on a free loopback port).
+    /// Runs `body` against a live server built with `options` (listening on a loopback port of
+    /// the kernel's choice, `client.port`): for what needs a socket (timeouts, raw bytes, a browser).
     func withServer<Value: Sendable>(
         _ options: HTTPOptions = HTTPOptions(), readiness: [ReadinessCheck] = [],
+        _ body: @Sendable (any TestClientProtocol) async throws -> Value
+    ) async throws -> Value {
+        try await run(options, readiness: readiness, mode: .live, body)
+    }
+
+    /// Runs `body` against the routes of a server built with `options`, without a socket
+    /// (HummingbirdTesting's `.router`: each request goes straight to the router, the services
+    /// run beside): for route-level behaviour. Every request shares one client key ("unknown"),
+    /// as every request of a live test shares 127.0.0.1.
+    func withRouter<Value: Sendable>(
+        _ options: HTTPOptions = HTTPOptions(), readiness: [ReadinessCheck] = [],
+        _ body: @Sendable (any TestClientProtocol) async throws -> Value
+    ) async throws -> Value {
+        try await run(options, readiness: readiness, mode: .router, body)
+    }
+
+    private func run<Value: Sendable>(
+        _ options: HTTPOptions, readiness: [ReadinessCheck], mode: TestingSetup,
         _ body: @Sendable (any TestClientProtocol) async throws -> Value
     ) async throws -> Value {
         var options = options
@@ -71,7 +90,7 @@ struct HTTPFixture {
         let clock = clock
         let server = try ActivationServer(options: options, store: store, keys: keys, logger: logger,
                                           metrics: testRegistry, readiness: readiness, now: { clock.now })
-        return try await server.application().test(.live) { client in try await body(client) }
+        return try await server.application().test(mode) { client in try await body(client) }
     }
 
     /// Runs `body` against the operator listener of a server built with `options`, and the public

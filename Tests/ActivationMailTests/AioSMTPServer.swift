@@ -10,13 +10,16 @@ enum AioSMTPServer {
     /// - Parameters:
     ///   - mode: `plain` (no STARTTLS), `starttls` (offers it) or `smtps` (TLS from the first byte).
     ///   - auth: require AUTH with user `courier`, password `s3cret`.
-    static func start(mode: String, auth: Bool, directory: TemporaryDirectory) throws -> ServerProcess {
-        let port = try freePort()
+    ///
+    /// The port is chosen before the server starts and retried when it was taken meanwhile
+    /// (`ServerProcess.start`): the server's `port`.
+    static func start(mode: String, auth: Bool, directory: TemporaryDirectory) async throws -> ServerProcess {
         if mode != "plain" { try makeCertificate(directory) }
         let script = directory.path("server.py")
         try source.write(toFile: script, atomically: true, encoding: .utf8)
-        return try ServerProcess("/usr/bin/python3", [script, "\(port)", mode, auth ? "auth" : "noauth", directory.url.path],
-                                 port: port, directory: directory)
+        return try await ServerProcess.start("/usr/bin/python3", directory: directory) { port in
+            [script, "\(port)", mode, auth ? "auth" : "noauth", directory.url.path]
+        }
     }
 
     /// A self-signed certificate for 127.0.0.1 in `cert.pem` / `key.pem`; `cert.pem` is also the CA file.

@@ -12,8 +12,8 @@ struct CourierPipelineTests {
     func leaseTooShort() async throws {
         let directory = try TemporaryDirectory()
         let mail = try TemporaryDirectory()
-        let port = try freePort()
-        let sink = try ServerProcess.smtpSink(port: port, options: ["-d", mail.path("%H%M%S.")], directory: directory)
+        let sink = try await ServerProcess.smtpSink(options: ["-d", mail.path("%H%M%S.")], directory: directory)
+        let port = sink.port
         defer { sink.stop() }
         let (store, _) = try await MailFixtures.store(in: directory, accounts: 3)
         // A whole send may take 8 × 1 s, longer than the 2 s lease: no send may start.
@@ -39,8 +39,8 @@ struct CourierPipelineTests {
     func smallWindow() async throws {
         let directory = try TemporaryDirectory()
         let mail = try TemporaryDirectory()
-        let port = try freePort()
-        let sink = try ServerProcess.smtpSink(port: port, options: ["-d", mail.path("%H%M%S.")], directory: directory)
+        let sink = try await ServerProcess.smtpSink(options: ["-d", mail.path("%H%M%S.")], directory: directory)
+        let port = sink.port
         defer { sink.stop() }
         let (store, accounts) = try await MailFixtures.store(in: directory, accounts: 30)
         let transport = try CurlSMTPTransport(options: SMTPOptions(url: "smtp://127.0.0.1:\(port)", connections: 3))

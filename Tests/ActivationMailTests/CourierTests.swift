@@ -10,18 +10,24 @@ import ServiceLifecycle
 import ServiceLifecycleTestKit
 import Testing
 
-/// Runs `courier` until `done` holds (checked every 50 ms, at most `limit`), then shuts it down
-/// gracefully and waits for `run()` to return.
-func runCourier(_ courier: Courier, limit: Duration = .seconds(20), until done: @escaping @Sendable () async throws -> Bool)
+/// Runs `courier` until `done` holds (polled, for at most `limit`), then shuts it down gracefully
+/// and waits for `run()` to return; a `done` that never holds fails with `WaitTimeout` after the
+/// shutdown.
+func runCourier(_ courier: Courier, limit: Duration = .seconds(60), until done: @escaping @Sendable () async throws -> Bool)
     async throws
 {
     try await testGracefulShutdown { trigger in
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await courier.run() }
-            let deadline = ContinuousClock.now + limit
-            while try await !done(), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+            var timedOut: WaitTimeout?
+            do {
+                try await waitUntil(timeout: limit, interval: .milliseconds(50), "the courier's work is done", done)
+            } catch let timeout as WaitTimeout {
+                timedOut = timeout
+            }
             trigger.triggerGracefulShutdown()
             try await group.waitForAll()
+            if let timedOut { throw timedOut }
         }
     }
 }
@@ -36,8 +42,8 @@ struct CourierTests {
     @Test("drains the queue: one mail.sent line per mail, domain only, no link; counters and gauges")
     func drains() async throws {
         let directory = try TemporaryDirectory()
-        let port = try freePort()
-        let sink = try ServerProcess.smtpSink(port: port, directory: directory)
+        let sink = try await ServerProcess.smtpSink(directory: directory)
+        let port = sink.port
         defer { sink.stop() }
         let (store, accounts) = try await MailFixtures.store(in: directory, accounts: 20)
         let transport = try CurlSMTPTransport(options: SMTPOptions(url: "smtp://127.0.0.1:\(port)", connections: 2))
@@ -83,7 +89,7 @@ struct CourierTests {
         let sink = ServerBox()
         try await runCourier(courier) {
             if sink.server == nil, logs.lines.filter({ $0.metadata["event"] == "mail.deferred" }).count >= 10 {
-                sink.server = try ServerProcess.smtpSink(port: port, directory: directory)
+                sink.server = try await ServerProcess.smtpSink(port: port, directory: directory)
             }
             return try await store.counts().outbox[.sent] == 10
         }
@@ -101,8 +107,8 @@ struct CourierTests {
     @Test("5xx fails at once; outbox retry requeues the failed mail, which is then sent")
     func permanentThenRetry() async throws {
         let directory = try TemporaryDirectory()
-        let port = try freePort()
-        var sink = try ServerProcess.smtpSink(port: port, options: ["-f", "RCPT"], directory: directory)
+        var sink = try await ServerProcess.smtpSink(options: ["-f", "RCPT"], directory: directory)
+        let port = sink.port
         let (store, _) = try await MailFixtures.store(in: directory, accounts: 3)
         let transport = try CurlSMTPTransport(options: SMTPOptions(url: "smtp://127.0.0.1:\(port)", connections: 1))
         let logs = LogCapture()
@@ -116,7 +122,7 @@ struct CourierTests {
         #expect(failed.count == 3 && failed.allSatisfy { $0.metadata["reply"]?.hasPrefix("5") == true })
 
         sink.stop()
-        sink = try ServerProcess.smtpSink(port: port, directory: directory)
+        sink = try await ServerProcess.smtpSink(port: port, directory: directory)
         defer { sink.stop() }
         var out: [String] = []
         let status = await OutboxRetryCommand.run(store: store, output: { out.append($0) }, errors: { out.append($0) })
@@ -129,8 +135,8 @@ struct CourierTests {
     @Test("a temporary failure after the queue lifetime fails the mail")
     func lifetime() async throws {
         let directory = try TemporaryDirectory()
-        let port = try freePort()
-        let sink = try ServerProcess.smtpSink(port: port, options: ["-r", "MAIL"], directory: directory)
+        let sink = try await ServerProcess.smtpSink(options: ["-r", "MAIL"], directory: directory)
+        let port = sink.port
         defer { sink.stop() }
         let (store, _) = try await MailFixtures.store(in: directory, accounts: 1, registeredAt: Date().addingTimeInterval(-7200))
         let transport = try CurlSMTPTransport(options: SMTPOptions(url: "smtp://127.0.0.1:\(port)", connections: 1))
@@ -146,8 +152,8 @@ struct CourierTests {
     @Test("graceful shutdown: sends in flight finish, the remaining leases return to the queue")
     func shutdownReleases() async throws {
         let directory = try TemporaryDirectory()
-        let port = try freePort()
-        let sink = try ServerProcess.smtpSink(port: port, options: ["-w", "1"], directory: directory)
+        let sink = try await ServerProcess.smtpSink(options: ["-w", "1"], directory: directory)
+        let port = sink.port
         defer { sink.stop() }
         let (store, _) = try await MailFixtures.store(in: directory, accounts: 12)
         let transport = try CurlSMTPTransport(options: SMTPOptions(url: "smtp://127.0.0.1:\(port)", connections: 2))

@@ -65,8 +65,8 @@ struct DeliveryTests {
     @Test("a delivered activation mail has every header, both parts, the exact link and a non-ASCII name")
     func delivered() async throws {
         let directory = try TemporaryDirectory()
-        let port = try freePort()
-        let sink = try ServerProcess.smtpSink(port: port, options: ["-d", directory.path("dump.")], directory: directory)
+        let sink = try await ServerProcess.smtpSink(options: ["-d", directory.path("dump.")], directory: directory)
+        let port = sink.port
         defer { sink.stop() }
         let transport = try CurlSMTPTransport(options: SMTPOptions(url: "smtp://127.0.0.1:\(port)", connections: 1,
                                                                    timeout: .seconds(5)))
@@ -108,7 +108,7 @@ struct DeliveryTests {
     @Test("long non-ASCII names reach a relay that enforces RFC 5321's line limit: delivered, every line within limits")
     func longNames() async throws {
         let directory = try TemporaryDirectory()
-        let server = try AioSMTPServer.start(mode: "plain", auth: false, directory: directory)
+        let server = try await AioSMTPServer.start(mode: "plain", auth: false, directory: directory)
         defer { server.stop() }
         let transport = try CurlSMTPTransport(options: SMTPOptions(url: "smtp://127.0.0.1:\(server.port)", connections: 1,
                                                                    timeout: .seconds(10)))
@@ -146,8 +146,8 @@ struct DeliveryTests {
     @Test("a line of dots and a bare LF in a template reach the recipient intact")
     func dotsAndLineEnds() async throws {
         let directory = try TemporaryDirectory()
-        let port = try freePort()
-        let sink = try ServerProcess.smtpSink(port: port, options: ["-d", directory.path("dump.")], directory: directory)
+        let sink = try await ServerProcess.smtpSink(options: ["-d", directory.path("dump.")], directory: directory)
+        let port = sink.port
         defer { sink.stop() }
         let transport = try CurlSMTPTransport(options: SMTPOptions(url: "smtp://127.0.0.1:\(port)", connections: 1))
         let composer = MessageComposer(sender: MailFixtures.sender)

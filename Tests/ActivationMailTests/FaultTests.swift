@@ -33,8 +33,8 @@ struct FaultTests {
     @Test(arguments: faults)
     func fault(_ fault: Fault) async throws {
         let directory = try TemporaryDirectory()
-        let port = try freePort()
-        let sink = try ServerProcess.smtpSink(port: port, options: [fault.option, fault.command], directory: directory)
+        let sink = try await ServerProcess.smtpSink(options: [fault.option, fault.command], directory: directory)
+        let port = sink.port
         defer { sink.stop() }
         let transport = try CurlSMTPTransport(options: SMTPOptions(url: "smtp://127.0.0.1:\(port)", connections: 1,
                                                                    timeout: .seconds(2)))
@@ -60,8 +60,8 @@ struct FaultTests {
     @Test("a reply slower than smtp.timeout is a temporary failure, not a hang")
     func slowReply() async throws {
         let directory = try TemporaryDirectory()
-        let port = try freePort()
-        let sink = try ServerProcess.smtpSink(port: port, options: ["-w", "4"], directory: directory)
+        let sink = try await ServerProcess.smtpSink(options: ["-w", "4"], directory: directory)
+        let port = sink.port
         defer { sink.stop() }
         let transport = try CurlSMTPTransport(options: SMTPOptions(url: "smtp://127.0.0.1:\(port)", connections: 1,
                                                                    timeout: .seconds(1)))

@@ -11,7 +11,7 @@ struct RelayReplyLogTests {
     @Test("a relay's 550 naming the recipient is logged with the domain and the code, not the local part; the store keeps it whole")
     func rejectedRecipient() async throws {
         let directory = try TemporaryDirectory()
-        let server = try AioSMTPServer.start(mode: "plain", auth: false, directory: directory)
+        let server = try await AioSMTPServer.start(mode: "plain", auth: false, directory: directory)
         defer { server.stop() }
         let store = try SQLiteAccountStore(path: directory.path("store.sqlite"))
         try await store.migrate()

@@ -9,13 +9,13 @@ struct SendTestCommandTests {
     @Test("prints the server's reply on success, and the refusal on a 5xx")
     func sendTest() async throws {
         let directory = try TemporaryDirectory()
-        let port = try freePort()
-        let sink = try ServerProcess.smtpSink(port: port, directory: directory)
+        let sink = try await ServerProcess.smtpSink(directory: directory)
+        let port = sink.port
         let transport = try CurlSMTPTransport(options: SMTPOptions(url: "smtp://127.0.0.1:\(port)", connections: 1))
         var out: [String] = []
         let ok = await SendTestCommand.run(to: "ops@example.net", from: MailFixtures.sender, transport: transport) { out.append($0) }
         sink.stop()
-        let refusing = try ServerProcess.smtpSink(port: port, options: ["-f", "RCPT"], directory: directory)
+        let refusing = try await ServerProcess.smtpSink(port: port, options: ["-f", "RCPT"], directory: directory)
         defer { refusing.stop() }
         let refused = await SendTestCommand.run(to: "ops@example.net", from: MailFixtures.sender, transport: transport) { out.append($0) }
         let bad = await SendTestCommand.run(to: "ops@example.net\r\nRCPT TO:<x@y.org>", from: MailFixtures.sender,
@@ -29,9 +29,9 @@ struct SendTestCommandTests {
     @Test("signs the test mail with the DKIM keys, as the courier does, and dkimpy verifies it")
     func signedTestMail() async throws {
         let directory = try TemporaryDirectory()
-        let port = try freePort()
-        let sink = try ServerProcess.smtpSink(port: port, options: ["-d", directory.path("%H%M%S.")],
+        let sink = try await ServerProcess.smtpSink(options: ["-d", directory.path("%H%M%S.")],
                                               directory: directory)
+        let port = sink.port
         defer { sink.stop() }
         let transport = try CurlSMTPTransport(options: SMTPOptions(url: "smtp://127.0.0.1:\(port)", connections: 1))
         let keys = DKIMTests.keys

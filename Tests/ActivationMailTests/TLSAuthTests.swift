@@ -23,7 +23,7 @@ struct TLSAuthTests {
     @Test("STARTTLS required: refused, nothing sent in clear, when the server does not offer it")
     func requiredButNotOffered() async throws {
         let directory = try TemporaryDirectory()
-        let server = try AioSMTPServer.start(mode: "plain", auth: false, directory: directory)
+        let server = try await AioSMTPServer.start(mode: "plain", auth: false, directory: directory)
         defer { server.stop() }
         let result = try await send(SMTPOptions(url: "smtp://127.0.0.1:\(server.port)", startTLS: .required, timeout: .seconds(5)))
         #expect(result.status == .temporaryFailure, "\(result.reply)")
@@ -37,7 +37,7 @@ struct TLSAuthTests {
     @Test("STARTTLS required with the server's CA file, and AUTH accepted")
     func requiredAndAuth() async throws {
         let directory = try TemporaryDirectory()
-        let server = try AioSMTPServer.start(mode: "starttls", auth: true, directory: directory)
+        let server = try await AioSMTPServer.start(mode: "starttls", auth: true, directory: directory)
         defer { server.stop() }
         let result = try await send(SMTPOptions(url: "smtp://127.0.0.1:\(server.port)", startTLS: .required,
                                                 username: "courier", password: "s3cret", timeout: .seconds(5),
@@ -50,7 +50,7 @@ struct TLSAuthTests {
     @Test("AUTH denied is a temporary failure (the password file may be fixed), and the password is not in the reply")
     func authDenied() async throws {
         let directory = try TemporaryDirectory()
-        let server = try AioSMTPServer.start(mode: "starttls", auth: true, directory: directory)
+        let server = try await AioSMTPServer.start(mode: "starttls", auth: true, directory: directory)
         defer { server.stop() }
         let result = try await send(SMTPOptions(url: "smtp://127.0.0.1:\(server.port)", startTLS: .required,
                                                 username: "courier", password: "wrong-Pa55", timeout: .seconds(5),
@@ -63,7 +63,7 @@ struct TLSAuthTests {
     @Test("a certificate that the CA file does not vouch for is refused")
     func untrustedCertificate() async throws {
         let directory = try TemporaryDirectory()
-        let server = try AioSMTPServer.start(mode: "starttls", auth: false, directory: directory)
+        let server = try await AioSMTPServer.start(mode: "starttls", auth: false, directory: directory)
         defer { server.stop() }
         let result = try await send(SMTPOptions(url: "smtp://127.0.0.1:\(server.port)", startTLS: .required, timeout: .seconds(5)))
         #expect(result.status == .temporaryFailure, "\(result.reply)")
@@ -73,7 +73,7 @@ struct TLSAuthTests {
     @Test("smtps: TLS from the first byte")
     func smtps() async throws {
         let directory = try TemporaryDirectory()
-        let server = try AioSMTPServer.start(mode: "smtps", auth: true, directory: directory)
+        let server = try await AioSMTPServer.start(mode: "smtps", auth: true, directory: directory)
         defer { server.stop() }
         let result = try await send(SMTPOptions(url: "smtps://127.0.0.1:\(server.port)", username: "courier",
                                                 password: "s3cret", timeout: .seconds(5), caFile: directory.path("cert.pem")))

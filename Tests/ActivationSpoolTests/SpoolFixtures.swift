@@ -70,19 +70,5 @@ enum Record {
     }
 }
 
-/// Waits until `condition` holds, polling; fails the test after `timeout`.
-func waitUntil(
-    timeout: Duration = .seconds(60), _ what: String, _ condition: () async throws -> Bool
-) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while try await !condition() {
-        guard ContinuousClock.now < deadline else {
-            Issue.record("timed out waiting until \(what)")
-            throw CancellationError()
-        }
-        try await Task.sleep(for: .milliseconds(20))
-    }
-}
-
 /// Test-speed scrypt: ln=4 keeps hashing to microseconds while running the real code path.
 let testScrypt = ScryptParameters(logN: 4, r: 8, p: 1)

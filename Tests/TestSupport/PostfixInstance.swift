@@ -43,15 +43,17 @@ public final class PostfixInstance: Sendable {
     /// The instance's log (maillog).
     public var log: String { (try? String(contentsOfFile: "\(root)/maillog", encoding: .utf8)) ?? "" }
 
-    /// The paths of the messages in `mailbox`'s `new/`, waiting up to `timeout` for `count` of them.
-    public func messages(in mailbox: String, count: Int = 1, timeout: Duration = .seconds(20)) async -> [String] {
+    /// The paths of the messages in `mailbox`'s `new/`, once there are `count` of them.
+    ///
+    /// - Throws: `WaitTimeout` after `timeout`, with the names seen and the end of the maillog.
+    public func messages(in mailbox: String, count: Int = 1, timeout: Duration = .seconds(60)) async throws -> [String] {
         let new = maildir(mailbox) + "/new"
-        let deadline = ContinuousClock.now + timeout
-        while true {
-            let names = ((try? FileManager.default.contentsOfDirectory(atPath: new)) ?? []).sorted()
-            if names.count >= count || ContinuousClock.now >= deadline { return names.map { "\(new)/\($0)" } }
-            try? await Task.sleep(for: .milliseconds(50))
-        }
+        let names = try await waitUntil(timeout: timeout, interval: .milliseconds(50),
+                                        "\(count) messages are in \(mailbox)'s Maildir", observe: {
+            (names: ((try? FileManager.default.contentsOfDirectory(atPath: new)) ?? []).sorted(),
+             maillog: String(log.suffix(1500)))
+        }) { $0.names.count >= count }.names
+        return names.map { "\(new)/\($0)" }
     }
 
     /// Stops every process of the instance.

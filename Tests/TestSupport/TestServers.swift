@@ -3,7 +3,18 @@
 public import Foundation
 import Synchronization
 
-/// A free loopback TCP port: bound to port 0, read back, closed.
+/// A loopback TCP port for an external program that must be told its port before it starts
+/// (smtp-sink, aiosmtpd, Postfix, PostgreSQL, or a relay address that nothing listens on): bound
+/// to port 0, read back, closed.
+///
+/// The port is free when this returns, but another process may take it before the program binds
+/// it (bind, close, reuse: a race). So it is not for our own servers, which bind port 0 themselves
+/// and report the port they got (HTTPFixture's Hummingbird servers: `client.port`). A caller that
+/// starts a program on it must notice the program's bind failing with EADDRINUSE and retry on
+/// another port: `ServerProcess.start(_:directory:attempts:arguments:)` does, and
+/// `ServerProcess.smtpSink(options:directory:)` with it. Where a test needs the same port twice (a
+/// relay restarted on the port the courier is configured with), a taken port fails the test with
+/// smtp-sink's "Address already in use" instead.
 public func freePort() throws -> Int {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(fd) }
@@ -17,6 +28,45 @@ public func freePort() throws -> Int {
     }
     guard bound else { throw ServerError(description: "cannot bind a loopback port") }
     return Int(UInt16(bigEndian: address.sin_port))
+}
+
+/// The whole of a /proc file. Not `String(contentsOfFile:)`: it stops after the kernel's first
+/// chunk (~4 KiB, 27 lines of /proc/net/tcp), and with other tests' thousands of sockets the line
+/// sought was often past it.
+func readProcFile(_ path: String) -> String? {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var bytes: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let count = read(fd, &buffer, buffer.count)
+        if count < 0, errno == EINTR { continue }
+        guard count > 0 else { return count == 0 ? String(decoding: bytes, as: UTF8.self) : nil }
+        bytes += buffer.prefix(count)
+    }
+}
+
+/// Whether process `pid` itself has a socket listening on TCP `port` (from /proc/net/tcp{,6} and
+/// /proc/<pid>/fd). nil when its descriptors cannot be read (not root).
+func processListens(_ pid: Int32, port: Int) -> Bool? {
+    guard let descriptors = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd") else { return nil }
+    let sockets = Set(descriptors.compactMap { name -> Substring? in
+        guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\(name)"),
+              target.hasPrefix("socket:[") else { return nil }
+        return target.dropFirst("socket:[".count).dropLast()
+    })
+    for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
+        guard let text = readProcFile(table) else { continue }
+        for line in text.split(separator: "\n").dropFirst() {
+            let fields = line.split(separator: " ")
+            // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode; st 0A: LISTEN.
+            guard fields.count > 9, fields[3] == "0A", let colon = fields[1].lastIndex(of: ":"),
+                  Int(fields[1][fields[1].index(after: colon)...], radix: 16) == port else { continue }
+            if sockets.contains(fields[9]) { return true }
+        }
+    }
+    return false
 }
 
 /// Whether something accepts TCP connections on the loopback `port`.
@@ -38,8 +88,13 @@ public func isListening(_ port: Int) -> Bool {
 public struct ServerError: Error, CustomStringConvertible {
     /// What went wrong.
     public let description: String
+    /// The server could not bind its port: another process took it (see `freePort()`).
+    public let addressInUse: Bool
     /// Creates an error.
-    public init(description: String) { self.description = description }
+    public init(description: String, addressInUse: Bool = false) {
+        self.description = description
+        self.addressInUse = addressInUse
+    }
 }
 
 /// A test's temporary directory, world-writable so that smtp-sink (which drops root for
@@ -61,28 +116,72 @@ public final class ServerProcess: @unchecked Sendable {
     public let process: Process
     public let port: Int
 
-    public init(_ executable: String, _ arguments: [String], port: Int, directory: TemporaryDirectory) throws {
+    /// Starts `executable` and waits until it listens on `port` itself (another process
+    /// listening there does not count).
+    ///
+    /// - Throws: `ServerError` if it exits first (with `addressInUse` when its log says so) or
+    ///   does not listen within 30 s.
+    public init(_ executable: String, _ arguments: [String], port: Int, directory: TemporaryDirectory) async throws {
         self.port = port
         process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        let log = FileHandle(forWritingAtPath: directory.path("server.log"))
-            ?? { FileManager.default.createFile(atPath: directory.path("server.log"), contents: nil)
-                 return FileHandle(forWritingAtPath: directory.path("server.log"))! }()
+        let logPath = directory.path("server.log")
+        if !FileManager.default.fileExists(atPath: logPath) {
+            FileManager.default.createFile(atPath: logPath, contents: nil)
+        }
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        let logStart = try log.seekToEnd()
         process.standardOutput = log
         process.standardError = log
         try process.run()
-        for _ in 0..<200 where !isListening(port) {
-            guard process.isRunning else { throw ServerError(description: "\(executable) exited at start") }
-            usleep(20_000)
+        let name = URL(fileURLWithPath: executable).lastPathComponent
+        let process = process
+        let state = try await waitUntil(timeout: .seconds(30), "\(name) listens on \(port)", observe: {
+            let listens = processListens(process.processIdentifier, port: port) ?? (process.isRunning && isListening(port))
+            return (listening: listens, running: process.isRunning)
+        }) { $0.listening || !$0.running }
+        guard state.listening else {
+            let handle = FileHandle(forReadingAtPath: logPath)
+            try? handle?.seek(toOffset: logStart)
+            let text = String(decoding: handle?.readDataToEndOfFile() ?? Data(), as: UTF8.self)
+            throw ServerError(description: "\(name) exited at start on port \(port): \(text.suffix(600))",
+                              addressInUse: text.lowercased().contains("address already in use"))
         }
-        guard isListening(port) else { throw ServerError(description: "\(executable) does not listen on \(port)") }
     }
 
-    /// smtp-sink on `port` with extra options (faults, delays, `-d` dumps).
-    public static func smtpSink(port: Int, options: [String] = [], directory: TemporaryDirectory) throws -> ServerProcess {
-        try ServerProcess("/usr/sbin/smtp-sink", ["-u", "postfix"] + options + ["127.0.0.1:\(port)", "64"],
-                          port: port, directory: directory)
+    /// Starts `executable` with `arguments(port)` on a port from `freePort()`, and again on
+    /// another port, up to `attempts` times, when that one was taken before it could bind it.
+    public static func start(_ executable: String, directory: TemporaryDirectory, attempts: Int = 5,
+                             arguments: (Int) -> [String]) async throws -> ServerProcess {
+        var attempt = 1
+        while true {
+            let port = try freePort()
+            do {
+                return try await ServerProcess(executable, arguments(port), port: port, directory: directory)
+            } catch let error as ServerError where error.addressInUse && attempt < attempts {
+                attempt += 1
+            }
+        }
+    }
+
+    /// smtp-sink on `port` with extra options (faults, delays, `-d` dumps): for a port chosen
+    /// before (a relay restarted on the port a courier was configured with). Otherwise
+    /// `smtpSink(options:directory:)`, which chooses the port and retries a taken one.
+    public static func smtpSink(port: Int, options: [String] = [], directory: TemporaryDirectory) async throws
+        -> ServerProcess
+    {
+        try await ServerProcess("/usr/sbin/smtp-sink", smtpSinkArguments(port: port, options: options),
+                                port: port, directory: directory)
+    }
+
+    /// smtp-sink with extra options on a port of its own: `sink.port`.
+    public static func smtpSink(options: [String] = [], directory: TemporaryDirectory) async throws -> ServerProcess {
+        try await start("/usr/sbin/smtp-sink", directory: directory) { smtpSinkArguments(port: $0, options: options) }
+    }
+
+    private static func smtpSinkArguments(port: Int, options: [String]) -> [String] {
+        ["-u", "postfix"] + options + ["127.0.0.1:\(port)", "64"]
     }
 
     private let stopped = Mutex(false)

@@ -11,10 +11,15 @@ final class DaemonHarness: @unchecked Sendable {
     var configPath: String { directory.appendingPathComponent("activationd.yaml").path }
     var spoolDirectory: String { directory.appendingPathComponent("spool").path }
     var storePath: String { directory.appendingPathComponent("var/activationd.sqlite").path }
-    /// The daemon's HTTP port on 127.0.0.1.
-    let httpPort: Int
-    /// The daemon's operator listener port (`/metrics`) on 127.0.0.1.
-    let metricsPort: Int
+    /// The daemon's HTTP port on 127.0.0.1, as the daemon reported it once ready: both listeners
+    /// bind port 0, so no other process can take the port between its choice and the bind.
+    /// Read after `READY=1` (or the `daemon.ready` log line).
+    var httpPort: Int { boundPort("http") }
+    /// The daemon's operator listener port (`/metrics`) on 127.0.0.1; as `httpPort`.
+    var metricsPort: Int { boundPort("operator") }
+    /// The `public_url` of the daemons under test. Their links cannot name the port (it is chosen
+    /// when the daemon binds), so tests follow a link by its token, on `httpPort`.
+    static let publicURL = "http://activationd.test"
     private let ownsDirectory: Bool
     private let notifySocket: Int32
     private let notifyPath: String
@@ -26,8 +31,6 @@ final class DaemonHarness: @unchecked Sendable {
     /// Only the first harness removes the directory.
     init(reusing other: DaemonHarness) throws {
         directory = other.directory
-        httpPort = other.httpPort
-        metricsPort = other.metricsPort
         ownsDirectory = false
         let notifyPath = directory.appendingPathComponent("notify-\(UUID().uuidString.prefix(6)).sock").path
         self.notifyPath = notifyPath
@@ -61,8 +64,6 @@ final class DaemonHarness: @unchecked Sendable {
         let notifyPath = directory.appendingPathComponent("notify.sock").path
         self.notifyPath = notifyPath
         notifySocket = Self.bindNotifySocket(notifyPath)
-        httpPort = try freePort()
-        metricsPort = try freePort()
         ownsDirectory = true
         for sub in ["tmp", "new", "rejected"] {
             try FileManager.default.createDirectory(atPath: spoolDirectory + "/" + sub, withIntermediateDirectories: true)
@@ -72,12 +73,12 @@ final class DaemonHarness: @unchecked Sendable {
         try keys.write(toFile: keysPath, atomically: true, encoding: .utf8)
         chmod(keysPath, 0o600)
         try """
-            public_url: "http://127.0.0.1:\(httpPort)"
+            public_url: "\(Self.publicURL)"
             http:
-              listen: "127.0.0.1:\(httpPort)"
+              listen: "127.0.0.1:0"
             \(httpYAML)
             metrics:
-              listen: "127.0.0.1:\(metricsPort)"
+              listen: "127.0.0.1:0"
             spool:
               directory: "\(spoolDirectory)"
             store:
@@ -118,31 +119,56 @@ final class DaemonHarness: @unchecked Sendable {
         self.process = process
     }
 
-    /// Collects notifications until one contains `text`, or `timeout` passes.
+    /// Collects notifications until one contains `text`; true then.
+    ///
+    /// - Throws: `WaitTimeout` after `timeout`, with the notifications received so far.
     @discardableResult
-    func waitForNotification(_ text: String, timeout: Duration = .seconds(30)) async -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if notifications.all.contains { $0.contains(text) } { return true }
-            var buffer = [UInt8](repeating: 0, count: 4096)
-            let count = recv(notifySocket, &buffer, buffer.count, Int32(MSG_DONTWAIT))
-            if count <= 0 { try? await Task.sleep(for: .milliseconds(50)) }
-            if count > 0 {
-                notifications.append([String(decoding: buffer.prefix(count), as: UTF8.self)])
-            }
-        }
-        return false
+    func waitForNotification(_ text: String, timeout: Duration = .seconds(30)) async throws -> Bool {
+        try await waitUntil(timeout: timeout, interval: .milliseconds(50), "a notification contains \(text)",
+                            observe: receivedNotifications) { $0.contains { $0.contains(text) } }
+        return true
     }
 
-    /// Waits until a log line contains `text`.
-    @discardableResult
-    func waitForLog(_ text: String, timeout: Duration = .seconds(30)) async -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if logLines.all.contains { $0.contains(text) } { return true }
-            try? await Task.sleep(for: .milliseconds(50))
+    /// Every notification received so far, those waiting in the socket included. After the daemon
+    /// has exited, every notification it sent.
+    func receivedNotifications() -> [String] {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while case let count = recv(notifySocket, &buffer, buffer.count, Int32(MSG_DONTWAIT)), count > 0 {
+            notifications.append([String(decoding: buffer.prefix(count), as: UTF8.self)])
         }
-        return false
+        return notifications.all
+    }
+
+    /// Waits until a log line contains `text`; true then.
+    ///
+    /// - Throws: `WaitTimeout` after `timeout`, with the last log lines.
+    @discardableResult
+    func waitForLog(_ text: String, timeout: Duration = .seconds(30)) async throws -> Bool {
+        try await waitUntil(timeout: timeout, interval: .milliseconds(50), "a log line contains \(text)",
+                            observe: { LastLines(lines: logLines.all) }) { $0.lines.contains { $0.contains(text) } }
+        return true
+    }
+
+    /// The port `listener` (`http`, `operator`) is bound to, from the `READY=1` notification
+    /// ("STATUS=ready; http on 127.0.0.1:41234; operator on …") or the `daemon.ready` log line
+    /// ("http=127.0.0.1:41234"); 0, and a test issue, before the daemon said so.
+    private func boundPort(_ listener: String) -> Int {
+        for text in receivedNotifications() + logLines.all {
+            guard let range = text.range(of: "; \(listener) on 127.0.0.1:") ?? text.range(of: " \(listener)=127.0.0.1:"),
+                  let port = Int(text[range.upperBound...].prefix { $0.isNumber })
+            else { continue }
+            return port
+        }
+        Issue.record("the daemon has not reported its \(listener) port: read it after READY=1 or event=daemon.ready")
+        return 0
+    }
+
+    /// A link of a mail (on `publicURL`, or localized for another daemon) as this test reaches
+    /// this daemon: its origin replaced by 127.0.0.1:`httpPort`.
+    func local(_ link: String) -> String {
+        guard let scheme = link.range(of: "://"),
+              let path = link[scheme.upperBound...].firstIndex(of: "/") else { return link }
+        return "http://127.0.0.1:\(httpPort)" + link[path...]
     }
 
     var logs: [String] { logLines.all }
@@ -155,12 +181,14 @@ final class DaemonHarness: @unchecked Sendable {
         if let process { kill(process.processIdentifier, number) }
     }
 
-    /// Waits for the daemon to exit; nil if it is still running after `timeout`.
-    func waitForExit(timeout: Duration = .seconds(30)) async -> Int32? {
+    /// Waits for the daemon to exit and returns its exit status; nil before `start()`.
+    ///
+    /// - Throws: `WaitTimeout` if it still runs after `timeout`, with its last log lines.
+    func waitForExit(timeout: Duration = .seconds(30)) async throws -> Int32? {
         guard let process else { return nil }
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
-        return process.isRunning ? nil : process.terminationStatus
+        try await waitUntil(timeout: timeout, "the daemon exits",
+                            observe: { (running: process.isRunning, LastLines(lines: logLines.all)) }) { !$0.running }
+        return process.terminationStatus
     }
 
     /// Kills the daemon if it still runs and removes the directory.
@@ -176,4 +204,10 @@ final class LockedLines: Sendable {
     private let lines = Mutex<[String]>([])
     var all: [String] { lines.withLock { $0 } }
     func append(_ more: [String]) { lines.withLock { $0 += more } }
+}
+
+/// The last lines of a log, as a wait that timed out shows them.
+struct LastLines: CustomStringConvertible {
+    let lines: [String]
+    var description: String { lines.suffix(20).joined(separator: "\n") }
 }

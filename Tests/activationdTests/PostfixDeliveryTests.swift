@@ -38,12 +38,12 @@ struct PostfixDeliveryTests {
         defer { daemon.cleanUp() }
         do {
             try daemon.start()
-            #expect(await daemon.waitForNotification("READY=1"))
+            #expect(try await daemon.waitForNotification("READY=1"))
             try await Self.submit(daemon, username: "zoe2026", first: "Zoë", last: "Ångström-Núñez",
                                   email: "zoe@example.test")
-            #expect(await daemon.waitForLog("event=mail.sent", timeout: .seconds(30)), "\(daemon.logs.suffix(5))")
+            #expect(try await daemon.waitForLog("event=mail.sent", timeout: .seconds(30)), "\(daemon.logs.suffix(5))")
 
-            let delivered = await postfix.messages(in: "zoe")
+            let delivered = try await postfix.messages(in: "zoe")
             let file = try #require(delivered.first, "delivered into the Maildir; maillog: \(postfix.log.suffix(2000))")
             let message = try String(contentsOfFile: file, encoding: .utf8)
             let header = message.components(separatedBy: "\n\n")[0]
@@ -57,14 +57,14 @@ struct PostfixDeliveryTests {
             #expect(results.allSatisfy { $0.ok }, "\(results)")
 
             let link = try #require(DaemonFlowTests.link(in: message), "the delivered mail carries the link")
-            let landing = try await DaemonFlowTests.request(link)
+            let landing = try await DaemonFlowTests.request(daemon.local(link))
             #expect(landing.status == 200 && landing.body.contains("blue heron at dawn"))
             let token = String(link.split(separator: "=", maxSplits: 1)[1])
             let activated = try await DaemonFlowTests.request("http://127.0.0.1:\(daemon.httpPort)/activate",
                                                               method: "POST",
                                                               form: ["token": token, "password": "Secr3tPass"])
             #expect(activated.status == 200)
-            #expect(await daemon.waitForLog("event=account.activated", timeout: .seconds(5)))
+            #expect(try await daemon.waitForLog("event=account.activated", timeout: .seconds(5)))
         } catch {
             await postfix.stop()
             throw error
@@ -88,12 +88,12 @@ struct PostfixDeliveryTests {
         defer { daemon.cleanUp() }
         do {
             try daemon.start()
-            #expect(await daemon.waitForNotification("READY=1"))
+            #expect(try await daemon.waitForNotification("READY=1"))
             try await Self.submit(daemon, username: "nosuch2026", first: "No", last: "Such", email: "nosuch@example.test")
             // Postfix takes it (250 at RCPT: smtpd_reject_unlisted_recipient = no), then virtual(8)
             // bounces it to the envelope sender bounce+<row>@example.test, delivered to bounce@.
-            #expect(await daemon.waitForLog("event=mail.sent", timeout: .seconds(30)), "\(daemon.logs.suffix(5))")
-            #expect(await daemon.waitForLog("event=mail.bounced", timeout: .seconds(30)),
+            #expect(try await daemon.waitForLog("event=mail.sent", timeout: .seconds(30)), "\(daemon.logs.suffix(5))")
+            #expect(try await daemon.waitForLog("event=mail.bounced", timeout: .seconds(30)),
                     "\(daemon.logs.suffix(8)) maillog: \(postfix.log.suffix(1500))")
             let line = try #require(daemon.logs.first { $0.contains("event=mail.bounced") })
             #expect(line.contains("dsn=5.1.1"), "\(line)")
@@ -114,7 +114,7 @@ struct PostfixDeliveryTests {
             let resend = try await DaemonFlowTests.request("http://127.0.0.1:\(daemon.httpPort)/resend", method: "POST",
                                                            form: ["login": "nosuch2026"])
             #expect(resend.status == 202)
-            #expect(await daemon.waitForLog("event=activation.resend_skipped", timeout: .seconds(10)))
+            #expect(try await daemon.waitForLog("event=activation.resend_skipped", timeout: .seconds(10)))
             #expect(daemon.logs.contains {
                 $0.contains("event=activation.resend_skipped") && $0.contains("reason=bounced")
             })

@@ -21,8 +21,8 @@ struct RegistrationBrowserTests {
     /// into the returned directory.
     static func daemon(registerRate: String) async throws -> (DaemonHarness, ServerProcess, TemporaryDirectory) {
         let mail = try TemporaryDirectory()
-        let port = try freePort()
-        let sink = try ServerProcess.smtpSink(port: port, options: ["-d", mail.path("%H%M%S.")], directory: mail)
+        let sink = try await ServerProcess.smtpSink(options: ["-d", mail.path("%H%M%S.")], directory: mail)
+        let port = sink.port
         let daemon = try await DaemonHarness(extraYAML: """
             smtp:
               url: "smtp://127.0.0.1:\(port)"
@@ -91,7 +91,7 @@ struct RegistrationBrowserTests {
         let (daemon, sink, mail) = try await Self.daemon(registerRate: "1000/1h")
         defer { daemon.cleanUp(); sink.stop(); _ = mail }
         try daemon.start()
-        try #require(await daemon.waitForNotification("READY=1"),
+        try #require(try await daemon.waitForNotification("READY=1"),
                      "the daemon did not start:\n\(daemon.logs.joined(separator: "\n"))")
         let taken = """
             {"version":1,"id":"\(UUID().uuidString)","submittedAt":"2026-12-03T10:00:00Z",
@@ -102,7 +102,7 @@ struct RegistrationBrowserTests {
             """
         #expect(try await CommandRunner.run(["submit", "--config", daemon.configPath, "-"], input: Data(taken.utf8))
             .status == 0)
-        #expect(await daemon.waitForLog("event=mail.sent", timeout: .seconds(30)), "the taken name's account exists")
+        #expect(try await daemon.waitForLog("event=mail.sent", timeout: .seconds(30)), "the taken name's account exists")
 
         // Screenshots of an earlier run must not pass for this one's.
         try? FileManager.default.removeItem(atPath: Self.outputDirectory)
@@ -180,7 +180,7 @@ struct RegistrationBrowserTests {
             #expect(size > 1_000, "screenshot \(name).png is missing or empty")
         }
         daemon.signal(SIGTERM)
-        #expect(await daemon.waitForExit() == 0)
+        #expect(try await daemon.waitForExit() == 0)
     }
 
     @Test("with register_rate 3/1h unsolved POSTs spend nothing; the 4th solved POST from one address is refused with 429", .timeLimit(.minutes(2)))
@@ -188,13 +188,13 @@ struct RegistrationBrowserTests {
         let (daemon, sink, mail) = try await Self.daemon(registerRate: "3/1h")
         defer { daemon.cleanUp(); sink.stop(); _ = mail }
         try daemon.start()
-        try #require(await daemon.waitForNotification("READY=1"),
+        try #require(try await daemon.waitForNotification("READY=1"),
                      "the daemon did not start:\n\(daemon.logs.joined(separator: "\n"))")
         let run = try await Self.runScript("rate", daemon: daemon, mail: mail)
         #expect(run.status == 0, "register_flow.py rate:\n\(run.output)")
         #expect(run.result["statuses"] as? [Int] == [422, 422, 422, 422, 422, 422, 429])
         #expect(try await Self.counts(daemon).accounts.values.reduce(0, +) == 0)
         daemon.signal(SIGTERM)
-        #expect(await daemon.waitForExit() == 0)
+        #expect(try await daemon.waitForExit() == 0)
     }
 }

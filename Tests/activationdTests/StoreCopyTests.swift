@@ -31,12 +31,12 @@ struct StoreCopyTests {
             """)
         defer { before.cleanUp() }
         try before.start()
-        #expect(await before.waitForNotification("READY=1"))
+        #expect(try await before.waitForNotification("READY=1"))
         #expect(try await CommandRunner.run(["submit", "--config", before.configPath, "Config/examples/registration.json"])
             .status == 0)
-        #expect(await before.waitForLog("event=registration.accepted"))
+        #expect(try await before.waitForLog("event=registration.accepted"))
         before.signal(SIGTERM)
-        #expect(await before.waitForExit() == 0)
+        #expect(try await before.waitForExit() == 0)
 
         // The copy, and a second copy into the now full target, which is refused.
         let copyURL = target(before.directory)
@@ -56,22 +56,22 @@ struct StoreCopyTests {
 
         // After the move: a daemon on the copy sends the queued mail; its link activates the account.
         let mail = try TemporaryDirectory()
-        let sinkPort = try freePort()
-        let sink = try ServerProcess.smtpSink(port: sinkPort, options: ["-d", mail.path("%H%M%S.")], directory: mail)
+        let sink = try await ServerProcess.smtpSink(options: ["-d", mail.path("%H%M%S.")], directory: mail)
+        let sinkPort = sink.port
         defer { sink.stop() }
         let after = try DaemonHarness(reusing: before)
         try after.start(environment: ["ACTIVATIOND_STORE_URL": copyURL,
                                       "ACTIVATIOND_SMTP_URL": "smtp://127.0.0.1:\(sinkPort)"])
         // The courier starts before the HTTP listener: the mail can go out before the link can be followed.
-        #expect(await after.waitForNotification("READY=1"))
-        #expect(await after.waitForLog("event=mail.sent", timeout: .seconds(30)))
+        #expect(try await after.waitForNotification("READY=1"))
+        #expect(try await after.waitForLog("event=mail.sent", timeout: .seconds(30)))
         let link = try #require(dumpedMessages(in: mail.url.path).first.flatMap(DaemonFlowTests.link(in:)))
         let token = String(link.split(separator: "=", maxSplits: 1)[1])
         let activated = try await DaemonFlowTests.request("http://127.0.0.1:\(after.httpPort)/activate", method: "POST",
                                                           form: ["token": token, "password": "Secr3tPass"])
         #expect(activated.status == 200)
-        #expect(await after.waitForLog("event=account.activated", timeout: .seconds(5)))
+        #expect(try await after.waitForLog("event=account.activated", timeout: .seconds(5)))
         after.signal(SIGTERM)
-        #expect(await after.waitForExit() == 0)
+        #expect(try await after.waitForExit() == 0)
     }
 }

@@ -123,11 +123,15 @@ public enum Daemon {
         }
         // Before the public listener, so that it stops after it: metrics and probes answer while the
         // public listener drains.
-        if let operatorListener = server.operatorApplication(listening: { await gate.ready("operator") }) {
+        if let operatorListener = server.operatorApplication(listening: { port in
+            await gate.ready("operator", listening: port.map { ListenAddress(host: httpOptions.operatorListen?.host ?? "", port: $0) })
+        }) {
             services.append(operatorListener)
         }
         services.append(server.application(maximalConnections: maximalConnections,
-                                           listening: { await gate.ready("http") }))
+                                           listening: { port in
+            await gate.ready("http", listening: port.map { ListenAddress(host: httpOptions.listen.host, port: $0) })
+        }))
         let group = ServiceGroup(configuration: .init(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         await gate.ready("store")

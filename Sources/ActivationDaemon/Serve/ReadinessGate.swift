@@ -1,9 +1,13 @@
+import ActivationHTTP
 import Logging
 
 /// Collects "ready" from each part of the daemon (store migrated, spool scanned, HTTP listening)
-/// and sends `READY=1` once, when every part has said so.
+/// and sends `READY=1` once, when every part has said so. The listeners' bound addresses go into
+/// that notification's `STATUS=` and the `daemon.ready` log line (`http.listen: "127.0.0.1:0"`
+/// binds a port the kernel chooses; the tests' daemons do, and read it there).
 actor ReadinessGate {
     private var waiting: Set<String>
+    private var addresses: [String: ListenAddress] = [:]
     private let notifier: SystemdNotifier
     private let logger: Logger
     private var continuations: [CheckedContinuation<Void, Never>] = []
@@ -15,11 +19,16 @@ actor ReadinessGate {
         self.logger = logger
     }
 
-    /// Marks `part` ready; the last one opens the gate.
-    func ready(_ part: String) {
+    /// Marks `part` ready, a listener with the address it is bound to; the last one opens the gate.
+    func ready(_ part: String, listening address: ListenAddress? = nil) {
+        if let address { addresses[part] = address }
         guard waiting.remove(part) != nil, waiting.isEmpty else { return }
-        notifier.notify("READY=1\nSTATUS=ready")
-        logger.info("ready", metadata: ["event": "daemon.ready"])
+        // "STATUS=ready; http on 127.0.0.1:8080; operator on 127.0.0.1:9090"
+        let bound = addresses.sorted { $0.key < $1.key }
+        notifier.notify("READY=1\nSTATUS=ready" + bound.map { "; \($0.key) on \($0.value)" }.joined())
+        var metadata: Logger.Metadata = ["event": "daemon.ready"]
+        for (part, address) in bound { metadata[part] = "\(address)" }
+        logger.info("ready", metadata: metadata)
         for continuation in continuations { continuation.resume() }
         continuations.removeAll()
     }

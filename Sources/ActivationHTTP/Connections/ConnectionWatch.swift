@@ -112,7 +112,7 @@ final class ConnectionWatch {
     /// is first, and then looks at the deadline in force. Any deadline set meanwhile is at least
     /// `shortest` away from when it was set, so the timer is never late for it.
     private func arm(_ timeout: Duration, reason: Reason) {
-        let now = NIODeadline.now()
+        let now = self.now()
         deadline = (now + TimeAmount(timeout), reason)
         if timer == nil { schedule(now: now) }
     }
@@ -122,9 +122,15 @@ final class ConnectionWatch {
         timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: min(deadline.at, now + shortest)) { [self] in
             timer = nil
             guard let deadline = self.deadline else { return }
-            let now = NIODeadline.now()
+            let now = self.now()
             if deadline.at <= now { close(deadline.reason) } else { schedule(now: now) }
         }
+    }
+
+    /// The event loop's time: a test's `EmbeddedEventLoop` moves it by hand (ConnectionWatchTests),
+    /// a real loop reads the monotonic clock.
+    private func now() -> NIODeadline {
+        context?.eventLoop.now ?? .now()
     }
 
     private func close(_ reason: Reason) {

@@ -110,9 +110,10 @@ public struct ActivationServer {
     /// - Parameters:
     ///   - maximalConnections: the connection cap, when the daemon had to lower
     ///     `options.connections.maximalConnections` to fit its file limit.
-    ///   - listening: called once the server listens (the daemon's readiness).
+    ///   - listening: called once the server listens (the daemon's readiness), with the port it
+    ///     is bound to (the one `options.listen` names, or the kernel's choice for port 0).
     public func application(
-        maximalConnections: Int? = nil, listening: @escaping @Sendable () async -> Void = {}
+        maximalConnections: Int? = nil, listening: @escaping @Sendable (_ port: Int?) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         var limits = options.connections
         if let maximalConnections { limits.maximalConnections = maximalConnections }
@@ -124,7 +125,7 @@ public struct ActivationServer {
     /// a few connections of its own so that a flood of the public listener does not blind the
     /// operator's probes; nil when `metrics.listen` is off.
     public func operatorApplication(
-        listening: @escaping @Sendable () async -> Void = {}
+        listening: @escaping @Sendable (_ port: Int?) async -> Void = { _ in }
     ) -> Application<RouterResponder<ActivationRequestContext>>? {
         guard let address = options.operatorListen else { return nil }
         return Self.application(router: operatorRouter, address: address, limits: options.connections.forOperators,
@@ -133,7 +134,7 @@ public struct ActivationServer {
 
     private static func application(
         router: Router<ActivationRequestContext>, address: ListenAddress, limits: ConnectionLimits, listener: String,
-        services: [any Service], logger: Logger, listening: @escaping @Sendable () async -> Void
+        services: [any Service], logger: Logger, listening: @escaping @Sendable (_ port: Int?) async -> Void
     ) -> Application<RouterResponder<ActivationRequestContext>> {
         Application(
             router: router,
@@ -143,7 +144,7 @@ public struct ActivationServer {
                 availableConnectionsDelegate: ConnectionBudget(
                     maximal: limits.maximalConnections, listener: listener, logger: logger)),
             services: services,
-            onServerRunning: { _ in await listening() },
+            onServerRunning: { channel in await listening(channel.localAddress?.port) },
             logger: logger)
     }
 }

@@ -1,5 +1,5 @@
 import ActivationCore
-import Foundation
+public import Foundation
 import HTTPTypes
 import Synchronization
 
@@ -11,7 +11,10 @@ import Synchronization
 /// whole window is full again and carries no information, so the older generation is dropped
 /// whole. Every request costs one or two dictionary lookups however many addresses are known —
 /// no scan of the table — and the dropped generation is freed outside the lock.
-final class RateLimiter: Sendable {
+///
+/// Public only as SPI, for the cost measurement of `make bench` (activationd-http-bench
+/// `--rate-limiter`): `@_spi(Benchmarks) import ActivationHTTP`.
+@_spi(Benchmarks) public final class RateLimiter: Sendable {
     private let settings: Mutex<RateLimit>
     private var limit: RateLimit { settings.withLock { $0 } }
     private let table: Mutex<BucketTable>
@@ -20,7 +23,7 @@ final class RateLimiter: Sendable {
     /// scan of many addresses cannot grow memory without bound. An early swap forgets the buckets
     /// of the generation before (those addresses start full again): under such a flood the limit
     /// becomes approximate for them, and the cost per request stays the same.
-    init(_ limit: RateLimit, maximalKeys: Int = 100_000) {
+    @_spi(Benchmarks) public init(_ limit: RateLimit, maximalKeys: Int = 100_000) {
         settings = Mutex(limit)
         table = Mutex(BucketTable(maximalKeys: maximalKeys))
     }
@@ -31,7 +34,7 @@ final class RateLimiter: Sendable {
     }
 
     /// Takes one token for `key`; false when the bucket is empty (the request is refused).
-    func allow(_ key: String, now: Date) -> Bool {
+    @_spi(Benchmarks) public func allow(_ key: String, now: Date) -> Bool {
         let limit = limit
         // `dropped` is freed when this function returns, after the lock: a dropped generation may
         // hold many buckets.
