@@ -62,7 +62,7 @@ struct ConfigurationValues {
         guard spoolDirectory.hasPrefix("/") else {
             throw ConfigurationError(key: "spool.directory", problem: "expected an absolute path")
         }
-        let smtpURL = try Self.url("smtp.url", text("smtp.url"), schemes: ["smtp", "smtps"])
+        let smtpURL = try Self.smtpURL(text("smtp.url"), fromEnvironment: environment["ACTIVATIOND_SMTP_URL"] != nil)
         let fromAddress = try Self.mailbox("smtp.from", text("smtp.from")).address
 
         let courier = DaemonConfiguration.Courier(
@@ -226,6 +226,25 @@ struct ConfigurationValues {
             : "set smtp.starttls: required, use an smtps:// URL, or for a relay on this host smtp.auth_without_tls: loopback"
         throw ConfigurationError(key: "smtp.starttls", problem:
             "smtp.username is set, and with starttls: \(starttls) the relay password could be sent in clear; \(why)")
+    }
+
+    /// `smtp.url` (or `ACTIVATIOND_SMTP_URL`), refused when it holds a user or password: libcurl
+    /// sends credentials from the URL with AUTH on its own, past the rule of `checkAuthIsEncrypted`
+    /// (with `starttls: opportunistic` they went out in clear). Credentials come only from
+    /// `smtp.username` and the password file or credential. The URL is not echoed: it holds a secret.
+    static func smtpURL(_ text: String, fromEnvironment: Bool) throws(ConfigurationError) -> URL {
+        let source = fromEnvironment ? " (from ACTIVATIOND_SMTP_URL)" : ""
+        let refusal = ConfigurationError(key: "smtp.url", problem: """
+            holds a user name or password\(source); libcurl would send them with AUTH whatever smtp.starttls \
+            says. Write the URL as smtp://host:port, the user in smtp.username and the password in the \
+            file named by smtp.password_file (or the smtp-password credential)
+            """)
+        let afterScheme = text.range(of: "://").map { text[$0.upperBound...] } ?? text[...]
+        let authority = afterScheme.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        if authority.contains("@") { throw refusal }
+        let url = try url("smtp.url", text, schemes: ["smtp", "smtps"])
+        guard url.user == nil, url.password == nil else { throw refusal }
+        return url
     }
 
     /// Whether `host` names this machine: `localhost`, 127.0.0.0/8 or ::1.
