@@ -16,10 +16,13 @@ import Synchronization
 public struct PostgresStoreOptions: Sendable {
     /// Whether the connection is encrypted.
     ///
-    /// `prefer` encrypts when the server offers TLS and verifies the server only when a CA file is
-    /// given (libpq's `prefer`: it stops passive eavesdropping, not an active man in the middle);
-    /// `require` refuses a plain connection and always verifies the server's certificate and name,
-    /// against `caFile` or else the system's roots.
+    /// With a password, both `prefer` and `require` mean TLS with the server's certificate and
+    /// name verified (against `caFile` or else the system's roots), and `disable` is refused: the
+    /// server chooses how the password travels (in clear, as MD5, or SCRAM), so it may go only to
+    /// a server proven to be ours, over TLS. Without a password (trust, peer or certificate
+    /// authentication), `prefer` encrypts when the server offers TLS and verifies it only when a CA
+    /// file is given (libpq's `prefer`: it stops passive eavesdropping, not an active man in the
+    /// middle); `require` refuses a plain connection and always verifies the server.
     public enum TLSMode: String, Sendable, CaseIterable { case disable, prefer, require }
 
     public var host: String
@@ -80,6 +83,7 @@ public final class PostgresAccountStore: AccountStore, Service {
     /// statement's bound values (password hashes, phrases) at `debug` and `trace`.
     let logger: Logger
     let callTimeout: Duration
+    let options: PostgresStoreOptions
     private let started = Mutex(false)
 
     /// Builds the client from `options`; opens no connection (that happens in `run()`).
@@ -93,23 +97,88 @@ public final class PostgresAccountStore: AccountStore, Service {
         if quiet.logLevel < .info { quiet.logLevel = .info }
         self.logger = quiet
         callTimeout = options.callTimeout
+        self.options = options
         client = PostgresClient(configuration: configuration, backgroundLogger: quiet)
     }
 
+    /// The TLS the pool's connections use (see `TLSMode`).
     static func tls(_ options: PostgresStoreOptions) throws -> PostgresClient.Configuration.TLS {
+        switch try policy(options) {
+        case .disable: return .disable
+        case .prefer(let configuration): return .prefer(configuration)
+        case .require(let configuration): return .require(configuration)
+        }
+    }
+
+    /// How a connection of `options` is made; refuses a password without TLS.
+    enum TLSPolicy {
+        case disable
+        case prefer(TLSConfiguration)
+        case require(TLSConfiguration)
+    }
+
+    static func policy(_ options: PostgresStoreOptions) throws -> TLSPolicy {
         var configuration = TLSConfiguration.makeClientConfiguration()
         if let caFile = options.caFile {
             configuration.trustRoots = .file(caFile)
         }
         switch options.tls {
         case .disable:
+            guard options.password == nil else {
+                throw PostgresStoreError("""
+                    store.tls is disable and a password is configured: the server at \(options.host):\(options.port) \
+                    could ask for it in clear or as MD5; a password goes only over TLS with the server verified
+                    """)
+            }
             return .disable
+        case .prefer where options.password != nil, .require:
+            // makeClientConfiguration's default: the chain against the roots, and the host name
+            // (or, for an address, the certificate's IP entries).
+            return .require(configuration)
         case .prefer:
             if options.caFile == nil { configuration.certificateVerification = .none }
             return .prefer(configuration)
-        case .require:
-            return .require(configuration)
         }
+    }
+
+    /// Connects once, outside the pool, and closes again: a refusal under the TLS rules (the
+    /// server offers no TLS while a password is configured, its certificate or name does not
+    /// verify) is reported at once and says why, where the pool would retry for a minute and
+    /// then report a timeout. Nothing is sent before the TLS handshake has verified the server.
+    public func checkConnection() async throws {
+        let connection: PostgresConnection
+        do {
+            let tls: PostgresConnection.Configuration.TLS = switch try Self.policy(options) {
+            case .disable: .disable
+            case .prefer(let configuration): .prefer(try NIOSSLContext(configuration: configuration))
+            case .require(let configuration): .require(try NIOSSLContext(configuration: configuration))
+            }
+            let configuration = PostgresConnection.Configuration(
+                host: options.host, port: options.port, username: options.username, password: options.password,
+                database: options.database, tls: tls)
+            connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+        } catch let error as PSQLError where error.code == .sslUnsupported {
+            throw PostgresStoreError(options.password == nil
+                ? "the server at \(options.host):\(options.port) offers no TLS, and store.tls is require"
+                : """
+                    the server at \(options.host):\(options.port) offers no TLS; a password is configured, and it \
+                    goes only over TLS with the server verified (store.tls), so it was not sent
+                    """)
+        } catch {
+            guard let failure = Self.tlsFailure(error) else { throw error }
+            throw PostgresStoreError("""
+                the server at \(options.host):\(options.port) could not be verified over TLS (\(failure)): its \
+                certificate must be signed by store.ca_file (or a system CA) and name the host; nothing was sent
+                """)
+        }
+        try? await connection.close()
+    }
+
+    /// The TLS error in `error` (itself, or what a `PSQLError` wraps), described; nil for others.
+    static func tlsFailure(_ error: any Error) -> String? {
+        let inner = (error as? PSQLError)?.underlying ?? error
+        if inner is NIOSSLError || inner is BoringSSLError || inner is NIOSSLExtraError { return "\(inner)" }
+        return nil
     }
 
     /// Runs the client's connection pool until the task is cancelled or the service group shuts

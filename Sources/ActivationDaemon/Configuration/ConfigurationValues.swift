@@ -303,6 +303,13 @@ struct ConfigurationValues {
             }
             location.caFile = caFile
         }
+        if location.tls == "disable", let password = location.password, !password.value.isEmpty {
+            throw ConfigurationError(key: "store.tls", problem: """
+                is disable while a password is configured (store.password_file or the store-password credential): \
+                the server, or whoever answers at \(location.host):\(location.port), could ask for it in clear or as \
+                MD5. Use prefer or require (TLS, the server verified against store.ca_file or the system's CAs)
+                """)
+        }
         location.poolSize = try integer("store.pool_size")
         return .postgres(location)
     }
@@ -318,11 +325,17 @@ struct ConfigurationValues {
             throw ConfigurationError(key: "store.url", problem:
                 "holds a password; put it into the file named by store.password_file (mode 0600) instead")
         }
-        guard let user = components.user, !user.isEmpty else {
-            throw ConfigurationError(key: "store.url", problem: "\(example): the user is missing")
+        // Decoded once, here: `components.user` and `.path` are decoded already, and decoding them
+        // again turned `u%2540x` into `u@x`.
+        guard let encodedUser = components.percentEncodedUser, !encodedUser.isEmpty,
+              let user = encodedUser.removingPercentEncoding, !user.isEmpty
+        else {
+            throw ConfigurationError(key: "store.url", problem: "\(example): the user is missing or not percent-encoded UTF-8")
         }
-        let database = String(components.path.drop { $0 == "/" })
-        guard !database.isEmpty, !database.contains("/") else {
+        let encodedDatabase = String(components.percentEncodedPath.drop { $0 == "/" })
+        guard !encodedDatabase.isEmpty, !encodedDatabase.contains("/"),
+              let database = encodedDatabase.removingPercentEncoding, !database.isEmpty
+        else {
             throw ConfigurationError(key: "store.url", problem: "\(example): the database is missing")
         }
         let port = components.port ?? 5432
@@ -335,7 +348,7 @@ struct ConfigurationValues {
         }
         return DaemonConfiguration.PostgresLocation(
             host: host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host, port: port,
-            username: user.removingPercentEncoding ?? user, database: database.removingPercentEncoding ?? database,
+            username: user, database: database,
             password: nil, tls: "prefer", caFile: nil, poolSize: 8)
     }
 
