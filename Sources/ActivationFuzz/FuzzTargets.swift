@@ -17,6 +17,7 @@ public enum FuzzTargets {
         ("config-duration", 64, configDuration),
         ("http-form", 2048, httpForm),
         ("http-query", 1024, httpQuery),
+        ("bounce-token", 2048, bounceToken),
     ]
 
     /// Runs the target named `name` on `data`; false when there is no such target.

@@ -152,10 +152,10 @@ struct ConfigurationValues {
         configuration.dkim = dkim
         let bounceText = text("bounces.address")
         if !bounceText.isEmpty {
-            guard let bounce = BounceAddress(parsing: bounceText) else {
+            guard let bounce = BounceAddress(parsing: bounceText, keys: keys) else {
                 throw ConfigurationError(key: "bounces.address", problem: """
                     expected an address such as bounce@example.org, without '+' and with a local part \
-                    of at most 31 characters, got "\(bounceText)"
+                    of at most \(63 - BounceToken.length) characters, got "\(bounceText)"
                     """)
             }
             configuration.bounceAddress = bounce
@@ -172,6 +172,8 @@ struct ConfigurationValues {
             }
             configuration.bounceMaildir = maildir
         }
+        configuration.bounceEnvelopeHeader = DeliveryStatusParser.EnvelopeHeader(
+            rawValue: try choice("bounces.envelope_header")) ?? .deliveredTo
         configuration.bounceScanInterval = try duration("bounces.scan_interval")
         guard configuration.bounceScanInterval > .zero else {
             throw ConfigurationError(key: "bounces.scan_interval", problem: "must be longer than 0s")

@@ -50,6 +50,8 @@ public struct DaemonConfiguration: Sendable {
     public var bounceMaildir: String?
     /// `bounces.scan_interval`.
     public var bounceScanInterval: Duration = .seconds(30)
+    /// `bounces.envelope_header`: where the delivery agent writes the envelope recipient.
+    public var bounceEnvelopeHeader: DeliveryStatusParser.EnvelopeHeader = .deliveredTo
 
     /// `http.*`.
     public struct HTTP: Sendable {
