@@ -141,6 +141,22 @@ public final class PostgresCluster: Sendable {
         try await psql("SELECT pg_reload_conf()")
     }
 
+    /// Serves TLS with this certificate and key (PEM files, copied into the cluster's directory
+    /// where the server may read them), reloaded without a restart.
+    public func enableTLS(certificateFile: String, keyFile: String) async throws {
+        let certificate = directory + "/server.crt", key = directory + "/server.key"
+        for (from, to) in [(certificateFile, certificate), (keyFile, key)] {
+            try? FileManager.default.removeItem(atPath: to)
+            try FileManager.default.copyItem(atPath: from, toPath: to)
+            chmod(to, 0o600)
+            if asPostgres, let user = getpwnam("postgres") { chown(to, user.pointee.pw_uid, user.pointee.pw_gid) }
+        }
+        try await psql("ALTER SYSTEM SET ssl = on")
+        try await psql("ALTER SYSTEM SET ssl_cert_file = '\(certificate)'")
+        try await psql("ALTER SYSTEM SET ssl_key_file = '\(key)'")
+        try await psql("SELECT pg_reload_conf()")
+    }
+
     /// Runs SQL through psql as `role` with `password` (in `PGPASSWORD`); its status and output.
     public func psql(_ sql: String, role: String, password: String, database: String = "postgres")
         async throws -> (status: Int32, output: String)

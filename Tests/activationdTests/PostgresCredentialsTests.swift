@@ -108,6 +108,60 @@ struct PostgresCredentialsTests {
         _ = await daemon.waitForExit()
     }
 
+    /// A CA and a server certificate it signs for `subjectAltName` (e.g. `IP:127.0.0.1`), made by
+    /// openssl in `directory`: the paths of the CA certificate, the server certificate and its key.
+    static func certificates(in directory: TemporaryDirectory, subjectAltName: String) async throws
+        -> (ca: String, certificate: String, key: String)
+    {
+        let ca = directory.path("ca.pem"), caKey = directory.path("ca.key")
+        let certificate = directory.path("server.pem"), key = directory.path("server.key")
+        let request = directory.path("server.csr"), extensions = directory.path("server.ext")
+        try "subjectAltName=\(subjectAltName)\n".write(toFile: extensions, atomically: false, encoding: .utf8)
+        let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+        for arguments in [
+            ["req", "-x509"] + ec + ["-keyout", caKey, "-out", ca, "-days", "2", "-subj", "/CN=activationd test CA"],
+            ["req"] + ec + ["-keyout", key, "-out", request, "-subj", "/CN=activationd test server"],
+            ["x509", "-req", "-in", request, "-CA", ca, "-CAkey", caKey, "-CAcreateserial", "-out", certificate,
+             "-days", "2", "-extfile", extensions],
+        ] {
+            let result = try await ChildProcess.run("/usr/bin/openssl", arguments, mergingOutput: true)
+            guard result.status == 0 else { throw ServerError(description: "openssl \(arguments[0]): \(result.stdout)") }
+        }
+        return (ca, certificate, key)
+    }
+
+    @Test("a server with TLS: refused unless its certificate verifies against store.ca_file and names the host; then the password is used")
+    func passwordOnlyToAVerifiedServer() async throws {
+        let cluster = try await PostgresCluster.make()
+        let (role, database) = try await Self.passwordRole(cluster)
+        let files = try TemporaryDirectory()
+        // A certificate for another name (signed by a CA of our own, which no system trusts).
+        let other = try await Self.certificates(in: files, subjectAltName: "DNS:db.other.example")
+        try await cluster.enableTLS(certificateFile: other.certificate, keyFile: other.key)
+        let url = "postgres://\(role)@\(cluster.host):\(cluster.port)/\(database)"
+        let refusedLine = "password authentication failed for user \"\(role)\""
+        let log = { (try? String(contentsOfFile: cluster.logFile, encoding: .utf8)) ?? "" }
+
+        for lines in ["", "  ca_file: \"\(other.ca)\"\n"] {
+            let setup = try await Setup(storeURL: url, password: "Wrong-Secret-8", lines: lines)
+            let status = try await CommandRunner.run(["status", "--config", setup.config])
+            #expect(status.status != 0, "\(lines): \(status.stdout)")
+            #expect(status.stderr.contains("could not be verified") && status.stderr.contains("nothing was sent"),
+                    "\(lines): \(status.stderr)")
+        }
+        #expect(!log().contains(refusedLine), "no password reached the server")
+
+        // A certificate for the address connected to, signed by the CA in store.ca_file: the
+        // password is sent (over TLS) and the store opens.
+        let right = try TemporaryDirectory()
+        let named = try await Self.certificates(in: right, subjectAltName: "IP:127.0.0.1")
+        try await cluster.enableTLS(certificateFile: named.certificate, keyFile: named.key)
+        let setup = try await Setup(storeURL: url, password: "Right-Secret-7", lines: "  ca_file: \"\(named.ca)\"\n")
+        let status = try await CommandRunner.run(["status", "--config", setup.config])
+        #expect(status.status == 0, "\(status.stderr)")
+        #expect(!log().contains(refusedLine))
+    }
+
     /// Issue 23, item 11: `u%2540x` is the role `u%40x`; decoded twice it was `u@x`.
     @Test("store.url's user is percent-decoded once")
     func userDecodedOnce() async throws {
