@@ -148,10 +148,14 @@ public final class PostgresAccountStore: AccountStore, Service {
     public func checkConnection() async throws {
         let connection: PostgresConnection
         do {
-            let tls: PostgresConnection.Configuration.TLS = switch try Self.policy(options) {
-            case .disable: .disable
-            case .prefer(let configuration): .prefer(try NIOSSLContext(configuration: configuration))
-            case .require(let configuration): .require(try NIOSSLContext(configuration: configuration))
+            // Making the context reads the CA file or the system's roots: on NIO's blocking pool.
+            let policy = try Self.policy(options)
+            let tls: PostgresConnection.Configuration.TLS = try await NIOThreadPool.singleton.runIfActive {
+                switch policy {
+                case .disable: .disable
+                case .prefer(let configuration): .prefer(try NIOSSLContext(configuration: configuration))
+                case .require(let configuration): .require(try NIOSSLContext(configuration: configuration))
+                }
             }
             let configuration = PostgresConnection.Configuration(
                 host: options.host, port: options.port, username: options.username, password: options.password,
