@@ -36,7 +36,8 @@ extension KeysCommand {
         let replacing = lstat(path, &existing) == 0
         if replacing {
             guard (existing.st_mode & S_IFMT) == S_IFREG else {
-                return CommandOutcome(status: .cantCreate, error: "keys dkim: \(path): exists and is not a regular file; refusing to overwrite it")
+                return CommandOutcome(status: .cantCreate,
+                                      error: "keys dkim: \(path): exists and is not a regular file; refusing to overwrite it")
             }
             guard existing.st_size == 0 || force else {
                 return CommandOutcome(status: .cantCreate, error: """

@@ -35,10 +35,12 @@ public enum StoreOpener {
                     guard waitForDatabase else { throw error }
                     // Refused by us (no TLS, an unverified server): said as such, and retried, since
                     // a man in the middle may go away; the password was not sent.
-                    let refused = error is PostgresStoreError
-                    logger.error(refused ? "database refused at start (TLS); waiting for it" : "database unreachable at start; waiting for it", metadata: [
-                        LogKey.event: refused ? "daemon.store_refused" : "daemon.store_unreachable", LogKey.error: "\(error)",
-                        LogKey.retryIn: "\(pause.components.seconds)s",
+                    let refused = error is PostgresTLSRefusal
+                    let message: Logger.Message = refused
+                        ? "database refused at start (TLS); waiting for it" : "database unreachable at start; waiting for it"
+                    logger.error(message, metadata: [
+                        LogKey.event: refused ? "daemon.store_refused" : "daemon.store_unreachable",
+                        LogKey.error: "\(error)", LogKey.retryIn: "\(pause.components.seconds)s",
                     ])
                     try await Task.sleep(for: pause)
                     pause = min(pause * 2, .seconds(30))

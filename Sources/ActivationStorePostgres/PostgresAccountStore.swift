@@ -73,6 +73,13 @@ public struct PostgresStoreError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
+/// A connection refused by us under the TLS rules (`TLSMode`): the server offered no TLS, or its
+/// certificate or name did not verify, while a password is configured. Nothing was sent.
+public struct PostgresTLSRefusal: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}
+
 /// An `AccountStore` in one PostgreSQL database, shared by every host that opens it.
 ///
 /// The client's connections exist only while `run()` (or `withRunning`) runs: run it as a service
@@ -125,7 +132,7 @@ public final class PostgresAccountStore: AccountStore, Service {
         switch options.tls {
         case .disable:
             guard options.password == nil else {
-                throw PostgresStoreError("""
+                throw PostgresTLSRefusal("""
                     store.tls is disable and a password is configured: the server at \(options.host):\(options.port) \
                     could ask for it in clear or as MD5; a password goes only over TLS with the server verified
                     """)
@@ -162,7 +169,7 @@ public final class PostgresAccountStore: AccountStore, Service {
                 database: options.database, tls: tls)
             connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
         } catch let error as PSQLError where error.code == .sslUnsupported {
-            throw PostgresStoreError(options.password == nil
+            throw PostgresTLSRefusal(options.password == nil
                 ? "the server at \(options.host):\(options.port) offers no TLS, and store.tls is require"
                 : """
                     the server at \(options.host):\(options.port) offers no TLS; a password is configured, and it \
@@ -170,7 +177,7 @@ public final class PostgresAccountStore: AccountStore, Service {
                     """)
         } catch {
             guard let failure = Self.tlsFailure(error) else { throw error }
-            throw PostgresStoreError("""
+            throw PostgresTLSRefusal("""
                 the server at \(options.host):\(options.port) could not be verified over TLS (\(failure)): its \
                 certificate must be signed by store.ca_file (or a system CA) and name the host; nothing was sent
                 """)
