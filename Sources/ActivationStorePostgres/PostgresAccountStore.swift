@@ -22,9 +22,12 @@ public struct PostgresStoreOptions: Sendable {
     /// a server proven to be ours, over TLS. Without a password (trust, peer or certificate
     /// authentication), `prefer` encrypts when the server offers TLS and verifies it only when a CA
     /// file is given (libpq's `prefer`: it stops passive eavesdropping, not an active man in the
-    /// middle); `require` refuses a plain connection and always verifies the server.
+    /// middle); `require` refuses a plain connection and always verifies the server. Over a Unix
+    /// socket (`host` a directory) there is no TLS, whatever the mode, and a password may go.
     public enum TLSMode: String, Sendable, CaseIterable { case disable, prefer, require }
 
+    /// A host name or address; or, starting with `/`, the directory of the server's Unix socket
+    /// (`<host>/.s.PGSQL.<port>`, as libpq reads it).
     public var host: String
     public var port: Int
     public var username: String
@@ -54,6 +57,13 @@ public struct PostgresStoreOptions: Sendable {
         self.tls = tls
         self.caFile = caFile
         self.poolSize = poolSize
+    }
+}
+
+extension PostgresStoreOptions {
+    /// The server's Unix socket when `host` is a directory (starts with `/`), else nil.
+    public var unixSocketPath: String? {
+        host.hasPrefix("/") ? "\(host.hasSuffix("/") ? String(host.dropLast()) : host)/.s.PGSQL.\(port)" : nil
     }
 }
 
@@ -95,9 +105,13 @@ public final class PostgresAccountStore: AccountStore, Service {
 
     /// Builds the client from `options`; opens no connection (that happens in `run()`).
     public init(options: PostgresStoreOptions, logger: Logger) throws {
-        var configuration = PostgresClient.Configuration(
+        let tls = try Self.tls(options)
+        var configuration = options.unixSocketPath.map {
+            PostgresClient.Configuration(unixSocketPath: $0, username: options.username, password: options.password,
+                                         database: options.database)
+        } ?? PostgresClient.Configuration(
             host: options.host, port: options.port, username: options.username, password: options.password,
-            database: options.database, tls: try Self.tls(options))
+            database: options.database, tls: tls)
         configuration.options.maximumConnections = max(1, options.poolSize)
         configuration.options.minimumConnections = 0
         var quiet = logger
@@ -129,6 +143,9 @@ public final class PostgresAccountStore: AccountStore, Service {
         if let caFile = options.caFile {
             configuration.trustRoots = .file(caFile)
         }
+        // A Unix socket crosses no network and reaches only the local server that owns the path:
+        // no TLS (libpq uses none there either), and a password may go.
+        if options.unixSocketPath != nil { return .disable }
         switch options.tls {
         case .disable:
             guard options.password == nil else {
@@ -164,7 +181,10 @@ public final class PostgresAccountStore: AccountStore, Service {
                 case .require(let configuration): .require(try NIOSSLContext(configuration: configuration))
                 }
             }
-            let configuration = PostgresConnection.Configuration(
+            let configuration = options.unixSocketPath.map {
+                PostgresConnection.Configuration(unixSocketPath: $0, username: options.username, password: options.password,
+                                                 database: options.database)
+            } ?? PostgresConnection.Configuration(
                 host: options.host, port: options.port, username: options.username, password: options.password,
                 database: options.database, tls: tls)
             connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)

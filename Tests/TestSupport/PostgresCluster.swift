@@ -126,13 +126,14 @@ public final class PostgresCluster: Sendable {
         return result.output
     }
 
-    /// Makes `role` log in over TCP with `method` (`password`: the server asks for the password in
-    /// clear; `md5`, `scram-sha-256`), ahead of the cluster's `trust` lines; other roles stay trusted.
+    /// Makes `role` log in over TCP and the Unix socket with `method` (`password`: the server asks
+    /// for the password in clear; `md5`, `scram-sha-256`), ahead of the cluster's `trust` lines;
+    /// other roles stay trusted.
     public func requirePassword(role: String, method: String = "password") async throws {
         let path = dataDirectory + "/pg_hba.conf"
         try HBAEdit.lock.withLock { _ in
             let current = try String(contentsOfFile: path, encoding: .utf8)
-            let line = "host all \(role) \(host)/32 \(method)\n"
+            let line = "host all \(role) \(host)/32 \(method)\nlocal all \(role) \(method)\n"
             // Written in place, so the file keeps its owner (the postgres user when run as root).
             let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
             try handle.write(contentsOf: Data((line + current).utf8))

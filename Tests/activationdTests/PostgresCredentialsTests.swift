@@ -162,6 +162,24 @@ struct PostgresCredentialsTests {
         #expect(!log().contains(refusedLine))
     }
 
+    @Test("over the server's Unix socket the password goes without TLS, even with store.tls: disable")
+    func passwordOverUnixSocket() async throws {
+        let cluster = try await PostgresCluster.shared()
+        let (role, database) = try await Self.passwordRole(cluster)
+        let socketDirectory = cluster.directory.replacingOccurrences(of: "/", with: "%2F")
+        let url = "postgres://\(role)@\(socketDirectory):\(cluster.port)/\(database)"
+        for lines in ["", "  tls: \"disable\"\n"] {
+            let setup = try await Setup(storeURL: url, password: "Right-Secret-7", lines: lines)
+            let checked = try await CommandRunner.run(["check-config", "--config", setup.config])
+            #expect(checked.status == 0 && checked.stdout.contains("Unix socket in \(cluster.directory)"), "\(checked)")
+            let status = try await CommandRunner.run(["status", "--config", setup.config])
+            #expect(status.status == 0, "\(lines): \(status.stderr)")
+        }
+        let wrong = try await Setup(storeURL: url, password: "Wrong-Secret-8")
+        let refused = try await CommandRunner.run(["status", "--config", wrong.config])
+        #expect(refused.status != 0, "the socket's password rule is the server's: a wrong password fails")
+    }
+
     /// Issue 23, item 11: `u%2540x` is the role `u%40x`; decoded twice it was `u@x`.
     @Test("store.url's user is percent-decoded once")
     func userDecodedOnce() async throws {

@@ -305,11 +305,12 @@ struct ConfigurationValues {
             }
             location.caFile = caFile
         }
-        if location.tls == "disable", let password = location.password, !password.value.isEmpty {
+        if location.tls == "disable", !location.host.hasPrefix("/"), let password = location.password, !password.value.isEmpty {
             throw ConfigurationError(key: "store.tls", problem: """
                 is disable while a password is configured (store.password_file or the store-password credential): \
                 the server, or whoever answers at \(location.host):\(location.port), could ask for it in clear or as \
-                MD5. Use prefer or require (TLS, the server verified against store.ca_file or the system's CAs)
+                MD5. Use prefer or require (TLS, the server verified against store.ca_file or the system's CAs), \
+                or the server's Unix socket (postgres://user@%2Fvar%2Frun%2Fpostgresql/database)
                 """)
         }
         location.poolSize = try integer("store.pool_size")

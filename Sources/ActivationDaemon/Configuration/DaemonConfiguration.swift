@@ -121,6 +121,10 @@ public struct DaemonConfiguration: Sendable {
         /// What `store.tls` means with the password setting, in words, for `check-config`.
         public var tlsMeaning: String {
             let roots = caFile.map { "store.ca_file \($0)" } ?? "the system's CAs"
+            if host.hasPrefix("/") {
+                return "a Unix socket in \(host): no TLS; nothing crosses a network, and only the local server owning "
+                    + "the socket receives the password"
+            }
             switch (tls, password != nil) {
             case ("disable", _):
                 return "no TLS: nothing sent or received is protected (no password configured)"
