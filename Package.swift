@@ -321,7 +321,7 @@ let package = Package(
 
 /// The libFuzzer executables, declared only for scripts/fuzz.sh (`ACTIVATIOND_FUZZ=1`): they link only
 /// with `--sanitize=fuzzer`, which supplies `main`, so the ordinary build must not see them.
-let fuzzTargetNames = ["spool-record", "token", "phc", "mail-header", "config-duration", "http-form", "http-query", "forwarded-header"]
+let fuzzTargetNames = ["spool-record", "token", "phc", "mail-header", "config-duration", "http-form", "http-query", "forwarded-header", "bounce-token"]
 if Context.environment["ACTIVATIOND_FUZZ"] == "1" {
     for name in fuzzTargetNames {
         package.targets.append(.executableTarget(

@@ -105,4 +105,27 @@ query = ["token=AQNuZXc", "token=", "token=%41%51", "token=a&token=b", "x=1&toke
          "%6Adoe2026", "en-US,en;q=0.9", "es-MX", "zh-Hant-TW,fr;q=0.5", "*;q=0.1", "token", "token=a+b", "%", "%%%",
          "token=%E2%80%A8", "?token=?", "&&&token===", "j\u00e9doe2026"]
 write("http-query", query)
+# bounce-token: a row id, a position and a byte, a token text, then a whole message (a report as
+# Postfix's bounce(8) writes it, Tests/ActivationMailTests/DeliveryStatusReportTests.swift, and forgeries).
+report = ("Return-Path: <>\r\nReceived: by mx.example.org (Postfix)\r\nFrom: MAILER-DAEMON@mx.example.org\r\n"
+          "To: %s\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status;\r\n"
+          "\tboundary=\"B\"\r\n\r\n--B\r\nContent-Type: text/plain\r\n\r\nsorry\r\n\r\n--B\r\n"
+          "Content-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.org\r\n"
+          "X-Postfix-Sender: rfc822; %s\r\n\r\nFinal-Recipient: rfc822; jane@mail.example.net\r\n"
+          "Action: %s\r\nStatus: %s\r\nDiagnostic-Code: smtp; 550 5.1.1 <jane@mail.example.net>: unknown\r\n"
+          "\r\n--B--\r\n")
+hexrow = "0f8e3c2a9b7d4e1f8a6b5c4d3e2f1a0b"
+bounce = []
+for i, (to, action, status, text, lead) in enumerate([
+        ("bounce@example.org", "failed", "5.1.1", "", ""),
+        ("bounce+%s@example.org" % hexrow, "failed", "5.1.1", hexrow, ""),
+        ("bounce+%s@example.org" % hexrow, "delayed", "4.4.1", "abcdefghijklmnopqrstuvwxyz234567", ""),
+        ("bounce@example.org", "failed", "5.1.1", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", " bounce+%s@example.org\r\n" % hexrow),
+        ("bounce@example.org", "failed", "5.1.1", "", "Delivered-To: bounce+%s@example.org\r\n" % hexrow),
+        ("x", "failed\x07", "5.1.1\x1b[31m", "bounce+", "X-Original-To: bounce+a@b\r\n"),
+        ("", "", "", "", "")]):
+    row = bytes(range(i, i + 16))
+    message = lead + (report % (to, to, action, status) if to or action else "")
+    bounce.append(row + bytes([i * 7 % 256, i * 13 % 256]) + field(text) + message.encode())
+write("bounce-token", bounce)
 print("seeds written under", os.path.normpath(ROOT))

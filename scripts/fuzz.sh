@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 export PATH=/opt/swift/usr/bin:$PATH
 
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
-FUZZ_TARGETS=${FUZZ_TARGETS:-"spool-record token phc mail-header config-duration http-form http-query forwarded-header"}
+FUZZ_TARGETS=${FUZZ_TARGETS:-"spool-record token phc mail-header config-duration http-form http-query forwarded-header bounce-token"}
 FUZZ_WORK=${FUZZ_WORK:-$(mktemp -d /tmp/activationd-fuzz.XXXXXX)}
 BUILD_PATH=.build-fuzz
 
@@ -24,7 +24,7 @@ max_len() {
     case "$1" in
         spool-record) echo 4096 ;;
         token | phc) echo 512 ;;
-        mail-header | http-form) echo 2048 ;;
+        mail-header | http-form | bounce-token) echo 2048 ;;
         config-duration) echo 64 ;;
         http-query) echo 1024 ;;
         *) echo 1024 ;;

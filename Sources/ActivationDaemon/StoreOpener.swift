@@ -27,13 +27,20 @@ public enum StoreOpener {
             var pause = Duration.seconds(1)
             while true {
                 do {
+                    // One connection first: a refusal under the TLS rules says why at once.
+                    try await store.checkConnection()
                     try await store.migrate()
                     return store
                 } catch {
                     guard waitForDatabase else { throw error }
-                    logger.error("database unreachable at start; waiting for it", metadata: [
-                        LogKey.event: "daemon.store_unreachable", LogKey.error: "\(error)",
-                        LogKey.retryIn: "\(pause.components.seconds)s",
+                    // Refused by us (no TLS, an unverified server): said as such, and retried, since
+                    // a man in the middle may go away; the password was not sent.
+                    let refused = error is PostgresTLSRefusal
+                    let message: Logger.Message = refused
+                        ? "database refused at start (TLS); waiting for it" : "database unreachable at start; waiting for it"
+                    logger.error(message, metadata: [
+                        LogKey.event: refused ? "daemon.store_refused" : "daemon.store_unreachable",
+                        LogKey.error: "\(error)", LogKey.retryIn: "\(pause.components.seconds)s",
                     ])
                     try await Task.sleep(for: pause)
                     pause = min(pause * 2, .seconds(30))

@@ -18,6 +18,7 @@ public enum FuzzTargets {
         ("http-form", 2048, httpForm),
         ("http-query", 1024, httpQuery),
         ("forwarded-header", 1024, forwardedHeader),
+        ("bounce-token", 2048, bounceToken),
     ]
 
     /// Runs the target named `name` on `data`; false when there is no such target.

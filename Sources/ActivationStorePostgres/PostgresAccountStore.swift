@@ -16,12 +16,18 @@ import Synchronization
 public struct PostgresStoreOptions: Sendable {
     /// Whether the connection is encrypted.
     ///
-    /// `prefer` encrypts when the server offers TLS and verifies the server only when a CA file is
-    /// given (libpq's `prefer`: it stops passive eavesdropping, not an active man in the middle);
-    /// `require` refuses a plain connection and always verifies the server's certificate and name,
-    /// against `caFile` or else the system's roots.
+    /// With a password, both `prefer` and `require` mean TLS with the server's certificate and
+    /// name verified (against `caFile` or else the system's roots), and `disable` is refused: the
+    /// server chooses how the password travels (in clear, as MD5, or SCRAM), so it may go only to
+    /// a server proven to be ours, over TLS. Without a password (trust, peer or certificate
+    /// authentication), `prefer` encrypts when the server offers TLS and verifies it only when a CA
+    /// file is given (libpq's `prefer`: it stops passive eavesdropping, not an active man in the
+    /// middle); `require` refuses a plain connection and always verifies the server. Over a Unix
+    /// socket (`host` a directory) there is no TLS, whatever the mode, and a password may go.
     public enum TLSMode: String, Sendable, CaseIterable { case disable, prefer, require }
 
+    /// A host name or address; or, starting with `/`, the directory of the server's Unix socket
+    /// (`<host>/.s.PGSQL.<port>`, as libpq reads it).
     public var host: String
     public var port: Int
     public var username: String
@@ -54,6 +60,13 @@ public struct PostgresStoreOptions: Sendable {
     }
 }
 
+extension PostgresStoreOptions {
+    /// The server's Unix socket when `host` is a directory (starts with `/`), else nil.
+    public var unixSocketPath: String? {
+        host.hasPrefix("/") ? "\(host.hasSuffix("/") ? String(host.dropLast()) : host)/.s.PGSQL.\(port)" : nil
+    }
+}
+
 extension PostgresStoreOptions: CustomStringConvertible, CustomDebugStringConvertible {
     /// The options without the password (`password: set`), so that logging them leaks nothing.
     public var description: String {
@@ -70,6 +83,13 @@ public struct PostgresStoreError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
+/// A connection refused by us under the TLS rules (`TLSMode`): the server offered no TLS, or its
+/// certificate or name did not verify, while a password is configured. Nothing was sent.
+public struct PostgresTLSRefusal: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}
+
 /// An `AccountStore` in one PostgreSQL database, shared by every host that opens it.
 ///
 /// The client's connections exist only while `run()` (or `withRunning`) runs: run it as a service
@@ -80,36 +100,116 @@ public final class PostgresAccountStore: AccountStore, Service {
     /// statement's bound values (password hashes, phrases) at `debug` and `trace`.
     let logger: Logger
     let callTimeout: Duration
+    let options: PostgresStoreOptions
     private let started = Mutex(false)
 
     /// Builds the client from `options`; opens no connection (that happens in `run()`).
     public init(options: PostgresStoreOptions, logger: Logger) throws {
-        var configuration = PostgresClient.Configuration(
+        let tls = try Self.tls(options)
+        var configuration = options.unixSocketPath.map {
+            PostgresClient.Configuration(unixSocketPath: $0, username: options.username, password: options.password,
+                                         database: options.database)
+        } ?? PostgresClient.Configuration(
             host: options.host, port: options.port, username: options.username, password: options.password,
-            database: options.database, tls: try Self.tls(options))
+            database: options.database, tls: tls)
         configuration.options.maximumConnections = max(1, options.poolSize)
         configuration.options.minimumConnections = 0
         var quiet = logger
         if quiet.logLevel < .info { quiet.logLevel = .info }
         self.logger = quiet
         callTimeout = options.callTimeout
+        self.options = options
         client = PostgresClient(configuration: configuration, backgroundLogger: quiet)
     }
 
+    /// The TLS the pool's connections use (see `TLSMode`).
     static func tls(_ options: PostgresStoreOptions) throws -> PostgresClient.Configuration.TLS {
+        switch try policy(options) {
+        case .disable: return .disable
+        case .prefer(let configuration): return .prefer(configuration)
+        case .require(let configuration): return .require(configuration)
+        }
+    }
+
+    /// How a connection of `options` is made; refuses a password without TLS.
+    enum TLSPolicy {
+        case disable
+        case prefer(TLSConfiguration)
+        case require(TLSConfiguration)
+    }
+
+    static func policy(_ options: PostgresStoreOptions) throws -> TLSPolicy {
         var configuration = TLSConfiguration.makeClientConfiguration()
         if let caFile = options.caFile {
             configuration.trustRoots = .file(caFile)
         }
+        // A Unix socket crosses no network and reaches only the local server that owns the path:
+        // no TLS (libpq uses none there either), and a password may go.
+        if options.unixSocketPath != nil { return .disable }
         switch options.tls {
         case .disable:
+            guard options.password == nil else {
+                throw PostgresTLSRefusal("""
+                    store.tls is disable and a password is configured: the server at \(options.host):\(options.port) \
+                    could ask for it in clear or as MD5; a password goes only over TLS with the server verified
+                    """)
+            }
             return .disable
+        case .prefer where options.password != nil, .require:
+            // makeClientConfiguration's default: the chain against the roots, and the host name
+            // (or, for an address, the certificate's IP entries).
+            return .require(configuration)
         case .prefer:
             if options.caFile == nil { configuration.certificateVerification = .none }
             return .prefer(configuration)
-        case .require:
-            return .require(configuration)
         }
+    }
+
+    /// Connects once, outside the pool, and closes again: a refusal under the TLS rules (the
+    /// server offers no TLS while a password is configured, its certificate or name does not
+    /// verify) is reported at once and says why, where the pool would retry for a minute and
+    /// then report a timeout. Nothing is sent before the TLS handshake has verified the server.
+    public func checkConnection() async throws {
+        let connection: PostgresConnection
+        do {
+            // Making the context reads the CA file or the system's roots: on NIO's blocking pool.
+            let policy = try Self.policy(options)
+            let tls: PostgresConnection.Configuration.TLS = try await NIOThreadPool.singleton.runIfActive {
+                switch policy {
+                case .disable: .disable
+                case .prefer(let configuration): .prefer(try NIOSSLContext(configuration: configuration))
+                case .require(let configuration): .require(try NIOSSLContext(configuration: configuration))
+                }
+            }
+            let configuration = options.unixSocketPath.map {
+                PostgresConnection.Configuration(unixSocketPath: $0, username: options.username, password: options.password,
+                                                 database: options.database)
+            } ?? PostgresConnection.Configuration(
+                host: options.host, port: options.port, username: options.username, password: options.password,
+                database: options.database, tls: tls)
+            connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+        } catch let error as PSQLError where error.code == .sslUnsupported {
+            throw PostgresTLSRefusal(options.password == nil
+                ? "the server at \(options.host):\(options.port) offers no TLS, and store.tls is require"
+                : """
+                    the server at \(options.host):\(options.port) offers no TLS; a password is configured, and it \
+                    goes only over TLS with the server verified (store.tls), so it was not sent
+                    """)
+        } catch {
+            guard let failure = Self.tlsFailure(error) else { throw error }
+            throw PostgresTLSRefusal("""
+                the server at \(options.host):\(options.port) could not be verified over TLS (\(failure)): its \
+                certificate must be signed by store.ca_file (or a system CA) and name the host; nothing was sent
+                """)
+        }
+        try? await connection.close()
+    }
+
+    /// The TLS error in `error` (itself, or what a `PSQLError` wraps), described; nil for others.
+    static func tlsFailure(_ error: any Error) -> String? {
+        let inner = (error as? PSQLError)?.underlying ?? error
+        if inner is NIOSSLError || inner is BoringSSLError || inner is NIOSSLExtraError { return "\(inner)" }
+        return nil
     }
 
     /// Runs the client's connection pool until the task is cancelled or the service group shuts

@@ -37,7 +37,8 @@ struct KeysSubcommand: ParsableCommand {
             commandName: "dkim",
             abstract: "Write a new DKIM private key (PEM, mode 0600) and print the DNS TXT record to publish.",
             discussion: """
-                The file is never overwritten. The record is printed as a zone-file line, its text \
+                An existing file is overwritten only when it is empty (as the package leaves \
+                /etc/activationd/dkim.key) or with --force. The record is printed as a zone-file line, its text \
                 split in strings of at most 255 bytes. RSA keys have 2048 bits; Ed25519 keys \
                 (RFC 8463) are for a second signature beside RSA (dkim.ed25519_private_key_file).
 
@@ -55,11 +56,15 @@ struct KeysSubcommand: ParsableCommand {
         @Option(help: "rsa (2048 bits) or ed25519.")
         var algorithm: String = "rsa"
 
-        @Option(help: "Where to write the private key; must not exist.")
+        @Option(help: "Where to write the private key; must not exist, or be empty (as the package leaves it).")
         var out: String
 
+        @Flag(help: "Replace a key already in --out (the published record stops verifying it).")
+        var force = false
+
         func run() throws {
-            let outcome = KeysCommand.generateDKIM(domain: domain, selector: selector, algorithm: algorithm, path: out)
+            let outcome = KeysCommand.generateDKIM(domain: domain, selector: selector, algorithm: algorithm, path: out,
+                                                   force: force)
             if !outcome.output.isEmpty { print(outcome.output) }
             if let error = outcome.error { FileHandle.standardError.write(Data("activationd: \(error)\n".utf8)) }
             if outcome.status != .ok { throw ExitCode(outcome.status.rawValue) }

@@ -62,4 +62,32 @@ import Testing
     @Test func anUnknownTargetIsNotRun() throws {
         #expect(try FuzzTargets.run("no-such-target", Data()) == false)
     }
+
+    /// A small deterministic fuzz of the bounce-token target in the ordinary test run: its seeds
+    /// with bytes changed, inserted and removed (a linear congruential generator, fixed seed), the
+    /// attacker's usual tricks among the insertions (a folded line, a second Delivered-To:, To:).
+    @Test func bounceTokenKeepsItsPropertiesUnderMutation() throws {
+        let directory = CorpusReplayTests.corpusRoot.appendingPathComponent("bounce-token")
+        let seeds = try FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)
+            .sorted { $0.lastPathComponent < $1.lastPathComponent }.map { Array(try Data(contentsOf: $0)) }
+        let tricks = ["\r\n bounce+", "\r\nDelivered-To: bounce+", "\r\nTo: bounce+", "@example.org\r\n", "\r\n\r\n",
+                      "\n\u{301}", "BOUNCE+", "<", ">"].map { Array($0.utf8) }
+        var state: UInt64 = 0x2545_F491_4F6C_DD1D
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(max(bound, 1)))
+        }
+        for round in 0..<3000 {
+            var bytes = seeds[round % seeds.count]
+            for _ in 0...next(4) {
+                let at = next(bytes.count + 1)
+                switch next(3) {
+                case 0 where at < bytes.count: bytes[at] = UInt8(next(256))
+                case 1: bytes.insert(contentsOf: tricks[next(tricks.count)], at: at)
+                default: if at < bytes.count { bytes.remove(at: at) }
+                }
+            }
+            #expect(try FuzzTargets.run("bounce-token", Data(bytes)))
+        }
+    }
 }

@@ -10,7 +10,8 @@ import TestSupport
 /// moved out of new/ with a flag saying what became of it, nothing read twice, nothing looping.
 @Suite("Bounce mailbox: reports recorded, the rest set aside")
 struct BounceReaderTests {
-    let address = BounceAddress(parsing: "bounce@example.org")!
+    static let address = BounceAddress(parsing: "bounce@example.org", keys: MailFixtures.keys)!
+    var address: BounceAddress { Self.address }
 
     /// A store with one pending account per name, each activation mail sent (or only claimed).
     static func store(_ directory: TemporaryDirectory, sent: [String], sending: [String] = [])
@@ -49,7 +50,7 @@ struct BounceReaderTests {
 
     static func bounce(for row: UUID, action: String = "failed", status: String = "5.1.1") -> Data {
         DeliveryStatusReportTests.postfixBounce(
-            deliveredTo: "bounce+\(BounceAddress.token(for: row))@example.org", action: action, status: status)
+            deliveredTo: address.address(for: row), action: action, status: status)
     }
 
     static func names(_ maildir: String, _ sub: String) -> [String] {
@@ -107,6 +108,50 @@ struct BounceReaderTests {
         #expect(again == BounceReader.Summary(bounced: 1))
         #expect(Self.names(maildir, "new").isEmpty)
         #expect(try await store.counts().outbox[.bounced] == 2)
+    }
+
+    /// Issue 23, item 8: a report names its row only through the signed token in the header the
+    /// delivery agent wrote on top; what the sender wrote (To:, a Delivered-To further down, the
+    /// report's fields) and unsigned tokens (the row id, which is also the Message-ID) count for nothing.
+    @Test("forged reports are set aside: unsigned or wrongly signed tokens, tokens only in To: or lower headers")
+    func forgedReportsSetAside() async throws {
+        let directory = try TemporaryDirectory()
+        let (store, rows) = try await Self.store(directory, sent: ["jane1"])
+        let maildir = try Self.maildir(directory)
+        let jane = try #require(rows["jane1"])
+        let hex = jane.id.uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let signed = address.address(for: jane.id)
+        let otherKeys = try KeyRing(keys: [try #require(SigningKey(id: "x", secret: Array(repeating: 9, count: 32)))])
+        let foreign = try #require(BounceAddress(parsing: "bounce@example.org", keys: otherKeys)).address(for: jane.id)
+        func report(_ deliveredTo: String, to: String? = nil) -> Data {
+            var text = String(decoding: DeliveryStatusReportTests.postfixBounce(deliveredTo: deliveredTo), as: UTF8.self)
+            if let to { text = text.replacingOccurrences(of: "\r\nTo: \(deliveredTo)\r\n", with: "\r\nTo: \(to)\r\n") }
+            return Data(text.utf8)
+        }
+        try Self.deliver(report("bounce+\(hex)@example.org"), to: maildir, name: "1.unsigned")
+        try Self.deliver(report("bounce@example.org", to: signed), to: maildir, name: "2.to-only")
+        try Self.deliver(report(foreign), to: maildir, name: "3.other-key")
+        let lower = "Delivered-To: bounce@example.org\r\n"
+            + String(decoding: DeliveryStatusReportTests.postfixBounce(deliveredTo: signed), as: UTF8.self)
+        try Self.deliver(Data(lower.utf8), to: maildir, name: "4.lower-header")
+        var flipped = Array(signed)
+        flipped[flipped.firstIndex(of: "@")! - 1] = flipped[flipped.firstIndex(of: "@")! - 1] == "a" ? "b" : "a"
+        try Self.deliver(report(String(flipped)), to: maildir, name: "5.changed")
+
+        let reader = BounceReader(maildir: maildir, address: address, store: store, logger: LogRecorder().logger,
+                                  metrics: TestMetrics())
+        let summary = try await reader.readOnce()
+        #expect(summary.bounced == 0, "\(summary)")
+        #expect(summary.setAside.map(\.name) == ["1.unsigned", "2.to-only", "3.other-key", "4.lower-header", "5.changed"])
+        #expect(summary.setAside[0].reason.contains("unsigned"), "\(summary.setAside[0])")
+        #expect(try await store.outbox(accountID: jane.accountID).first?.status == .sent)
+
+        // The genuine report, in X-Original-To when so configured, and in any case.
+        let upper = String(decoding: DeliveryStatusReportTests.postfixBounce(deliveredTo: "bounce@example.org"), as: UTF8.self)
+        try Self.deliver(Data(("X-Original-To: " + signed.uppercased() + "\r\n" + upper).utf8), to: maildir, name: "6.genuine")
+        let original = BounceReader(maildir: maildir, address: address, envelopeHeader: .xOriginalTo, store: store,
+                                    logger: LogRecorder().logger, metrics: TestMetrics())
+        #expect(try await original.readOnce() == BounceReader.Summary(bounced: 1))
     }
 
     @Test("a mailbox that cannot be listed is an error of the pass, not of a message")

@@ -126,6 +126,48 @@ public final class PostgresCluster: Sendable {
         return result.output
     }
 
+    /// Makes `role` log in over TCP and the Unix socket with `method` (`password`: the server asks
+    /// for the password in clear; `md5`, `scram-sha-256`), ahead of the cluster's `trust` lines;
+    /// other roles stay trusted.
+    public func requirePassword(role: String, method: String = "password") async throws {
+        let path = dataDirectory + "/pg_hba.conf"
+        try HBAEdit.lock.withLock { _ in
+            let current = try String(contentsOfFile: path, encoding: .utf8)
+            let line = "host all \(role) \(host)/32 \(method)\nlocal all \(role) \(method)\n"
+            // Written in place, so the file keeps its owner (the postgres user when run as root).
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+            try handle.write(contentsOf: Data((line + current).utf8))
+            try handle.close()
+        }
+        try await psql("SELECT pg_reload_conf()")
+    }
+
+    /// Serves TLS with this certificate and key (PEM files, copied into the cluster's directory
+    /// where the server may read them), reloaded without a restart.
+    public func enableTLS(certificateFile: String, keyFile: String) async throws {
+        let certificate = directory + "/server.crt", key = directory + "/server.key"
+        for (from, to) in [(certificateFile, certificate), (keyFile, key)] {
+            try? FileManager.default.removeItem(atPath: to)
+            try FileManager.default.copyItem(atPath: from, toPath: to)
+            chmod(to, 0o600)
+            if asPostgres, let user = getpwnam("postgres") { chown(to, user.pointee.pw_uid, user.pointee.pw_gid) }
+        }
+        try await psql("ALTER SYSTEM SET ssl = on")
+        try await psql("ALTER SYSTEM SET ssl_cert_file = '\(certificate)'")
+        try await psql("ALTER SYSTEM SET ssl_key_file = '\(key)'")
+        try await psql("SELECT pg_reload_conf()")
+    }
+
+    /// Runs SQL through psql as `role` with `password` (in `PGPASSWORD`); its status and output.
+    public func psql(_ sql: String, role: String, password: String, database: String = "postgres")
+        async throws -> (status: Int32, output: String)
+    {
+        let result = try await ChildProcess.run(binaries + "/psql", [
+            "-h", host, "-p", String(port), "-U", role, "-d", database, "-X", "-q", "-A", "-t", "-c", sql,
+        ], environment: ["PGPASSWORD": password, "PGSSLMODE": "disable"], mergingOutput: true)
+        return (result.status, result.stdout)
+    }
+
     private func run(_ executable: String, _ arguments: [String], _ what: String) async throws {
         let result = asPostgres
             ? try await runProcess("/usr/sbin/runuser", ["-u", "postgres", "--", executable] + arguments)
@@ -175,6 +217,11 @@ private final class SharedCluster: Sendable {
         }
         return try await task.value
     }
+}
+
+/// Edits of pg_hba.conf, one at a time (read, prepend, write).
+private enum HBAEdit {
+    static let lock = Mutex(())
 }
 
 /// Runs database creations one after another.

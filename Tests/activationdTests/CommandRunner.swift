@@ -25,9 +25,10 @@ struct CommandRunner {
     }()
 
     /// Runs `activationd arguments…` with `input` on standard input (`ChildProcess`: files, not
-    /// pipes, and a wait off Swift concurrency's threads).
-    static func run(_ arguments: [String], input: Data = Data()) async throws -> Result {
-        let result = try await ChildProcess.run(binary.path, arguments, directory: packageRoot.path, input: input)
+    /// pipes, and a wait off Swift concurrency's threads); `environment` is added to this process's.
+    static func run(_ arguments: [String], input: Data = Data(), environment: [String: String] = [:]) async throws -> Result {
+        let result = try await ChildProcess.run(binary.path, arguments, environment: environment, directory: packageRoot.path,
+                                                input: input)
         return Result(status: result.status, stdout: result.stdout, stderr: result.stderr)
     }
 }

@@ -51,6 +51,40 @@ struct DKIMCommandTests {
         #expect(!made.stdout.contains("PRIVATE"), "the private key is never printed")
     }
 
+    /// Issue 23, item 11: the README's command on an installed package, where postinst has left
+    /// an empty `dkim.key` for `LoadCredential=`.
+    @Test("keys dkim --out over the empty file the package leaves: written; a key already there needs --force")
+    func overEmptyFile() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("dkim.key")
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(), attributes: [.posixPermissions: 0o600]))
+        let arguments = ["keys", "dkim", "--domain", "example.org", "--selector", "mail2026", "--out", path]
+        let made = try await CommandRunner.run(arguments)
+        #expect(made.status == 0, "\(made.stderr)")
+        #expect(made.stdout.contains("mail2026._domainkey.example.org. IN TXT"), "\(made.stdout)")
+        let pem = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(pem.hasPrefix("-----BEGIN PRIVATE KEY-----"))
+        #expect(try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int == 0o600)
+
+        let again = try await CommandRunner.run(arguments)
+        #expect(again.status == 73 && again.stderr.contains("--force"), "\(again.stderr)")
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == pem, "a key is not replaced by accident")
+        let forced = try await CommandRunner.run(arguments + ["--force"])
+        #expect(forced.status == 0, "\(forced.stderr)")
+        let replaced = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(replaced.hasPrefix("-----BEGIN PRIVATE KEY-----") && replaced != pem)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.url.path) == ["dkim.key"], "no temporary file left")
+
+        // A link, even to an empty file, is never written through.
+        let empty = directory.path("empty")
+        #expect(FileManager.default.createFile(atPath: empty, contents: Data()))
+        try FileManager.default.createSymbolicLink(atPath: directory.path("link.key"), withDestinationPath: empty)
+        let linked = try await CommandRunner.run(["keys", "dkim", "--domain", "example.org", "--selector", "s",
+                                                  "--out", directory.path("link.key"), "--force"])
+        #expect(linked.status == 73, "\(linked.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: empty)).isEmpty)
+    }
+
     @Test("check-config: both keys load; the summary names them; aligned, so no warning")
     func bothKeys() async throws {
         let setup = try await Setup()

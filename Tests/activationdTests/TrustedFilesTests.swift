@@ -131,4 +131,38 @@ struct TrustedFilesTests {
         let result = try await setup.checkConfig()
         #expect(result.status == 0, "\(url) \(lines): \(result.stderr)")
     }
+
+    /// Issue 23, item 6: credentials in the relay URL went to libcurl, which sent `AUTH PLAIN` in
+    /// clear under `starttls: opportunistic`, past the rule above (it looked only at smtp.username).
+    @Test("a user or password in smtp.url is refused with 78 naming smtp.url, TLS or not", arguments: [
+        "smtp://courier:relay-secret@relay.example.net:587",
+        "smtp://courier:relay-secret@127.0.0.1:25",
+        "smtps://courier:relay-secret@relay.example.net:465",
+        "smtp://courier;AUTH=PLAIN@relay.example.net:587",
+        "smtp://relay-secret@relay.example.net",
+    ])
+    func credentialsInURLRefused(url: String) async throws {
+        let setup = try await Setup(yaml: "smtp:\n  url: \"\(url)\"\n")
+        for command in [["check-config"], ["send-test", "--to", "someone@example.net"]] {
+            let result = try await CommandRunner.run(command + ["--config", setup.config])
+            #expect(result.status == 78, "\(command) \(url): \(result.stderr)")
+            #expect(result.stderr.contains("smtp.url") && result.stderr.contains("smtp.username"), "\(result.stderr)")
+            #expect(!result.stderr.contains("relay-secret"), "the URL's secret is not echoed")
+        }
+    }
+
+    @Test("ACTIVATIOND_SMTP_URL with credentials is refused the same way, naming the variable")
+    func credentialsInEnvironmentRefused() async throws {
+        let setup = try await Setup()
+        let result = try await CommandRunner.run(["check-config", "--config", setup.config], environment: [
+            "ACTIVATIOND_SMTP_URL": "smtp://courier:relay-secret@relay.example.net:25",
+        ])
+        #expect(result.status == 78, "\(result.stderr)")
+        #expect(result.stderr.contains("smtp.url") && result.stderr.contains("ACTIVATIOND_SMTP_URL"), "\(result.stderr)")
+        #expect(!result.stderr.contains("relay-secret"))
+        let plain = try await CommandRunner.run(["check-config", "--config", setup.config], environment: [
+            "ACTIVATIOND_SMTP_URL": "smtp://relay.example.net:25",
+        ])
+        #expect(plain.status == 0, "\(plain.stderr)")
+    }
 }

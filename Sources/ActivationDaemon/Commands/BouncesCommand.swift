@@ -16,7 +16,8 @@ extension OperatorCommands {
             return CommandOutcome(status: .config, error: "configuration: bounces.maildir: not set, and no --maildir given")
         }
         let store = try await StoreOpener.open(configuration.store)
-        let reader = BounceReader(maildir: maildir, address: address, store: store,
+        let reader = BounceReader(maildir: maildir, address: address,
+                                  envelopeHeader: configuration.bounceEnvelopeHeader, store: store,
                                   logger: DaemonLogging.logger(for: configuration, label: "activationd.bounces"))
         let summary: BounceReader.Summary
         do {

@@ -79,6 +79,7 @@ enum ConfigurationSchema {
         Entry(key: "bounces.address", kind: .string, defaultValue: ""),
         Entry(key: "bounces.maildir", kind: .string, defaultValue: ""),
         Entry(key: "bounces.scan_interval", kind: .duration, defaultValue: "30s"),
+        Entry(key: "bounces.envelope_header", kind: .choice(["delivered-to", "x-original-to"]), defaultValue: "delivered-to"),
         Entry(key: "log.format", kind: .choice(["logfmt", "json"]), defaultValue: "logfmt"),
         Entry(key: "log.level", kind: .choice(["trace", "debug", "info", "notice", "warning", "error", "critical"]),
               defaultValue: "info"),

@@ -62,7 +62,7 @@ struct ConfigurationValues {
         guard spoolDirectory.hasPrefix("/") else {
             throw ConfigurationError(key: "spool.directory", problem: "expected an absolute path")
         }
-        let smtpURL = try Self.url("smtp.url", text("smtp.url"), schemes: ["smtp", "smtps"])
+        let smtpURL = try Self.smtpURL(text("smtp.url"), fromEnvironment: environment["ACTIVATIOND_SMTP_URL"] != nil)
         let fromAddress = try Self.mailbox("smtp.from", text("smtp.from")).address
 
         let courier = DaemonConfiguration.Courier(
@@ -152,10 +152,10 @@ struct ConfigurationValues {
         configuration.dkim = dkim
         let bounceText = text("bounces.address")
         if !bounceText.isEmpty {
-            guard let bounce = BounceAddress(parsing: bounceText) else {
+            guard let bounce = BounceAddress(parsing: bounceText, keys: keys) else {
                 throw ConfigurationError(key: "bounces.address", problem: """
                     expected an address such as bounce@example.org, without '+' and with a local part \
-                    of at most 31 characters, got "\(bounceText)"
+                    of at most \(63 - BounceToken.length) characters, got "\(bounceText)"
                     """)
             }
             configuration.bounceAddress = bounce
@@ -172,6 +172,8 @@ struct ConfigurationValues {
             }
             configuration.bounceMaildir = maildir
         }
+        configuration.bounceEnvelopeHeader = DeliveryStatusParser.EnvelopeHeader(
+            rawValue: try choice("bounces.envelope_header")) ?? .deliveredTo
         configuration.bounceScanInterval = try duration("bounces.scan_interval")
         guard configuration.bounceScanInterval > .zero else {
             throw ConfigurationError(key: "bounces.scan_interval", problem: "must be longer than 0s")
@@ -245,6 +247,25 @@ struct ConfigurationValues {
             "smtp.username is set, and with starttls: \(starttls) the relay password could be sent in clear; \(why)")
     }
 
+    /// `smtp.url` (or `ACTIVATIOND_SMTP_URL`), refused when it holds a user or password: libcurl
+    /// sends credentials from the URL with AUTH on its own, past the rule of `checkAuthIsEncrypted`
+    /// (with `starttls: opportunistic` they went out in clear). Credentials come only from
+    /// `smtp.username` and the password file or credential. The URL is not echoed: it holds a secret.
+    static func smtpURL(_ text: String, fromEnvironment: Bool) throws(ConfigurationError) -> URL {
+        let source = fromEnvironment ? " (from ACTIVATIOND_SMTP_URL)" : ""
+        let refusal = ConfigurationError(key: "smtp.url", problem: """
+            holds a user name or password\(source); libcurl would send them with AUTH whatever smtp.starttls \
+            says. Write the URL as smtp://host:port, the user in smtp.username and the password in the \
+            file named by smtp.password_file (or the smtp-password credential)
+            """)
+        let afterScheme = text.range(of: "://").map { text[$0.upperBound...] } ?? text[...]
+        let authority = afterScheme.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        if authority.contains("@") { throw refusal }
+        let url = try url("smtp.url", text, schemes: ["smtp", "smtps"])
+        guard url.user == nil, url.password == nil else { throw refusal }
+        return url
+    }
+
     /// Whether `host` names this machine: `localhost`, 127.0.0.0/8 or ::1.
     static func isLoopback(_ host: String) -> Bool {
         var bare = host.lowercased()
@@ -301,6 +322,14 @@ struct ConfigurationValues {
             }
             location.caFile = caFile
         }
+        if location.tls == "disable", !location.host.hasPrefix("/"), let password = location.password, !password.value.isEmpty {
+            throw ConfigurationError(key: "store.tls", problem: """
+                is disable while a password is configured (store.password_file or the store-password credential): \
+                the server, or whoever answers at \(location.host):\(location.port), could ask for it in clear or as \
+                MD5. Use prefer or require (TLS, the server verified against store.ca_file or the system's CAs), \
+                or the server's Unix socket (postgres://user@%2Fvar%2Frun%2Fpostgresql/database)
+                """)
+        }
         location.poolSize = try integer("store.pool_size")
         return .postgres(location)
     }
@@ -316,11 +345,17 @@ struct ConfigurationValues {
             throw ConfigurationError(key: "store.url", problem:
                 "holds a password; put it into the file named by store.password_file (mode 0600) instead")
         }
-        guard let user = components.user, !user.isEmpty else {
-            throw ConfigurationError(key: "store.url", problem: "\(example): the user is missing")
+        // Decoded once, here: `components.user` and `.path` are decoded already, and decoding them
+        // again turned `u%2540x` into `u@x`.
+        guard let encodedUser = components.percentEncodedUser, !encodedUser.isEmpty,
+              let user = encodedUser.removingPercentEncoding, !user.isEmpty
+        else {
+            throw ConfigurationError(key: "store.url", problem: "\(example): the user is missing or not percent-encoded UTF-8")
         }
-        let database = String(components.path.drop { $0 == "/" })
-        guard !database.isEmpty, !database.contains("/") else {
+        let encodedDatabase = String(components.percentEncodedPath.drop { $0 == "/" })
+        guard !encodedDatabase.isEmpty, !encodedDatabase.contains("/"),
+              let database = encodedDatabase.removingPercentEncoding, !database.isEmpty
+        else {
             throw ConfigurationError(key: "store.url", problem: "\(example): the database is missing")
         }
         let port = components.port ?? 5432
@@ -333,7 +368,7 @@ struct ConfigurationValues {
         }
         return DaemonConfiguration.PostgresLocation(
             host: host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host, port: port,
-            username: user.removingPercentEncoding ?? user, database: database.removingPercentEncoding ?? database,
+            username: user, database: database,
             password: nil, tls: "prefer", caFile: nil, poolSize: 8)
     }
 

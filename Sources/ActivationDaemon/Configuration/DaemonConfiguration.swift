@@ -50,6 +50,8 @@ public struct DaemonConfiguration: Sendable {
     public var bounceMaildir: String?
     /// `bounces.scan_interval`.
     public var bounceScanInterval: Duration = .seconds(30)
+    /// `bounces.envelope_header`: where the delivery agent writes the envelope recipient.
+    public var bounceEnvelopeHeader: DeliveryStatusParser.EnvelopeHeader = .deliveredTo
 
     /// `http.*`.
     public struct HTTP: Sendable {
@@ -117,6 +119,30 @@ public struct DaemonConfiguration: Sendable {
 
         /// `postgres://user@host:port/db`, never the password.
         public var description: String { "postgres://\(username)@\(host):\(port)/\(database)" }
+
+        /// What `store.tls` means with the password setting, in words, for `check-config`.
+        public var tlsMeaning: String {
+            let roots = caFile.map { "store.ca_file \($0)" } ?? "the system's CAs"
+            if host.hasPrefix("/") {
+                return "a Unix socket in \(host): no TLS; nothing crosses a network, and only the local server owning "
+                    + "the socket receives the password"
+            }
+            switch (tls, password != nil) {
+            case ("disable", _):
+                return "no TLS: nothing sent or received is protected (no password configured)"
+            case (_, true):
+                return "a password is configured, so TLS is required and the server's certificate and name are "
+                    + "verified against \(roots) before the password is sent"
+            case ("require", false):
+                return "TLS required, the server's certificate and name verified against \(roots); no password configured"
+            default:
+                return caFile == nil
+                    ? "TLS when the server offers it, the server not verified (no password is sent, but anyone on the "
+                        + "path could pose as the server; set store.ca_file or store.tls: require to verify it)"
+                    : "TLS when the server offers it, verified against \(roots); a server offering no TLS is used in clear "
+                        + "(no password configured)"
+            }
+        }
     }
 
     /// `smtp.*`.
@@ -179,7 +205,7 @@ extension DaemonConfiguration {
     public var summary: String {
         let storeText = switch store {
         case .sqlite(let path): "sqlite \(path)"
-        case .postgres(let location): "\(location), tls \(location.tls)"
+        case .postgres(let location): "\(location), tls \(location.tls) (\(location.tlsMeaning))"
         }
         return "store \(storeText), spool \(spool.directory), relay \(smtp.url.host ?? "?"), "
             + "\(keys.keys.count) signing key(s) from \(keysFile), listening on \(http.host):\(http.port)"

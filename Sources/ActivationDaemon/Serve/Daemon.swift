@@ -37,6 +37,21 @@ public enum Daemon {
         for warning in configuration.warnings {
             logger.warning("configuration warning", metadata: [LogKey.event: "config.warning", "warning": "\(warning)"])
         }
+        if let maildir = configuration.bounceMaildir {
+            switch BounceMaildirCheck.check(maildir) {
+            case .writable: break
+            case .missing:
+                logger.warning("configuration warning", metadata: [LogKey.event: "config.warning", "warning": """
+                    bounces.maildir \(maildir) has no new/ or cur/ yet; reports are read once the delivery agent makes it
+                    """])
+            case .notWritable(let reason):
+                LineLogHandler.standardError("""
+                    activationd: configuration: bounces.maildir: \(reason): each report read is moved from new/ to cur/, \
+                    so both must be writable by the service (under systemd, add the Maildir to ReadWritePaths= in a drop-in)
+                    """)
+                return .config
+            }
+        }
         let notifier = SystemdNotifier()
         let httpOptions = configuration.httpOptions
         let fileLimit = FileLimit.raiseToHardLimit()
@@ -116,7 +131,8 @@ public enum Daemon {
         ]
         if store is SQLiteAccountStore { services.append(MemoryGaugeService()) }
         if let maildir = configuration.bounceMaildir, let address = configuration.bounceAddress {
-            let reader = BounceReader(maildir: maildir, address: address, store: store,
+            let reader = BounceReader(maildir: maildir, address: address,
+                                      envelopeHeader: configuration.bounceEnvelopeHeader, store: store,
                                       logger: Logger(label: "activationd.bounces"))
             services.append(BounceService(reader: reader, interval: configuration.bounceScanInterval,
                                           logger: Logger(label: "activationd.bounces")))

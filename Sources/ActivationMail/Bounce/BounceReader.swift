@@ -24,15 +24,19 @@ public struct BounceReader: Sendable {
     public let maildir: String
     /// Whose reports these are: `bounce` of `bounce+<row>@example.org`.
     public let address: BounceAddress
+    /// The header the delivery agent writes the envelope recipient in (`bounces.envelope_header`).
+    public let envelopeHeader: DeliveryStatusParser.EnvelopeHeader
     let store: any AccountStore
     let logger: Logger
     let now: @Sendable () -> Date
     let metrics: BounceMetrics
 
     /// Creates a reader of `maildir` for reports to `address`.
-    public init(maildir: String, address: BounceAddress, store: any AccountStore, logger: Logger,
+    public init(maildir: String, address: BounceAddress, envelopeHeader: DeliveryStatusParser.EnvelopeHeader = .deliveredTo,
+                store: any AccountStore, logger: Logger,
                 metrics factory: any MetricsFactory = MetricsSystem.factory, now: @escaping @Sendable () -> Date = Date.init)
     {
+        self.envelopeHeader = envelopeHeader
         self.maildir = maildir.hasSuffix("/") && maildir.count > 1 ? String(maildir.dropLast()) : maildir
         self.address = address
         self.store = store
@@ -94,12 +98,18 @@ public struct BounceReader: Sendable {
             return setAside(name, problem.description, into: &summary)
         }
         let report: DeliveryStatusReport
-        switch DeliveryStatusParser.parse(data, localPart: address.localPart) {
+        switch DeliveryStatusParser.parse(data, localPart: address.localPart, envelopeHeader: envelopeHeader) {
         case .success(let parsed): report = parsed
         case .failure(let problem): return setAside(name, problem.description, into: &summary)
         }
-        guard let rowID = BounceAddress.rowID(fromToken: report.rowToken) else {
-            return setAside(name, "the bounce address names no outbox row", into: &summary)
+        let rowID: UUID
+        switch address.tokens.verify(report.rowToken) {
+        case .authentic(let id): rowID = id
+        case .unsigned:
+            return setAside(name, "an unsigned bounce token (a mail sent before tokens were signed, or a forgery); not trusted",
+                            into: &summary)
+        case .invalid:
+            return setAside(name, "the bounce token is not signed by our keys", into: &summary)
         }
         switch report.action {
         case "failed": break

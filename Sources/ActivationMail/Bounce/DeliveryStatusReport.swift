@@ -7,7 +7,8 @@ public import Foundation
 /// Untrusted: a bounce is mail from anywhere. Nothing here is taken as an instruction; the row
 /// token is only looked up, the texts are kept short and single-line before they are logged.
 public struct DeliveryStatusReport: Sendable, Equatable {
-    /// The token after `+` in the address the report was delivered to: the outbox row's id.
+    /// The token after `+` in the address the report was delivered to: names the outbox row, and
+    /// is checked by `BounceToken.verify`.
     public let rowToken: String
     /// `failed` or `delayed` (RFC 3464 2.3.3); only `failed` ends a row as bounced.
     public let action: String
@@ -26,7 +27,8 @@ public struct DeliveryStatusReport: Sendable, Equatable {
 public enum BounceProblem: Error, Equatable, CustomStringConvertible {
     /// Not `multipart/report; report-type=delivery-status`, or no `message/delivery-status` part.
     case notADeliveryStatusNotification
-    /// A report, but not delivered to an address of the form `local+token@…`.
+    /// A report, but its envelope header (as the delivery agent wrote it) is not an address of the
+    /// form `local+token@…`.
     case noRowToken
     /// A report without a per-recipient `Action:` and `Status:`.
     case noRecipientStatus
@@ -34,7 +36,7 @@ public enum BounceProblem: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .notADeliveryStatusNotification: "not a delivery status notification (RFC 3464)"
-        case .noRowToken: "not addressed to a bounce address with a row token"
+        case .noRowToken: "not delivered to a bounce address with a row token (by its envelope header)"
         case .noRecipientStatus: "no per-recipient Action and Status fields"
         }
     }
@@ -46,9 +48,19 @@ public enum DeliveryStatusParser {
     /// The largest message read; a report is a few kilobytes plus the returned headers.
     public static let maximumSize = 1 << 20
 
+    /// The header in which the local delivery agent writes the envelope recipient at the top of
+    /// each message it delivers (`bounces.envelope_header`): Postfix's local(8) and virtual(8)
+    /// and Dovecot's LDA write `Delivered-To:`; Postfix also writes `X-Original-To:`.
+    public enum EnvelopeHeader: String, Sendable, CaseIterable {
+        case deliveredTo = "delivered-to"
+        case xOriginalTo = "x-original-to"
+    }
+
     /// Parses `data`, a whole message as delivered into a Maildir, whose bounce address has the
-    /// local part `localPart` (`bounce` for `bounce+<token>@example.org`).
-    public static func parse(_ data: Data, localPart: String) -> Result<DeliveryStatusReport, BounceProblem> {
+    /// local part `localPart` (`bounce` for `bounce+<token>@example.org`). The token is read from
+    /// the first (topmost) `envelopeHeader` field only.
+    public static func parse(_ data: Data, localPart: String,
+                             envelopeHeader: EnvelopeHeader = .deliveredTo) -> Result<DeliveryStatusReport, BounceProblem> {
         let text = String(decoding: data.prefix(maximumSize), as: UTF8.self)
             .replacingOccurrences(of: "\r\n", with: "\n")
         let (headers, body) = split(text)
@@ -62,14 +74,15 @@ public enum DeliveryStatusParser {
             $0.headers["content-type"].map(mediaType) == "message/delivery-status"
         }) else { return .failure(.notADeliveryStatusNotification) }
 
-        // Where the report was delivered: the bounce address, with the row's token.
-        let candidates = ["delivered-to", "x-original-to", "to"].compactMap { headers[$0] }
-            + fieldBlocks(report.body).prefix(1).compactMap { $0["x-postfix-sender"] }
-        guard let token = candidates.lazy.compactMap({ rowToken(in: $0, localPart: localPart) }).first else {
-            return .failure(.noRowToken)
-        }
+        // Where the report was delivered: the bounce address, with the row's token, as the local
+        // delivery agent wrote it at the top of the message. Nothing the sender wrote counts (`To:`,
+        // the report's own fields, a `Delivered-To:` further down): anyone can send mail.
+        guard let envelope = headers[envelopeHeader.rawValue],
+              let token = rowToken(in: envelope, localPart: localPart)
+        else { return .failure(.noRowToken) }
         guard let recipient = fieldBlocks(report.body).dropFirst().first(where: { $0["action"] != nil }),
-              let action = recipient["action"].map(firstWord), let status = recipient["status"].map(firstWord),
+              let action = recipient["action"].map({ oneLine(firstWord($0)) }),
+              let status = recipient["status"].map({ oneLine(firstWord($0)) }),
               !action.isEmpty, !status.isEmpty
         else { return .failure(.noRecipientStatus) }
         let diagnostic = recipient["diagnostic-code"].map { code -> String in
@@ -86,16 +99,17 @@ public enum DeliveryStatusParser {
                                              diagnostic: diagnostic, recipientDomain: domain))
     }
 
-    /// The token of `local+token@domain` in an address field, when the local part is ours.
+    /// The token of `local+token@domain` when `field` is that address alone (bare or in angle
+    /// brackets) and the local part is ours. Anything else in the field (a second address, a
+    /// folded line) means it is not what a delivery agent writes, and names no row.
     static func rowToken(in field: String, localPart: String) -> String? {
-        let lowered = field.lowercased()
-        guard let start = lowered.range(of: localPart.lowercased() + "+") else { return nil }
-        // The local part must start there: at the start of the field, after '<', ';' or a space.
-        if start.lowerBound != lowered.startIndex {
-            let before = lowered[lowered.index(before: start.lowerBound)]
-            guard before == "<" || before == " " || before == ";" || before == "\t" else { return nil }
+        var address = field.lowercased().trimmingCharacters(in: .whitespaces)
+        if address.hasPrefix("<"), address.hasSuffix(">"), address.count >= 2 {
+            address = String(address.dropFirst().dropLast())
         }
-        let rest = lowered[start.upperBound...]
+        let prefix = localPart.lowercased() + "+"
+        guard address.hasPrefix(prefix), !address.contains(where: { $0 == " " || $0 == "\t" }) else { return nil }
+        let rest = address.dropFirst(prefix.count)
         guard let at = rest.firstIndex(of: "@") else { return nil }
         let token = String(rest[..<at])
         guard !token.isEmpty, token.count <= 64, token.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") })

@@ -23,7 +23,9 @@ public final class CurlSMTPTransport: SMTPTransport {
     /// - Throws: `MailError.configuration` when the URL is not `smtp://` or `smtps://` with a host,
     ///   or `connections` is not positive.
     public init(options: SMTPOptions) throws(MailError) {
-        guard let relay = options.relay else { throw MailError(.configuration, "smtp.url must be smtp:// or smtps://") }
+        guard let relay = options.relay else {
+            throw MailError(.configuration, "smtp.url must be smtp:// or smtps:// with a host and no user or password")
+        }
         guard options.connections > 0 else { throw MailError(.configuration, "smtp.connections must be positive") }
         Self.globalSetUp
         self.relay = relay

@@ -48,10 +48,13 @@ public struct SMTPOptions: Sendable {
         self.caFile = caFile
     }
 
-    /// `host:port` of `url`, for logs; nil when `url` is not an `smtp://` or `smtps://` URL with a host.
+    /// `host:port` of `url`, for logs; nil when `url` is not an `smtp://` or `smtps://` URL with a
+    /// host, or holds a user or password (libcurl would send those with AUTH, TLS or not: the
+    /// credentials come from `username` and `password` only, under the daemon's rule).
     public var relay: String? {
         guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(),
-              scheme == "smtp" || scheme == "smtps", let host = parsed.host, !host.isEmpty
+              scheme == "smtp" || scheme == "smtps", let host = parsed.host, !host.isEmpty,
+              parsed.user == nil, parsed.password == nil
         else { return nil }
         return "\(host):\(parsed.port ?? (scheme == "smtps" ? 465 : 25))"
     }
