@@ -44,9 +44,9 @@ struct BounceHardeningTests {
     @Test("forged reports (the row id in To:, an unsigned token) are set aside; the signed envelope sender's report bounces")
     func forgedBouncesRefused() async throws {
         let mail = try TemporaryDirectory()
-        let port = try freePort()
-        let sink = try ServerProcess.smtpSink(port: port, options: ["-d", mail.path("%H%M%S.")], directory: mail)
+        let sink = try await ServerProcess.smtpSink(options: ["-d", mail.path("%H%M%S.")], directory: mail)
         defer { sink.stop() }
+        let port = sink.port
         let daemon = try await DaemonHarness(extraYAML: """
             smtp:
               url: "smtp://127.0.0.1:\(port)"
@@ -57,10 +57,10 @@ struct BounceHardeningTests {
             """)
         defer { daemon.cleanUp() }
         try daemon.start()
-        #expect(await daemon.waitForNotification("READY=1"))
+        #expect(try await daemon.waitForNotification("READY=1"))
         try await PostfixDeliveryTests.submit(daemon, username: "jane2026", first: "Jane", last: "Doe",
                                               email: "jane@mail.example.net")
-        #expect(await daemon.waitForLog("event=mail.sent"), "\(daemon.logs.suffix(5))")
+        #expect(try await daemon.waitForLog("event=mail.sent"), "\(daemon.logs.suffix(5))")
         let message = try #require(dumpedMessages(in: mail.url.path).first)
         // What anyone who saw the mail's headers (or a log line) knows: its Message-ID, the row id.
         let idLine = try #require(message.components(separatedBy: "\n").first { $0.hasPrefix("Message-ID:") })
@@ -96,7 +96,7 @@ struct BounceHardeningTests {
         let after = try await CommandRunner.run(["account", "show", "jane2026", "--config", daemon.configPath])
         #expect(after.stdout.contains(" bounced,"), "\(after.stdout)")
         daemon.signal(SIGTERM)
-        #expect(await daemon.waitForExit() == 0)
+        #expect(try await daemon.waitForExit() == 0)
     }
 
     @Test("a bounce Maildir the service cannot write (outside ReadWritePaths) stops serve with 78 naming the key")
@@ -116,7 +116,7 @@ struct BounceHardeningTests {
             "/usr/bin/unshare", "-m", "--propagation", "private", "/bin/sh", "-c",
             #"mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && shift && exec "$@""#, "sh", maildir,
         ])
-        let status = await daemon.waitForExit()
+        let status = try await daemon.waitForExit()
         #expect(status == 78, "\(daemon.logs.suffix(5))")
         let line = daemon.logs.first { $0.contains("bounces.maildir") } ?? ""
         #expect(line.contains("Read-only file system") && line.contains("ReadWritePaths"), "\(daemon.logs.suffix(5))")
@@ -125,9 +125,9 @@ struct BounceHardeningTests {
         // Writable: serve starts.
         let writable = try DaemonHarness(reusing: daemon)
         try writable.start()
-        #expect(await writable.waitForNotification("READY=1"), "\(writable.logs.suffix(5))")
+        #expect(try await writable.waitForNotification("READY=1"), "\(writable.logs.suffix(5))")
         writable.signal(SIGTERM)
-        #expect(await writable.waitForExit() == 0)
+        #expect(try await writable.waitForExit() == 0)
         writable.cleanUp()
     }
 }

@@ -99,13 +99,13 @@ struct PostgresCredentialsTests {
             "ACTIVATIOND_STORE_URL": "postgres://\(role)@\(cluster.host):\(cluster.port)/\(database)",
             "ACTIVATIOND_STORE_PASSWORD_FILE": passwordFile,
         ])
-        #expect(await daemon.waitForLog("event=daemon.store_refused"), "\(daemon.logs.suffix(5))")
+        #expect(try await daemon.waitForLog("event=daemon.store_refused"), "\(daemon.logs.suffix(5))")
         let log = (try? String(contentsOfFile: cluster.logFile, encoding: .utf8)) ?? ""
         #expect(!log.contains("password authentication failed for user \"\(role)\""), "the password reached the server")
         let line = daemon.logs.first { $0.contains("event=daemon.store_refused") } ?? ""
         #expect(line.contains("offers no TLS") && !line.contains("Wrong-Secret-8"), "\(line)")
         daemon.signal(SIGTERM)
-        _ = await daemon.waitForExit()
+        _ = try await daemon.waitForExit()
     }
 
     /// A CA and a server certificate it signs for `subjectAltName` (e.g. `IP:127.0.0.1`), made by
