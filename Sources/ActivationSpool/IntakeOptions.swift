@@ -22,6 +22,9 @@ public struct IntakeOptions: Sendable {
     /// How old a file in `tmp/` must be to be removed as a dead writer's leftover. Default 36 hours
     /// (Maildir's rule).
     public var tmpMaximalAge: Duration
+    /// `activation.resend_cooldown` and `resend_daily_limit`: when a record naming a pending
+    /// account's own username and email mails that account's link again.
+    public var resend = ResendPolicy()
 
     /// Options with every default, for the spool at `directory`.
     public init(

@@ -18,6 +18,8 @@ struct IntakeProcessor: Sendable {
     let lifetime: Duration
     let logger: Logger
     let metrics: IntakeMetrics
+    /// When a pending account's link may be mailed again.
+    let resend: ResendPolicy
     /// Names of unreadable records already reported, so that each rescan does not report them again.
     let unreadable = NoticedNames()
 
@@ -89,8 +91,34 @@ struct IntakeProcessor: Sendable {
                 LogKey.account: "\(existing.map(Self.text) ?? "-")",
             ])
         case .rejected(let storeProblems):
+            if storeProblems == [.usernameTaken], try await remail(registration, now: now, logger: logger) {
+                try spool.remove(name)
+                return
+            }
             try reject(name, storeProblems, copy: .parsed(data), registration: registration.id, logger: logger)
         }
+    }
+
+    /// A record with a pending account's own username and email: the same person after a lost mail,
+    /// or someone who knows both. Nothing an anonymous record says replaces that account (its
+    /// password, its link); the account's own link is mailed again within the resend limits
+    /// (`ResendPolicy`), so the owner of the address decides by following it, and the record is
+    /// removed. False when the username is someone else's (another email, an active or expired
+    /// account): then the record is rejected as `username.taken`.
+    private func remail(_ registration: Registration, now: Date, logger: Logger) async throws -> Bool {
+        guard let holder = try await store.account(username: registration.username), holder.state == .pending,
+              !holder.isExpired(at: now), holder.emailKey == registration.emailKey
+        else { return false }
+        let decision = resend.decide(outbox: try await store.outbox(accountID: holder.id), now: now)
+        if decision == .send {
+            _ = try await store.enqueue(.activation, accountID: holder.id, now: now)
+        }
+        metrics.remailed.increment()
+        logger.info("registration of a pending account's own username and email: its link mailed again if allowed", metadata: [
+            LogKey.event: "\(IntakeLogEvent.remailed)", LogKey.account: "\(Self.text(holder.id))",
+            "resend": "\(decision.rawValue)",
+        ])
+        return true
     }
 
     /// A record the daemon may not read stays in `new/`, untouched (it is its writer's: only the
@@ -144,6 +172,9 @@ struct IntakeProcessor: Sendable {
 public enum IntakeLogEvent {
     /// A spool file could not be processed now (store or file-system error) and stays in `new/`.
     public static let deferred = "registration.deferred"
+    /// A record named a pending account's own username and email: its link mailed again (within the
+    /// resend limits), the record removed.
+    public static let remailed = "registration.remailed"
     /// A record in `new/` that the daemon may not read (reported once per file; it stays there).
     public static let unreadable = "registration.unreadable"
     /// Dead writers' files were removed from `tmp/`.

@@ -47,7 +47,8 @@ public struct IntakeService<C: Clock>: Service where C.Duration == Duration {
         threadPool.start()
         let processor = IntakeProcessor(
             spool: spool, store: store, hasher: PasswordHasher(parameters: options.passwordHash),
-            threadPool: threadPool, lifetime: options.activationLifetime, logger: logger, metrics: metrics)
+            threadPool: threadPool, lifetime: options.activationLifetime, logger: logger, metrics: metrics,
+            resend: options.resend)
         let (events, sink) = AsyncStream.makeStream(of: IntakeEvent.self)
         logger.info("intake started", metadata: [
             LogKey.event: "\(IntakeLogEvent.started)", "spool": "\(spool.root)",

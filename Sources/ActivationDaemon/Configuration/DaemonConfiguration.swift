@@ -225,8 +225,10 @@ extension DaemonConfiguration {
 extension DaemonConfiguration {
     /// The intake's options from this configuration.
     public var intakeOptions: IntakeOptions {
-        IntakeOptions(directory: spool.directory, rescanInterval: spool.rescanInterval,
-                      activationLifetime: activation.lifetime, passwordHash: passwordHash)
+        var options = IntakeOptions(directory: spool.directory, rescanInterval: spool.rescanInterval,
+                                    activationLifetime: activation.lifetime, passwordHash: passwordHash)
+        options.resend = ResendPolicy(cooldown: activation.resendCooldown, dailyLimit: activation.resendDailyLimit)
+        return options
     }
 }
 

@@ -55,21 +55,19 @@ final class ResendQueue: Service, Sendable {
             guard let account = try await pendingAccount(login) else { return metrics.resend("refused") }
             let at = now()
             let rows = try await store.outbox(accountID: account.id)
+            let policy = ResendPolicy(cooldown: options.resendCooldown, dailyLimit: options.resendDailyLimit)
+            switch policy.decide(outbox: rows, now: at) {
+            case .send: break
             // Mail to this address came back undeliverable: another copy would bounce too. The
             // person registers again (with the address corrected) to get a new link.
-            if rows.contains(where: { $0.status == .bounced }) {
+            case .bounced:
                 logger.notice("resend skipped: mail to this address bounced", metadata: [
                     LogKey.event: "\(EventName.activationResendSkipped)", LogKey.account: "\(account.id.lowercasedText)",
                     LogKey.reason: "bounced",
                 ])
                 return metrics.resend("bounced")
+            case .coolingDown, .dailyLimit: return metrics.resend("refused")
             }
-            let sent = rows.filter { $0.kind == .activation }.map(\.createdAt)
-            let lastDay = sent.filter { at.timeIntervalSince($0) < 86_400 }
-            if let last = sent.max(), at.timeIntervalSince(last) < options.resendCooldown.timeInterval {
-                return metrics.resend("refused")
-            }
-            guard lastDay.count < options.resendDailyLimit else { return metrics.resend("refused") }
             guard try await store.enqueue(.activation, accountID: account.id, now: at) != nil else {
                 return metrics.resend("refused")
             }
