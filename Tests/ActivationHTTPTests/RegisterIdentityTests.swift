@@ -7,6 +7,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
+import TestSupport
 import Testing
 
 /// The registration form's identity after Back (issue 22) and the spending of the verification
@@ -72,15 +73,12 @@ struct RegisterIdentityTests {
         RegisterPageTests.messages(of: field, in: response.text)
     }
 
-    /// Waits until `account` has `rows` activation rows (the resend queue works after the answer).
+    /// Waits until `account` has `rows` activation rows (the resend queue works after the answer),
+    /// and returns how many it has then.
     static func activationRows(_ fixture: HTTPFixture, _ account: UUID, atLeast rows: Int) async throws -> Int {
-        var count = 0
-        for _ in 0..<300 {
-            count = try await fixture.store.outbox(accountID: account).filter { $0.kind == .activation }.count
-            if count >= rows { break }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        return count
+        try await waitUntil("account \(account) has \(rows) activation rows", observe: {
+            try await fixture.store.outbox(accountID: account).filter { $0.kind == .activation }.count
+        }) { $0 >= rows }
     }
 
     @Test("issue 22: Back after the intake took the form in is the same registration, and only its own browser hears its name is free")
