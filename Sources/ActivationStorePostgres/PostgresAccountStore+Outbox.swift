@@ -116,6 +116,12 @@ extension PostgresAccountStore {
             """)
     }
 
+    /// Nil: other hosts' couriers may hold leases on this database, and only their end tells
+    /// that one is gone; see `AccountStore.recoverLeases`.
+    public func recoverLeases() async throws -> Int? {
+        nil
+    }
+
     /// Requeues failed mail of existing accounts; see `AccountStore.requeueFailed`.
     public func requeueFailed(now: Date) async throws -> Int {
         let nowMillis = PGValue.millis(now)

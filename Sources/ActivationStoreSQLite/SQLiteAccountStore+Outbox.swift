@@ -126,6 +126,21 @@ extension SQLiteAccountStore {
         }
     }
 
+    /// Takes the file's serve lock (`flock` on `<database>-serve.lock`, held until `close`, and let
+    /// go by the kernel when the process dies however it dies); when it is ours, no other courier
+    /// runs on this file, so every row still `sending` was leased by one that is gone, and is due
+    /// again at once. Nil when another process holds the lock; see `AccountStore.recoverLeases`.
+    public func recoverLeases() async throws -> Int? {
+        guard try serveLock.acquire() else { return nil }
+        return try await transaction { db in
+            try db.execute(sql: """
+                UPDATE outbox SET status = 'queued', lease_owner = NULL, lease_expires_at = NULL
+                WHERE status = 'sending'
+                """)
+            return db.changesCount
+        }
+    }
+
     /// Requeues failed mail of existing accounts; see `AccountStore.requeueFailed`.
     public func requeueFailed(now: Date) async throws -> Int {
         try await transaction { db in

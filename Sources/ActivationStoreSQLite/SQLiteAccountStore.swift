@@ -15,6 +15,8 @@ public final class SQLiteAccountStore: AccountStore {
     let pool: DatabasePool
     /// Read-only connections a `lookup` uses on its own thread when one is free; nil with none.
     let inlineReaders: InlineReaders?
+    /// The lock that says one `serve` uses this file; taken by `recoverLeases`.
+    let serveLock: ServeLock
 
     /// Opens (creating if needed) the database at `path`. Call `migrate()` before use.
     ///
@@ -33,6 +35,7 @@ public final class SQLiteAccountStore: AccountStore {
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         inlineReaders = count > 0 ? try InlineReaders(path: path, count: count) : nil
+        serveLock = ServeLock(path: path + "-serve.lock")
     }
 
     /// Creates or upgrades the schema.
@@ -88,5 +91,6 @@ public final class SQLiteAccountStore: AccountStore {
     public func close() throws {
         try inlineReaders?.close()
         try pool.close()
+        serveLock.release()
     }
 }

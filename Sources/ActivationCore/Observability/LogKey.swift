@@ -80,6 +80,9 @@ public enum EventName {
     public static let courierStoreError = "courier.store_error"
     /// Rows leased to this courier by a claim whose answer was lost were made due again.
     public static let courierLeasesReleased = "courier.leases_released"
+    /// At start, rows leased by a courier that is gone (the store told it so: a SQLite file no
+    /// other `serve` has open) were made due again.
+    public static let courierLeasesRecovered = "courier.leases_recovered"
     /// A claimed mail waited so long for a free connection that its lease could run out during
     /// the send; it was not sent, and is due again when the lease ends.
     public static let courierLeaseShort = "courier.lease_short"

@@ -74,6 +74,15 @@ public protocol AccountStore: Sendable {
     /// Returns the rows `owner` still leases to the queue, due at once (graceful shutdown).
     func releaseLeases(owner: String) async throws -> Int
 
+    /// Called once by `serve` before its courier claims anything: when the store can tell that no
+    /// other courier can be running on it, rows still leased (by a process that was killed or lost
+    /// its power after claiming them) go back to the queue, due at once, instead of waiting minutes
+    /// for their leases to end. Returns how many; nil when the store cannot tell (PostgreSQL, where
+    /// other hosts' couriers run; a SQLite file another `serve` has open), and then leases end as
+    /// usual. A row's mail may have reached the relay before the kill: it is sent again, which is
+    /// the outbox's at-least-once promise. The store keeps what told it so (a lock) until closed.
+    func recoverLeases() async throws -> Int?
+
     /// Returns every failed row whose account still exists to the queue, due at `now`
     /// (`activationd outbox retry`). The row's queue lifetime starts again at `now`: its
     /// `createdAt` becomes `now`, its attempts and last reply are kept. Returns how many.

@@ -83,6 +83,20 @@ public enum Daemon {
             return .software
         }
 
+        do {
+            // Before the courier's first claim: after a kill, the rows it had leased go out again now,
+            // not when their leases end minutes later.
+            if let recovered = try await store.recoverLeases(), recovered > 0 {
+                logger.notice("rows leased by a courier that is gone are due again", metadata: [
+                    LogKey.event: "\(EventName.courierLeasesRecovered)", LogKey.count: "\(recovered)",
+                ])
+            }
+        } catch {
+            logger.error("cannot recover the leases of a courier that is gone; they end as usual", metadata: [
+                LogKey.event: "\(EventName.courierStoreError)", LogKey.error: "\(error)",
+            ])
+        }
+
         var parts: Set<String> = ["store", "signals", "spool", "http"]
         if httpOptions.operatorListen != nil { parts.insert("operator") }
         let gate = ReadinessGate(parts: parts, notifier: notifier, logger: logger)
