@@ -5,7 +5,7 @@ export PATH := /opt/swift/usr/bin:$(PATH)
 SWIFT ?= swift
 BIN := .build/debug/activationd
 
-.PHONY: systemd-test run test build bootstrap bench bench-core fuzz clean bench-intake bench-http bench-courier bench-daemon bench-store chaos chaos-intake deb install bench-package bench-page
+.PHONY: systemd-test run test test-unit test-system build bootstrap bench bench-core fuzz clean bench-intake bench-http bench-courier bench-daemon bench-store chaos chaos-intake deb install bench-package bench-page
 
 ## run: install what is missing, build, and start activationd with a local mail catcher (var/)
 run:
@@ -14,22 +14,29 @@ run:
 	scripts/dev-run.sh
 
 ## test: install the test peers, build, and run every test
-# The heaviest suites (a browser journey, PostgreSQL clusters and daemons on them) run after the
-# others, on their own: on 2 cores beside them they starved the timing-bound tests (the listener
-# flood, the connection timeouts).
-# PackageTests builds the release binary and the Debian package (make deb) once: ~12 min from clean.
-# ChallengeOCRTests runs tesseract over 240 pictures: ~10-20 s of one core, a peer process like the browser.
-HEAVY_SUITES := RegistrationBrowserTests|PostgresHostsDaemonTests|ActivationStorePostgresTests|StoreCopyTests|PackageTests|ChallengeOCRTests
-# Each run is bounded (a hang fails with its name instead of using up CI's time) and line-buffered
-# (what a killed run printed last is not lost in a buffer). Alone: ~2 and ~16 minutes.
-TEST_RUN = stdbuf -oL -eL timeout --kill-after=30s $(1) $(SWIFT) test --skip-build
+# Two runs (scripts/run-tests.sh, README "Unit and system tests"): the unit tests, every suite at
+# once (~20 s); then the system tests (real daemons, sockets, relays, PostgreSQL, Chromium, the
+# package: PackageTests runs make deb, ~12 min from clean) one suite after another, so that no test
+# with a deadline shares the 2 cores with a flood or a build. Then the package under a booted
+# systemd, and the whole daemon under chaos for 60 s.
 test:
 	@scripts/bootstrap.sh test
 	$(SWIFT) build --build-tests
-	$(call TEST_RUN,15m) --skip "$(HEAVY_SUITES)" || { echo "make test: the first run failed or passed 15 minutes (exit $$?)"; exit 1; }
-	$(call TEST_RUN,55m) --filter "$(HEAVY_SUITES)" || { echo "make test: the heavy run failed or passed 55 minutes (exit $$?)"; exit 1; }
+	scripts/run-tests.sh check
+	scripts/run-tests.sh unit
+	scripts/run-tests.sh system
 	stdbuf -oL -eL timeout --kill-after=30s 15m scripts/systemd-test.py --deb "$$(ls -t dist/activationd_*.deb | head -1)" || { echo "make test: the systemd container test failed or passed 15 minutes (exit $$?)"; exit 1; }
 	CHAOS_SECONDS=$${CHAOS_SECONDS:-60} scripts/chaos.py --binary "$$($(SWIFT) build --show-bin-path)/activationd"
+
+## test-unit, test-system: one of make test's two runs, on what is built
+test-unit:
+	$(SWIFT) build --build-tests
+	scripts/run-tests.sh unit
+
+test-system:
+	@scripts/bootstrap.sh test
+	$(SWIFT) build --build-tests
+	scripts/run-tests.sh system
 
 ## systemd-test: the package in a booted Debian 12 container (systemd-nspawn): install, start, submit as
 ## a web front and as root, activate by the mailed link, reload, restart, stop, upgrade, purge

@@ -5,7 +5,7 @@ import Testing
 /// `make deb` and the package it builds, through the real tools: dpkg-deb, lintian, ldd, dpkg
 /// installing into a throwaway root (maintainer scripts included), systemd-analyze. The release
 /// build behind it is slow (minutes), so the suite builds the package once and runs alone in
-/// `make test`'s second run (HEAVY_SUITES).
+/// `make test`'s system run (scripts/run-tests.sh).
 @Suite("Debian package", .serialized)
 struct PackageTests {
     /// The package `make deb` built, once for the whole suite.
