@@ -4,6 +4,8 @@ import Foundation
 import Prometheus
 import ActivationStoreSQLite
 import HTTPTypes
+import Hummingbird
+import Logging
 import HummingbirdTesting
 import NIOCore
 import Testing
@@ -70,6 +72,31 @@ struct BadInputTests {
             #expect(wrongMethod.headers[.allow] == "GET, HEAD")
             let health = try await client.execute(uri: "/healthz", method: .post)
             #expect(health.status == .methodNotAllowed)
+        }
+    }
+
+    @Test("every route the router declares answers a method it does not take with 405 and an Allow naming the ones it does: the 405 list comes from the router, so a new route needs no second list")
+    func everyRouteAnswers405() async throws {
+        let page = try await RegisterPageTests.Page()
+        defer { page.fixture.cleanUp() }
+        let server = try ActivationServer(options: page.options, store: page.fixture.store, keys: page.fixture.keys,
+                                          logger: Logger(label: "routes"), metrics: PrometheusCollectorRegistry())
+        var declared: [String: Set<String>] = [:]
+        for route in server.router.routes {
+            // A capture stands for any one segment: a name the username route accepts.
+            let path = "/" + route.path.components.map { "\($0)".hasPrefix("{") ? "abcdef" : "\($0)" }.joined(separator: "/")
+            declared[path, default: []].insert(route.method.rawValue)
+        }
+        #expect(declared.keys.contains("/register") && declared.keys.contains("/api/v1/usernames/abcdef"),
+                "\(declared.keys.sorted())")
+        try await page.fixture.withRouter(page.options) { [declared] client in
+            for (path, methods) in declared {
+                let answer = try await client.execute(uri: path, method: .patch)
+                #expect(answer.status == .methodNotAllowed, "PATCH \(path)")
+                let allowed = Set((answer.headers[.allow] ?? "").split(separator: ", ").map(String.init))
+                #expect(methods.isSubset(of: allowed), "\(path): Allow \(allowed), routes \(methods)")
+                #expect(allowed.contains("HEAD") == methods.contains("GET"), "\(path): \(allowed)")
+            }
         }
     }
 

@@ -1,4 +1,4 @@
-public import ActivationCore
+import ActivationCore
 public import ActivationMail
 import AsyncAlgorithms
 import Foundation

@@ -9,8 +9,8 @@ import NIOCore
 struct ErrorAnswerMiddleware: RouterMiddleware {
     typealias Context = ActivationRequestContext
     let pages: PageLibrary
-    /// Whether `/register` and its pages are served (`http.registration_page`).
-    let registrationPage: Bool
+    /// The router's routes and their methods, for 405.
+    let routes: RouteMethods
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response
@@ -21,7 +21,7 @@ struct ErrorAnswerMiddleware: RouterMiddleware {
             return answer(error, to: request, context: context)
         } catch let error as any HTTPResponseError {
             if error.status == .notFound,
-               let allowed = Self.allowedMethods(for: request.uri.path, registrationPage: registrationPage) {
+               let allowed = routes.allowed(for: request.uri.path) {
                 return answer(APIError(.methodNotAllowed, code: "request.method",
                                        message: "This path answers \(allowed) only.", headers: [.allow: allowed]),
                               to: request, context: context)
@@ -49,29 +49,6 @@ struct ErrorAnswerMiddleware: RouterMiddleware {
         }
         // A HEAD answer has no body, errors included.
         return request.method == .head ? response.createHeadResponse() : response
-    }
-
-    /// The methods a known path answers, for 405's `Allow`; nil for an unknown path (404).
-    /// `/api/v1/usernames/{name}` is known only with exactly one non-empty name segment, so
-    /// `/api/v1/usernames/` and `/api/v1/usernames/a/b` are unknown paths like any other.
-    static func allowedMethods(for path: String, registrationPage: Bool = false) -> String? {
-        switch path {
-        case "/register" where registrationPage: "GET, HEAD, POST"
-        case "/register/sent" where registrationPage, "/api/v1/register/challenge" where registrationPage: "GET, HEAD"
-        case "/activate": "GET, HEAD, POST"
-        case "/api/v1/activations", "/resend": "POST"
-        case "/healthz", "/readyz": "GET, HEAD"
-        case _ where isUsernamePath(path): "GET, HEAD"
-        default: nil
-        }
-    }
-
-    /// `/api/v1/usernames/{name}` with one non-empty segment for the name.
-    private static func isUsernamePath(_ path: String) -> Bool {
-        let prefix = "/api/v1/usernames/"
-        guard path.hasPrefix(prefix) else { return false }
-        let name = path.dropFirst(prefix.count)
-        return !name.isEmpty && !name.contains("/")
     }
 
     static func code(for status: HTTPResponse.Status) -> String {

@@ -66,7 +66,8 @@ public struct ActivationServer {
         let router = Router(context: ActivationRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: RequestLogMiddleware())
         router.add(middleware: SecurityHeadersMiddleware(pages: pages))
-        router.add(middleware: ErrorAnswerMiddleware(pages: pages, registrationPage: options.registrationSpool != nil))
+        let routes = RouteMethods()
+        router.add(middleware: ErrorAnswerMiddleware(pages: pages, routes: routes))
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: ClientAddressMiddleware(proxies: options.trustedProxies))
         router.add(middleware: CrossSiteMiddleware(publicURL: options.publicURL))
@@ -88,6 +89,7 @@ public struct ActivationServer {
         }
         let health = HealthController(store: store, checks: readiness)
         router.addRoutes(health.endpoints)
+        routes.load(from: router)
 
         let operatorRouter = Router(context: ActivationRequestContext.self, options: .autoGenerateHeadEndpoints)
         operatorRouter.addRoutes(health.endpoints)
