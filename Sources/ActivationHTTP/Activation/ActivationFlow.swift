@@ -29,13 +29,13 @@ struct ActivationFlow: Sendable {
             let reason = try await store.removalReason(accountID: link.accountID)
             return ActivationOutcome(reason == .replaced ? .replaced : .gone)
         }
-        guard account.nonce == link.nonce else { return ActivationOutcome(.invalid) }
-        if account.state == .active { return ActivationOutcome(.alreadyActive, account: account) }
-        if let until = account.passwordAttempts.lockedUntil(limit: verifier.policy.attempts, at: now()) {
-            return ActivationOutcome(.locked, lockedUntil: until)
+        switch account.linkState(nonce: link.nonce, now: now(), attemptLimit: verifier.policy.attempts) {
+        case .wrongLink: return ActivationOutcome(.invalid)
+        case .active: return ActivationOutcome(.alreadyActive, account: account)
+        case .locked(let until): return ActivationOutcome(.locked, lockedUntil: until)
+        case .expired: return ActivationOutcome(.expired)
+        case .ready: return ActivationOutcome(.ready, account: account, token: token)
         }
-        if account.isExpired(at: now()) { return ActivationOutcome(.expired) }
-        return ActivationOutcome(.ready, account: account, token: token)
     }
 
     /// Activates the link's account if the password (or, in button mode, the press) allows.
