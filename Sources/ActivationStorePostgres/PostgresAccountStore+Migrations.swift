@@ -104,7 +104,7 @@ extension PostgresAccountStore {
             """,
             "CREATE INDEX used_challenge_expiry ON used_challenge (expires_at)",
         ]),
-        // A delivery status notification marks a sent row `bounced` (issue 13). The CHECK of v1's
+        // A delivery status notification marks a sent row `bounced`. The CHECK of v1's
         // outbox.status is the one PostgreSQL named outbox_status_check.
         Migration(identifier: "outbox rows can bounce", statements: [
             "ALTER TABLE outbox DROP CONSTRAINT outbox_status_check",
