@@ -1,7 +1,8 @@
 public import Foundation
 
 /// What becomes of a valid registration given the accounts that already hold its username or
-/// email: the store-dependent rules of DESIGN.md, decided in one place for every store.
+/// email: the store-dependent rules of docs/contracts.md ("Registration rules"), decided in one
+/// place for every store.
 ///
 /// - `email.taken`: an *active* account has this email (compared case-insensitively).
 /// - `username.taken`: any pending or active account has this username (case-insensitively),
