@@ -139,6 +139,7 @@ extension PostgresAccountStore {
             }
             for migration in migrations where !applied.contains(migration.identifier) {
                 for statement in migration.statements {
+                    // A constant of this file's migration list, with no value in it; the identifier below is bound.
                     try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                 }
                 try await connection.query(
