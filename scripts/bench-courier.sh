@@ -4,7 +4,7 @@
 #   - the Courier draining MESSAGES queued activation mails from a fresh SQLite store;
 #   - bare libcurl from Swift sending the same message (the transport's ceiling);
 #   - `smtp-source -d -s N` sending messages of the same size over reused connections (the ceiling
-#     the issue sets the target against).
+#     the courier's target ratio is set against).
 # Prints each run and the medians with the ratios courier / smtp-source and courier / libcurl.
 #   scripts/bench-courier.sh [RUNS=3] [MESSAGES=20000]      (after a release build of courier-bench)
 set -euo pipefail

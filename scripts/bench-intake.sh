@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Intake benchmark (issue 3): registrations/s at the default scrypt parameters against the ceiling
+# Intake benchmark: registrations/s at the default scrypt parameters against the ceiling
 # 2 ÷ (one OpenSSL scrypt hash, measured by Python's hashlib.scrypt in this same run), the same at
 # ln=10, and drop-to-commit latency for single drops. Needs `swift build -c release --product intake-bench`.
 # Each figure is the median of ROUNDS runs (timings here vary ±20 % run to run).

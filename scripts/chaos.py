@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Whole-daemon chaos run (issue 15): `activationd serve` under a steady flow of registrations and
+"""Whole-daemon chaos run: `activationd serve` under a steady flow of registrations and
 activations while, at random moments, it is SIGKILLed and restarted, reloaded (SIGHUP), and its
 relay (Postfix's smtp-sink) is stopped, answers 4xx, hangs up after DATA or answers slowly; the
 HTTP side is hammered with wrong activation attempts. Then the books are checked:

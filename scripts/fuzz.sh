@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make fuzz (issue 15): builds the libFuzzer executables (Fuzz/<target>/main.swift, declared in
+# make fuzz: builds the libFuzzer executables (Fuzz/<target>/main.swift, declared in
 # Package.swift only with ACTIVATIOND_FUZZ=1) in release with the fuzzer and address sanitizers, in
 # .build-fuzz/, then runs each target for FUZZ_SECONDS on its seeds (Fuzz/corpus/<target>/) and prints
 # its executions per second and in total. New inputs libFuzzer finds go to a scratch directory

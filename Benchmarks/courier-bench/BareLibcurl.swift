@@ -2,8 +2,8 @@ import CCurl
 import Foundation
 
 /// The transport's ceiling: the same message sent by bare libcurl from Swift, one reused easy
-/// handle per thread, as notes/libcurl-smtp.md measured it ("Swift + libcurl"), with a header
-/// callback as the courier has. No store, no composition, no log line.
+/// handle per thread (docs/PERFORMANCE.md, "Courier"), with a header callback as the courier
+/// has. No store, no composition, no log line.
 enum BareLibcurl {
     /// The message and its read position, reached from the C callbacks through userdata.
     final class Upload {

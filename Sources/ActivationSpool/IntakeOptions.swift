@@ -1,7 +1,8 @@
 public import ActivationCore
 public import Foundation
 
-/// What the intake service needs to know, with DESIGN.md's defaults. The configuration loader
+/// What the intake service needs to know, with the configuration keys' defaults (docs/contracts.md,
+/// "Configuration keys"). The configuration loader
 /// fills it from `spool.*`, `activation.lifetime` and `password_hash.*`.
 public struct IntakeOptions: Sendable {
     /// `spool.directory`: the spool, holding `tmp/`, `new/` and `rejected/`. Default `/var/spool/activationd`.

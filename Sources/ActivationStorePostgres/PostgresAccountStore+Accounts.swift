@@ -228,6 +228,7 @@ extension PostgresAccountStore {
     static func cancelUnsent(_ connection: PostgresConnection, _ logger: Logger, accountIDs: [UUID],
                              includingLeased: Bool) async throws
     {
+        // `statuses` is one of two constant lists of this file (`unescaped:`); the ids are bound.
         let statuses = includingLeased ? "('queued', 'sending')" : "('queued')"
         try await connection.query("""
             UPDATE outbox SET status = 'cancelled', lease_owner = NULL, lease_expires_at = NULL

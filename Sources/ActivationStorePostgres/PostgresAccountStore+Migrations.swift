@@ -104,7 +104,7 @@ extension PostgresAccountStore {
             """,
             "CREATE INDEX used_challenge_expiry ON used_challenge (expires_at)",
         ]),
-        // A delivery status notification marks a sent row `bounced` (issue 13). The CHECK of v1's
+        // A delivery status notification marks a sent row `bounced`. The CHECK of v1's
         // outbox.status is the one PostgreSQL named outbox_status_check.
         Migration(identifier: "outbox rows can bounce", statements: [
             "ALTER TABLE outbox DROP CONSTRAINT outbox_status_check",
@@ -139,6 +139,7 @@ extension PostgresAccountStore {
             }
             for migration in migrations where !applied.contains(migration.identifier) {
                 for statement in migration.statements {
+                    // A constant of this file's migration list, with no value in it; the identifier below is bound.
                     try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                 }
                 try await connection.query(

@@ -57,6 +57,8 @@ extension PostgresAccountStore {
         try binds.append(leaseEnd)
         try binds.append(Int64(limit))
         try binds.append(nowMillis)
+        // SQL from constants (`condition` is one of `claimOutbox`'s two literals, the column lists
+        // PostgresRows.swift's); every value is in `binds`, $1 to $4.
         let sql = """
             WITH c AS (
                 UPDATE outbox SET status = 'sending', lease_owner = $1, lease_expires_at = $2

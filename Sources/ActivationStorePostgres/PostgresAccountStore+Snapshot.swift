@@ -56,6 +56,7 @@ extension PostgresAccountStore {
                 logger: logger)
             var counts: [String: Int] = [:]
             for (name, table) in [("accounts", "account"), ("outbox", "outbox"), ("registration ids", "registration")] {
+                // `table` is one of the three constant names above (a table name cannot be bound).
                 let rows = try await connection.rows("SELECT COUNT(*) FROM \(unescaped: table)", logger)
                 var c = ColumnReader(try rows.first.orThrow("no count"))
                 counts[name] = Int(try c.next(Int64.self))

@@ -92,8 +92,9 @@ public struct PostgresTLSRefusal: Error, CustomStringConvertible {
 
 /// An `AccountStore` in one PostgreSQL database, shared by every host that opens it.
 ///
-/// The client's connections exist only while `run()` (or `withRunning`) runs: run it as a service
-/// of the daemon's service group, once per store.
+/// The client's connections exist only while `run()` (or `withRunning`) runs: run it once per store.
+/// `StoreOpener` runs it in a task of its own for the rest of the process, for `serve` and the
+/// short-lived commands alike; it is not a service of the daemon's service group.
 public final class PostgresAccountStore: AccountStore, Service {
     let client: PostgresClient
     /// For queries: the daemon's logger, but never below `info`, since postgres-nio logs a
@@ -129,8 +130,9 @@ public final class PostgresAccountStore: AccountStore, Service {
         await client.run()
     }
 
-    /// Runs the client around `body` and stops it afterwards: for short-lived commands
-    /// (`migrate`, `store copy`, `status`) that are not a service group. Counts as this store's `run`.
+    /// Runs the client around `body` and stops it afterwards, for a caller that must stop the pool
+    /// when done. Counts as this store's `run`. The daemon's commands do not use it today: they open
+    /// the store through `StoreOpener`, whose task runs the pool until the process exits.
     public func withRunning<T: Sendable>(_ body: () async throws -> T) async throws -> T {
         try markStarted()
         return try await withThrowingTaskGroup(of: Void.self, returning: T.self) { group in

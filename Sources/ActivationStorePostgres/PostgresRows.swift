@@ -42,7 +42,8 @@ struct ColumnReader {
 }
 
 extension Account {
-    /// The columns `init(columns:)` reads, in a SELECT list.
+    /// The columns `init(columns:)` reads, in a SELECT list: a constant, spliced with `\(unescaped:)`;
+    /// every value in those statements is a plain interpolation, which `PostgresQuery` binds.
     static let pgColumns = """
         id, registration_id, username, first_name, last_name, email, password_hash, password_phrase,
         locale, state, nonce, registered_at, expires_at, activated_at, reminded_at, password_attempts,
@@ -90,6 +91,7 @@ extension Account {
 }
 
 extension OutboxMessage {
+    /// The columns `init(columns:)` reads, in a SELECT list: a constant, spliced like `Account.pgColumns`.
     static let pgColumns = """
         id, account_id, kind, status, attempts, created_at, next_attempt_at, lease_owner,
         lease_expires_at, last_attempt_at, last_reply

@@ -179,6 +179,7 @@ extension SQLiteAccountStore {
 
     /// Cancels queued mail of an account, and mail being sent too when `includingLeased`.
     static func cancelUnsent(_ db: Database, accountID: UUID, includingLeased: Bool) throws {
+        // SQL from constant fragments of this file (`statuses` is one of two lists); the id is bound.
         let statuses = includingLeased ? "('queued', 'sending')" : "('queued')"
         try db.execute(
             sql: """

@@ -68,7 +68,7 @@ extension SQLiteAccountStore {
             try db.execute(sql: "CREATE INDEX account_state ON account(state)")
         }
         migrator.registerMigration("password attempts in the store") { db in
-            // The activation link's password checks, counted before each hash (issue 10, item 8):
+            // The activation link's password checks, counted before each hash and kept in the store:
             // kept in memory they let a restart reset a lock and concurrent guesses past it.
             try db.execute(sql: """
                 ALTER TABLE account ADD COLUMN password_attempts INTEGER NOT NULL DEFAULT 0;
@@ -94,8 +94,8 @@ extension SQLiteAccountStore {
             try db.execute(sql: "ALTER TABLE registration ADD COLUMN content_digest TEXT")
         }
         migrator.registerMigration("used registration challenges") { db in
-            // The registration page's one-time challenge ids, until they expire (issue 11): a solved
-            // form token cannot be posted again with other content, on any host of one database.
+            // The registration page's one-time challenge ids, until they expire: a solved form
+            // token cannot be posted again with other content, on any host of one database.
             try db.execute(sql: """
                 CREATE TABLE used_challenge (
                     id           TEXT PRIMARY KEY NOT NULL,
@@ -107,7 +107,7 @@ extension SQLiteAccountStore {
                 """)
         }
         migrator.registerMigration("outbox rows can bounce") { db in
-            // A delivery status notification marks a sent row `bounced` (issue 13). SQLite cannot
+            // A delivery status notification marks a sent row `bounced`. SQLite cannot
             // change a CHECK constraint in place: the table is rebuilt with the same rows and rowids
             // (claims and listings order by rowid), then its indexes are made again.
             try db.execute(sql: """

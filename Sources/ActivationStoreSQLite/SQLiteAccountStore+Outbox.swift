@@ -37,6 +37,7 @@ extension SQLiteAccountStore {
             guard !due.isEmpty else { return [] }
             let leaseEnd = SQLiteValue.millis(now.addingTimeInterval(lease.timeInterval))
             let rowIDs = SQLiteValue.padded(due.map(\.rowID))
+            // SQL from constant fragments of this file (one `?` per row id); every value is bound.
             let placeholders = repeatElement("?", count: rowIDs.count).joined(separator: ", ")
             let update = try db.cachedStatement(sql: """
                 UPDATE outbox SET status = 'sending', lease_owner = ?, lease_expires_at = ?
@@ -55,6 +56,7 @@ extension SQLiteAccountStore {
         }
     }
 
+    // SQL from constants: the column lists of SQLiteRows.swift; `claimable` binds every value.
     private static let claimSelect = """
         SELECT o.rowid, \(OutboxMessage.sqliteColumns(prefix: "o.")), \(Account.sqliteColumns(prefix: "a."))
         FROM outbox o LEFT JOIN account a ON a.id = o.account_id
@@ -64,6 +66,7 @@ extension SQLiteAccountStore {
     private static func claimable(_ db: Database, _ condition: String, _ nowMillis: Int64, limit: Int) throws
         -> [(rowID: Int64, claim: OutboxClaim)]
     {
+        // `condition` is one of `claimOutbox`'s two literals in this file; every value is bound (`?`).
         let statement = try db.cachedStatement(sql: "\(claimSelect) WHERE \(condition) LIMIT ?")
         // A cursor reads each column straight from the statement; `fetchAll` would copy every
         // row into GRDB values first.
@@ -89,6 +92,7 @@ extension SQLiteAccountStore {
         guard !records.isEmpty else { return [] }
         return try await transaction { db in
             let padded = SQLiteValue.padded(records)
+            // SQL from constant fragments of this file (one `(?, ?, ?, ?, ?)` per record); every value is bound.
             let values = repeatElement("(?, ?, ?, ?, ?)", count: padded.count).joined(separator: ", ")
             let statement = try db.cachedStatement(sql: """
                 WITH r(id, status, at, reply, next) AS (VALUES \(values))

@@ -6,6 +6,7 @@ extension SQLiteAccountStore {
     /// Every row, read in one transaction; see `AccountStore.snapshot`.
     public func snapshot() async throws -> StoreSnapshot {
         try await pool.read { db in
+            // The column lists are constants of SQLiteRows.swift; these statements take no value.
             let accounts = try Row.fetchAll(db, sql: "SELECT \(Account.sqliteColumns) FROM account")
                 .map { try Account(row: $0) }
             let outbox = try Row.fetchAll(db, sql: "SELECT \(OutboxMessage.sqliteColumns) FROM outbox")
@@ -40,6 +41,7 @@ extension SQLiteAccountStore {
         try await transaction { db in
             var counts: [String: Int] = [:]
             for (name, table) in [("accounts", "account"), ("outbox", "outbox"), ("registration ids", "registration")] {
+                // `table` is one of the three constant names above (a table name cannot be bound).
                 counts[name] = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0
             }
             guard counts.values.allSatisfy({ $0 == 0 }) else { throw StoreNotEmpty(counts: counts) }

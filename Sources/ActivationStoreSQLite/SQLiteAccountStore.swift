@@ -52,8 +52,8 @@ public final class SQLiteAccountStore: AccountStore {
 
     /// Runs `body`, a single SELECT, on a reader connection.
     ///
-    /// The path of every landing page (issue 15, docs/PERFORMANCE.md "Activation page on the real
-    /// daemon"). First choice: one of `inlineReaders`, on the calling thread, if one is free at
+    /// The path of every landing page (docs/PERFORMANCE.md, "Activation page on the real daemon").
+    /// First choice: one of `inlineReaders`, on the calling thread, if one is free at
     /// once: a lookup by key reads a few cached pages in microseconds, and such a connection never
     /// waits for a lock (busy timeout 0: a busy file sends the lookup the other way). Otherwise one
     /// hop to one of `lookupQueues`, where GRDB's synchronous `unsafeRead` runs it on a pool reader,

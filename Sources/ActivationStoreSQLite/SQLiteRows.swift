@@ -28,7 +28,7 @@ enum SQLiteValue {
 }
 
 extension Account {
-    /// The columns `init(row:)` reads, in a SELECT list.
+    /// The columns `init(row:)` reads, in a SELECT list. A constant spliced into SQL text; values never are.
     static let sqliteColumns = """
         id, registration_id, username, first_name, last_name, email, password_hash, password_phrase,
         locale, state, nonce, registered_at, expires_at, activated_at, reminded_at, password_attempts,
@@ -80,6 +80,7 @@ extension Account {
         // Cached: the courier runs the same few lookups for every row it claims. A cursor, whose row
         // is read in place: `Row.fetchAll` copies every row first (values and column names), which
         // was half of the landing page's lookup.
+        // `condition` is a literal at every caller in this target, with `?` for each value, which is bound.
         let rows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT \(sqliteColumns) FROM account WHERE \(condition)"),
                                        arguments: arguments)
         var accounts: [Account] = []
@@ -93,6 +94,7 @@ extension Account {
 }
 
 extension OutboxMessage {
+    /// The columns `init(row:)` reads, in a SELECT list. A constant spliced into SQL text; values never are.
     static let sqliteColumns = """
         id, account_id, kind, status, attempts, created_at, next_attempt_at, lease_owner,
         lease_expires_at, last_attempt_at, last_reply
@@ -135,6 +137,7 @@ extension OutboxMessage {
     static func fetchAll(_ db: Database, where condition: String, _ arguments: StatementArguments) throws
         -> [OutboxMessage]
     {
+        // `condition` is a literal at every caller in this target, with `?` for each value, which is bound.
         let rows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT \(sqliteColumns) FROM outbox WHERE \(condition)"),
                                        arguments: arguments)
         var messages: [OutboxMessage] = []

@@ -2,7 +2,7 @@ import ActivationCore
 import Foundation
 import Testing
 
-/// The registration page's used challenge ids (issue 11): one first use, the same form again, and
+/// The registration page's used challenge ids: one first use, the same form again, and
 /// a replay with other content told apart, across a reopened store (another host) too.
 extension AccountStoreContract {
     static func challengeUse(

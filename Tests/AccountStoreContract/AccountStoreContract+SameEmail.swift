@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 extension AccountStoreContract {
-    /// Issue 10, item 4: whoever knows a person's address must not cancel their pending
+    /// Whoever knows a person's address must not cancel their pending
     /// registration; one account per address is settled at activation instead.
     static func sameEmailOtherUsernames(_ store: any AccountStore, _ f: ContractFixtures) async throws {
         let jane = try await store.mustRegister(f.registration(username: "jdoe2026", email: "jane@example.org"), f)

@@ -130,7 +130,7 @@ public enum AccountStoreContract: String, CaseIterable, Sendable, CustomStringCo
         #expect(counts.outbox[.queued] == 1)
     }
 
-    /// Issue 23, item 9: a registration with the username and email of a pending account no longer
+    /// A registration with the username and email of a pending account no longer
     /// replaces it (anyone who knew both put their own password on it); it is refused for the name.
     static func sameUsernameAndEmailStays(_ store: any AccountStore, _ f: ContractFixtures) async throws {
         let first = try await store.mustRegister(f.registration(username: "typo2026", email: "jane@example.org"), f)

@@ -16,7 +16,8 @@ enum Fixture {
             passwordPhrase: Secret("blue heron at dawn"), acceptedConditions: true, locale: "en")
     }
 
-    /// The fields of a valid spool record, each value as raw JSON text, in DESIGN.md's order.
+    /// The fields of a valid spool record, each value as raw JSON text, in the order of
+    /// docs/contracts.md, "Spool records".
     static let recordFields: [(name: String, json: String)] = [
         ("version", "1"),
         ("id", #""6f1c0b9e-3d2a-4c55-9e61-0a1b2c3d4e5f""#),

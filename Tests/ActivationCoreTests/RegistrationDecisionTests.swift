@@ -53,7 +53,7 @@ struct RegistrationDecisionTests {
 
     @Test("a pending account with the same username and email, in any case, stays: the name is taken")
     func sameUsernameAndEmailIsTaken() {
-        // Issue 23, item 9: whoever knew both put their own password on the pending account.
+        // It used to be superseded: whoever knew both put their own password on the pending account.
         let earlier = Self.account("JDoe2026", "JANE@example.org", .pending)
         #expect(RegistrationDecision.decide(for: registration, candidates: [earlier]) == .reject([.usernameTaken]))
     }
@@ -61,7 +61,7 @@ struct RegistrationDecisionTests {
     @Test("a pending account with the same email and another username stays, in any case of the email",
           arguments: ["jane@example.org", "JANE@example.org", "Jane@EXAMPLE.ORG"])
     func sameEmailOtherUsernameStays(email: String) {
-        // The attack of issue 10: whoever knows Jane's address registers it with a username of
+        // The attack: whoever knows Jane's address registers it with a username of
         // their own. Jane's pending account must not be cancelled, nor her username freed.
         let jane = Self.account("janedoe1", email, .pending)
         #expect(RegistrationDecision.decide(for: registration, candidates: [jane]) == .accept(superseding: []))

@@ -46,7 +46,7 @@ struct RegistrationRulesTests {
         #expect(Fixture.codes(registration) == ["acceptedConditions.required"])
     }
 
-    @Test("the rule constants match DESIGN.md")
+    @Test("the rule constants match docs/contracts.md")
     func constants() {
         #expect(RegistrationRules.usernameLength == 5...16)
         #expect(RegistrationRules.passwordLength == 8...16)

@@ -4,7 +4,7 @@ import ActivationMail
 import Foundation
 import Testing
 
-/// Issue 13: the `dkim.*` keys and the `dkim-key` / `dkim-ed25519-key` credentials.
+/// DKIM signing's configuration: the `dkim.*` keys and the `dkim-key` / `dkim-ed25519-key` credentials.
 @Suite("DKIM configuration")
 struct DKIMConfigurationTests {
     static let rsaPEM = try! DKIMKey.generate(.rsaSHA256, domain: "example.org", selector: "s").privateKeyPEM

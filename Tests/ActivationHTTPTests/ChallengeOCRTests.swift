@@ -5,7 +5,7 @@ import TestSupport
 
 /// The verification picture against a general-purpose OCR: Debian's tesseract-ocr (5, LSTM), given
 /// what an attacker would give it — the PNG exactly as the page serves it, the challenge alphabet
-/// as its whitelist, and page segmentation 7 (one line) and 8 (one word). Issue 23 asks that it
+/// as its whitelist, and page segmentation 7 (one line) and 8 (one word). The picture must let it
 /// read fewer than 5 % of challenges. A control shows the same pipeline reading the same glyphs
 /// when they are drawn plainly, so a broken pipeline cannot pass for a strong picture.
 ///

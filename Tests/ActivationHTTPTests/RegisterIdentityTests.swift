@@ -10,9 +10,11 @@ import NIOCore
 import TestSupport
 import Testing
 
-/// The registration form's identity after Back (issue 22) and the spending of the verification
-/// characters (issue 23, items 2, 3, 9 and 10), through the real server on loopback. The intake is
-/// played by `takeIn`, which stores the spooled records as the daemon's intake does.
+/// The registration form's identity after Back (the same form is the same registration; another
+/// password is another one) and the spending of the verification characters (spent on a form that
+/// fails a rule, once per token whatever the cookie), and a pending account's name and address
+/// telling nothing, through the real server on loopback. The intake is played by `takeIn`, which
+/// stores the spooled records as the daemon's intake does.
 @Suite("The registration form's identity and its characters")
 struct RegisterIdentityTests {
     typealias Page = RegisterPageTests.Page
@@ -81,7 +83,7 @@ struct RegisterIdentityTests {
         }) { $0 >= rows }
     }
 
-    @Test("issue 22: Back after the intake took the form in is the same registration, and only its own browser hears its name is free")
+    @Test("Back after the intake took the form in is the same registration, and only its own browser hears its name is free")
     func backAfterIntakeIsTheSameRegistration() async throws {
         let page = try await Page()
         defer { page.fixture.cleanUp() }
@@ -130,7 +132,7 @@ struct RegisterIdentityTests {
         }
     }
 
-    @Test("issue 23.2: solved characters are spent on a form that fails a rule, before the store is asked")
+    @Test("solved characters are spent on a form that fails a rule, before the store is asked")
     func charactersAreSpentOnEveryQuestion() async throws {
         let page = try await Page()
         defer { page.fixture.cleanUp() }
@@ -170,7 +172,7 @@ struct RegisterIdentityTests {
         }
     }
 
-    @Test("issue 23.3: a solved token registers once, whatever cookie it comes with")
+    @Test("a solved token registers once, whatever cookie it comes with")
     func aTokenIsUsedOnceWhateverTheCookie() async throws {
         let page = try await Page()
         defer { page.fixture.cleanUp() }
@@ -193,7 +195,7 @@ struct RegisterIdentityTests {
         }
     }
 
-    @Test("issue 23.9: a pending account's username and address from an anonymous form replace nothing and tell nothing")
+    @Test("a pending account's username and address from an anonymous form replace nothing and tell nothing")
     func noPairingOracleAndNoReplacement() async throws {
         let page = try await Page()
         defer { page.fixture.cleanUp() }
@@ -229,7 +231,7 @@ struct RegisterIdentityTests {
         #expect(try await page.fixture.store.account(username: "victim01") == victim)
     }
 
-    @Test("issue 23.10: the same form with another password is another registration, and is told so")
+    @Test("the same form with another password is another registration, and is told so")
     func aNewPasswordIsANewRegistration() async throws {
         let page = try await Page()
         defer { page.fixture.cleanUp() }

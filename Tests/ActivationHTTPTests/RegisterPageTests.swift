@@ -8,7 +8,7 @@ import HummingbirdTesting
 import NIOCore
 import Testing
 
-/// The registration page (issue 11) through the real server on loopback: the form, its checks,
+/// The registration page through the real server on loopback: the form, its checks,
 /// the characters, the spool record, and what is refused. The browser journey is in
 /// activationdTests' RegistrationBrowserTests.
 @Suite("The registration page")

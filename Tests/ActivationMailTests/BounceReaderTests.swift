@@ -110,7 +110,7 @@ struct BounceReaderTests {
         #expect(try await store.counts().outbox[.bounced] == 2)
     }
 
-    /// Issue 23, item 8: a report names its row only through the signed token in the header the
+    /// A report names its row only through the signed token in the header the
     /// delivery agent wrote on top; what the sender wrote (To:, a Delivered-To further down, the
     /// report's fields) and unsigned tokens (the row id, which is also the Message-ID) count for nothing.
     @Test("forged reports are set aside: unsigned or wrongly signed tokens, tokens only in To: or lower headers")

@@ -5,7 +5,7 @@ import ActivationDaemon
 import Foundation
 import Testing
 
-/// Issue 13: every message activationd signs verifies with dkimpy — an implementation we did not
+/// Every message activationd signs verifies with dkimpy — an implementation we did not
 /// write — against the TXT record `activationd keys dkim` printed; a changed body or signed
 /// header fails.
 @Suite("DKIM signatures, verified by dkimpy")

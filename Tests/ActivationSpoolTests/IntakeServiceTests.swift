@@ -90,7 +90,7 @@ struct IntakeServiceTests {
 
     @Test("a registration with the username and email of a pending account keeps that account and mails its own link again")
     func sameUsernameAndEmail() async throws {
-        // Issue 23, item 9: it used to supersede the pending account, so whoever knew both a
+        // Such a registration used to supersede the pending account, so whoever knew both a
         // pending username and its address put their own password on it. Now the account stays as
         // it is and its own link is mailed again (the owner of the address decides by following it).
         let sandbox = try SpoolSandbox()

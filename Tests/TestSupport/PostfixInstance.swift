@@ -4,9 +4,9 @@ import Foundation
 /// mail on a loopback port and delivering `<mailbox>@example.test` into Maildirs; other
 /// recipients @example.test are accepted and then bounced, the DSN going to the envelope sender.
 ///
-/// Started and stopped by `scripts/postfix-instance.sh` (the recipe of
-/// `shared/notes/postfix-instance.md`, with its traps: start failures are only visible under a
-/// tty, main.cf is backdated so that start does not wait 2 s, stop waits for every process).
+/// Started and stopped by `scripts/postfix-instance.sh`, which handles its traps: start failures
+/// are only visible under a tty, main.cf is backdated so that start does not wait 2 s, stop waits
+/// for every process.
 /// Nothing in /etc/postfix or /var/spool/postfix is touched, and no system MTA runs.
 public final class PostfixInstance: Sendable {
     /// The instance's directory (etc/, spool/, data/, mail/, maillog).

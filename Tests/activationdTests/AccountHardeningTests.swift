@@ -5,8 +5,10 @@ import FoundationNetworking
 import TestSupport
 import Testing
 
-/// Issue 10, items 4 and 8 and the lower-case ids, against `activationd serve` as a process: spool
-/// records through `submit`, mail at smtp-sink, links over HTTP, the daemon restarted on its store.
+/// A known address cannot cancel a pending account, the link's password lock-out is kept in the
+/// store (across restarts and concurrent guesses), and log lines name accounts by lower-case ids,
+/// against `activationd serve` as a process: spool records through `submit`, mail at smtp-sink,
+/// links over HTTP, the daemon restarted on its store.
 @Suite("activationd serve: supersession, store-kept lockout, ids in logs", .serialized)
 struct AccountHardeningTests {
     /// A spool record for `activationd submit -`.

@@ -2,7 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 
-/// Issue 23, items 8 and 11, through the real binary: a report names its mail only through the
+/// Forged and misplaced bounces, through the real binary: a report names its mail only through the
 /// signed token of the envelope header the delivery agent writes, and a bounce Maildir the service
 /// cannot write stops `serve` at start.
 @Suite("bounces under attack", .serialized)

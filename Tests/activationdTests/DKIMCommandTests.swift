@@ -2,7 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 
-/// Issue 13 through the real binary: `keys dkim` writes a key and prints its record, and
+/// DKIM keys through the real binary: `keys dkim` writes a key and prints its record, and
 /// `check-config` loads DKIM keys (exit 78 naming a bad one) and warns without failing.
 @Suite("DKIM keys and check-config")
 struct DKIMCommandTests {
@@ -51,7 +51,7 @@ struct DKIMCommandTests {
         #expect(!made.stdout.contains("PRIVATE"), "the private key is never printed")
     }
 
-    /// Issue 23, item 11: the README's command on an installed package, where postinst has left
+    /// The README's command on an installed package, where postinst has left
     /// an empty `dkim.key` for `LoadCredential=`.
     @Test("keys dkim --out over the empty file the package leaves: written; a key already there needs --force")
     func overEmptyFile() async throws {

@@ -3,9 +3,9 @@ import Glibc
 import TestSupport
 import Testing
 
-/// The public listener under the attack issue 10 describes, against the real `activationd serve`
-/// with a file limit of 1024 (systemd's default soft limit): thousands of idle connections,
-/// headers trickled 8 bytes at a time, heads that never end, while registrations arrive.
+/// The public listener under a connection flood, against the real `activationd serve` with a file
+/// limit of 1024 (systemd's default soft limit): thousands of idle connections, headers trickled
+/// 8 bytes at a time, heads that never end, while registrations arrive.
 @Suite("activationd serve under a connection flood", .serialized)
 struct ListenerFloodTests {
     static let idleConnections = 2000

@@ -2,7 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 
-/// Issue 13, "a real MTA and a real inbox": `activationd serve` sends a DKIM-signed activation
+/// A real MTA and a real inbox: `activationd serve` sends a DKIM-signed activation
 /// mail through a Postfix instance, which delivers it into a Maildir; the delivered file carries
 /// Postfix's Received: header, both signatures still verify (dkimpy) after the relay, and the
 /// link in it activates the account through the HTTP server.

@@ -2,7 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 
-/// Issue 23, items 7 and 11, through the real binary on the real test PostgreSQL: the store's
+/// The store's credentials, through the real binary on the real test PostgreSQL: the store's
 /// password goes only to a server verified over TLS, and `store.url`'s user is decoded once.
 @Suite("PostgreSQL credentials")
 struct PostgresCredentialsTests {
@@ -180,7 +180,7 @@ struct PostgresCredentialsTests {
         #expect(refused.status != 0, "the socket's password rule is the server's: a wrong password fails")
     }
 
-    /// Issue 23, item 11: `u%2540x` is the role `u%40x`; decoded twice it was `u@x`.
+    /// `u%2540x` is the role `u%40x`; decoded twice (as it once was) it would be `u@x`.
     @Test("store.url's user is percent-decoded once")
     func userDecodedOnce() async throws {
         let cluster = try await PostgresCluster.shared()

@@ -2,7 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 
-/// Several hosts on one PostgreSQL database (issue 12): two `activationd serve` processes, each
+/// Several hosts on one PostgreSQL database: two `activationd serve` processes, each
 /// with its own spool, one database and one smtp-sink; each registration handled once, each mail
 /// sent once, and the database going away for a while is waited out.
 @Suite("two hosts on one PostgreSQL database", .serialized)
@@ -101,7 +101,7 @@ struct PostgresHostsDaemonTests {
     }
 
     /// 1,000 in `make test` (beside every other suite on 2 cores); `HOSTS_REGISTRATIONS=5000` for
-    /// the issue's figure (passed here in about a minute alone).
+    /// the full-size run (passed here in about a minute alone).
     static let registrations = Int(ProcessInfo.processInfo.environment["HOSTS_REGISTRATIONS"] ?? "") ?? 1_000
 
     @Test("registrations on two hosts, usernames dropped into both spools at once: each handled once, each mail once",

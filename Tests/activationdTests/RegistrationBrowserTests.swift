@@ -2,7 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 
-/// The registration page of issue 11 in a real browser: Debian's Chromium, driven by Playwright for
+/// The registration page in a real browser: Debian's Chromium, driven by Playwright for
 /// Python (`Tests/browser/register_flow.py`) as a person would, against `activationd serve`
 /// relaying to smtp-sink. The script checks what the person sees; this suite then checks what
 /// the daemon did with it: one account, one registration id and one mail per person however often
@@ -150,7 +150,7 @@ struct RegistrationBrowserTests {
                 "the page spooled \(Set(spooled).count) registration ids for \(run.names("accounts").count) people")
         // Back with the page kept in Chromium's back/forward cache (the same characters come back)
         // and with the page loaded again (new characters), each after the intake took the first
-        // submit in (issue 22): the live check did not call the person's own name taken, another
+        // submit in: the live check did not call the person's own name taken, another
         // person still heard it was, and both resubmits were answered 303 as the registration the
         // store already held — the same id, nothing written again. The counts above hold only if
         // each was the same registration as the first submit.

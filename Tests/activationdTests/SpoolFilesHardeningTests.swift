@@ -2,7 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 
-/// Issue 10, items 9–11, through the real daemon and real spool files: names that are not UTF-8,
+/// Hostile spool files, through the real daemon and real spool files: names that are not UTF-8,
 /// names too long for a reason file beside them, and the modes of the daemon's own files whatever
 /// umask it was started with.
 @Suite("spool names and file modes", .serialized)

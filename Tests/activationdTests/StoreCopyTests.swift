@@ -2,7 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 
-/// `activationd store copy` (issue 12): an installation moved to another store loses no pending
+/// `activationd store copy`: an installation moved to another store loses no pending
 /// account and no queued mail, and a target that is not empty is refused.
 @Suite("store copy", .serialized)
 struct StoreCopyTests {

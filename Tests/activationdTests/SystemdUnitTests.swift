@@ -21,7 +21,7 @@ struct SystemdUnitTests {
         try await runProcess("/usr/bin/systemd-analyze", arguments)
     }
 
-    @Test("the unit has what the issue asks for")
+    @Test("the unit has its type, reload, watchdog, restart, user, directories, credentials and limits")
     func directives() async throws {
         let unit = try String(contentsOf: CommandRunner.packageRoot.appendingPathComponent("systemd/activationd.service"),
                               encoding: .utf8)

@@ -2,7 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 
-/// Issue 10, items 12 and 13, through the real binary: `check-config` (and so `serve`) refuses
+/// Trusted files and encrypted AUTH, through the real binary: `check-config` (and so `serve`) refuses
 /// configuration and secrets that other users could have written, and SMTP AUTH that could go out
 /// in clear, with exit 78 naming the file or the key.
 @Suite("trusted files and encrypted AUTH")
@@ -132,7 +132,7 @@ struct TrustedFilesTests {
         #expect(result.status == 0, "\(url) \(lines): \(result.stderr)")
     }
 
-    /// Issue 23, item 6: credentials in the relay URL went to libcurl, which sent `AUTH PLAIN` in
+    /// Credentials in the relay URL used to go to libcurl, which sent `AUTH PLAIN` in
     /// clear under `starttls: opportunistic`, past the rule above (it looked only at smtp.username).
     @Test("a user or password in smtp.url is refused with 78 naming smtp.url, TLS or not", arguments: [
         "smtp://courier:relay-secret@relay.example.net:587",

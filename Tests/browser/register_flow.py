@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The registration page (issue 11) in Debian's Chromium, driven by Playwright as a person would:
+"""The registration page in Debian's Chromium, driven by Playwright as a person would:
 typing, tabbing, clicking, going back. Run by Tests/activationdTests/RegistrationBrowserTests.swift
 against a real `activationd serve` relaying to smtp-sink; it can be run by hand the same way:
 

@@ -1,13 +1,14 @@
 public import Foundation
 
 /// What becomes of a valid registration given the accounts that already hold its username or
-/// email: the store-dependent rules of DESIGN.md, decided in one place for every store.
+/// email: the store-dependent rules of docs/contracts.md ("Registration rules"), decided in one
+/// place for every store.
 ///
 /// - `email.taken`: an *active* account has this email (compared case-insensitively).
 /// - `username.taken`: any pending or active account has this username (case-insensitively),
 ///   whatever its email.
 ///
-/// Nothing an anonymous registration says cancels a pending account (issue 23, item 9). A pending
+/// Nothing an anonymous registration says cancels a pending account. A pending
 /// account with the same username **and** email used to be superseded by the new registration (the
 /// same person after a lost mail); with the registration page's answers that told which email a
 /// pending username belongs to, and one more post put the poster's password on the victim's

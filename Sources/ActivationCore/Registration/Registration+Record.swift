@@ -4,9 +4,9 @@ extension Registration {
     /// The registration as a version 1 spool record: what any front writes, and what
     /// `RegistrationDecoder.decode(_:)` reads back into an equal registration.
     ///
-    /// The record holds the password and the phrase in clear, as DESIGN.md's spool contract has it
-    /// (the spool is the intake's private queue, mode 0640, emptied as it is read). Keys are
-    /// sorted, so the same registration always makes the same bytes.
+    /// The record holds the password and the phrase in clear, as the spool contract has it
+    /// (docs/contracts.md, "Spool records": the spool is the intake's private queue, mode 0640,
+    /// emptied as it is read). Keys are sorted, so the same registration always makes the same bytes.
     public func spoolRecord() throws -> Data {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]

@@ -64,7 +64,7 @@ public struct Registration: Sendable, Equatable {
 }
 
 extension Registration {
-    /// The fields of a version 1 record, in the order DESIGN.md lists them.
+    /// The fields of a version 1 record, in the order docs/contracts.md ("Spool records") lists them.
     public static let fieldNames: [String] = [
         "version", "id", "submittedAt", "username", "firstName", "lastName", "email", "confirmEmail",
         "password", "confirmPassword", "passwordPhrase", "acceptedConditions", "locale",

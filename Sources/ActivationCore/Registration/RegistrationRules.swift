@@ -1,6 +1,6 @@
 import Foundation
 
-/// The rules of the registration page (DESIGN.md's table), checked all at once.
+/// The rules of the registration page (docs/contracts.md, "Registration rules"), checked all at once.
 ///
 /// `check` reports every violated rule that can be decided from the record alone; the two rules
 /// that need the store (`username.taken`, `email.taken`) are decided by `RegistrationDecision`.

@@ -12,8 +12,12 @@ import UnixSignals
 
 /// `activationd serve`: every part of the daemon in one ServiceGroup.
 ///
-/// Start order is the array order and graceful shutdown (SIGTERM, SIGINT) runs in reverse, so HTTP
-/// and intake stop taking work first, in-flight mail finishes, and the store closes last.
+/// Start order is the array order and graceful shutdown (SIGTERM, SIGINT) runs in reverse, so the
+/// listeners stop taking requests first, then the sweeper and the intake, and the courier finishes
+/// its in-flight mail last. The store is not a service of the group: it is opened before the group
+/// starts and `serve` never closes it. Once the group has returned, the SMTP transport is shut down
+/// and the process exits, which closes the SQLite file (the kernel lets its serve lock go) or drops
+/// the PostgreSQL connections, whose pool `StoreOpener` runs in a task of its own.
 public enum Daemon {
     /// Runs until SIGTERM or SIGINT; returns the exit status.
     public static func serve(configPath: String) async -> ExitStatus {
@@ -125,8 +129,9 @@ public enum Daemon {
             LineLogHandler.standardError("activationd: configuration: smtp: \(error)")
             return .config
         }
-        // Start order is this order; graceful shutdown runs in reverse: HTTP stops taking
-        // requests first, then intake, sweeper; the courier finishes its in-flight mail last.
+        // Start order is this order; graceful shutdown runs in reverse: the public listener stops
+        // taking requests first, then the operator listener, the bounce reader, the memory gauge,
+        // reload, watchdog, the sweeper, the intake; the courier finishes its in-flight mail last.
         var services: [any Service] = [
             courier,
             intake,

@@ -43,7 +43,7 @@ struct ActivationOutcome: Sendable {
         self.lockedUntil = lockedUntil
     }
 
-    /// The status code, per DESIGN.md's HTTP table.
+    /// The status code, per docs/contracts.md, "HTTP routes".
     var status: HTTPStatusCode {
         switch kind {
         case .ready, .activated, .alreadyActive: 200

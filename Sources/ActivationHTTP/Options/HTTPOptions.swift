@@ -1,7 +1,9 @@
-/// The options of the HTTP side, with the defaults of DESIGN.md's configuration keys.
+/// The options of the HTTP side, with the defaults of the configuration keys (docs/contracts.md,
+/// "Configuration keys").
 ///
-/// The configuration loader builds this from `http.*`, `public_url` and `activation.*`; every
-/// property below names the key it comes from.
+/// The configuration loader builds this (`DaemonConfiguration.httpOptions`) from `http.*`,
+/// `public_url`, `registration_url`, `activation.*`, `service.*`, `metrics.listen`,
+/// `templates.directory` and `spool.directory`; every property below names the key it comes from.
 public struct HTTPOptions: Sendable {
     /// `http.listen`: where the server listens. Default `127.0.0.1:8080`.
     public var listen: ListenAddress
@@ -10,8 +12,10 @@ public struct HTTPOptions: Sendable {
     public var publicURL: String
     /// `activation.*`: how activation and resend behave.
     public var activation: ActivationOptions
-    /// `http.templates_directory`: a directory of `*.mustache` files that replace the shipped
-    /// pages by name (`activate.mustache`, `style.mustache`, …); nil uses the shipped ones.
+    /// `templates.directory`: a directory whose `<name>.mustache` files replace the shipped pages
+    /// by name (`activate.mustache`, `expired.mustache`, …), `style.css` the stylesheet and
+    /// `register.js` the registration page's script; nil uses the shipped ones. The courier reads
+    /// its mail templates from the same directory.
     public var templatesDirectory: String?
     /// `http.*` limits against abuse.
     public var limits: HTTPLimits
@@ -22,7 +26,8 @@ public struct HTTPOptions: Sendable {
     /// default; nil turns it off. `/metrics` is never served on `listen`.
     public var operatorListen: ListenAddress? = ListenAddress(host: "127.0.0.1", port: 9464)
 
-    /// Options with DESIGN.md's defaults, changed where given.
+    /// Options with the configuration keys' defaults, changed where given. `publicURL`'s default is
+    /// an example (the configuration's is `http://127.0.0.1:8080`): the loader always passes `public_url`.
     public init(
         listen: ListenAddress = .default, publicURL: String = "https://accounts.example.org",
         activation: ActivationOptions = ActivationOptions(), templatesDirectory: String? = nil,
@@ -75,7 +80,7 @@ public struct ActivationOptions: Sendable {
     /// first one included (default 5).
     public var resendDailyLimit: Int
 
-    /// Options with DESIGN.md's defaults, changed where given.
+    /// Options with the configuration keys' defaults, changed where given.
     public init(
         lifetime: Duration = .seconds(30 * 24 * 3600), confirm: ConfirmMode = .password,
         resendCooldown: Duration = .seconds(5 * 60), resendDailyLimit: Int = 5

@@ -1,4 +1,4 @@
-/// The pages shipped with activationd, by name. An operator's `templates_directory` replaces any
+/// The pages shipped with activationd, by name. An operator's `templates.directory` replaces any
 /// of them with a `<name>.mustache` file (and the stylesheet with `style.css`).
 ///
 /// Every page extends `layout`, which inlines the stylesheet: the CSP allows exactly that

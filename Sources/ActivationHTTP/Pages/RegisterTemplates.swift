@@ -1,4 +1,4 @@
-/// The registration page's templates (issue 11), after the seed's "Create My Account" page: its
+/// The registration page's templates, after the seed's "Create My Account" page: its
 /// fields in its order, its rules in its words, the phrase's explanation, the verification
 /// characters with Refresh, the conditions of use and step 5. Each can be replaced by a file of
 /// the same name in the templates directory (`register.mustache`, `register-conditions.mustache`, …).

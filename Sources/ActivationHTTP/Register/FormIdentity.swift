@@ -3,8 +3,8 @@ import Crypto
 import Foundation
 
 /// Names a registration form the way the page recognises it again: which browser sent it (the
-/// form cookie) and everything it says, the secrets included (issue 23, item 10: a new password is
-/// a new registration).
+/// form cookie) and everything it says, the secrets included (a new password is a new
+/// registration, not the same form sent again).
 ///
 /// Everything is an HMAC-SHA256 under a key derived with HKDF from the first signing key (its own
 /// `info`), so nothing here lets anyone who lacks the keys file test a guess: neither the

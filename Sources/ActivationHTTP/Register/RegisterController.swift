@@ -15,7 +15,7 @@ struct IssuedChallenge: Sendable {
     let image: String
 }
 
-/// The registration page (issue 11): `GET /register` (the seed's form), `POST /register` (checked
+/// The registration page: `GET /register` (the seed's form), `POST /register` (checked
 /// with ActivationCore's rules, written into the spool as every front writes), `GET /register/sent`
 /// (the seed's step 5) and `GET /api/v1/register/challenge` (new characters for the page's script).
 ///
@@ -140,10 +140,10 @@ struct RegisterController: Sendable {
 
         let cookie = FormCookie.value(in: request, secure: secureCookie)
         registration.id = cookie.map { identity.registrationID(cookie: $0, registration: registration) } ?? challenge.id
-        // Solved characters are spent before the store is asked anything, valid form or not (issue
-        // 23, item 2): each question about a username or an address costs one solved challenge. The
-        // same token counts as this same form again only with the same content from the same
-        // browser (item 3): with another cookie, or another password, it is a replay.
+        // Solved characters are spent before the store is asked anything, valid form or not, so
+        // that each question about a username or an address costs one solved challenge. The same
+        // token counts as this same form again only with the same content from the same browser:
+        // with another cookie, or another password, it is a replay.
         switch try await store.useChallenge(
             id: challenge.id, fingerprint: identity.challengeFingerprint(cookie: cookie, registration: registration),
             submittedAt: submittedAt, expiresAt: challenge.expiresAt)

@@ -1,6 +1,7 @@
 import CCurl
 
-/// Classifies a libcurl SMTP result, after the table measured in notes/libcurl-smtp.md.
+/// Classifies a libcurl SMTP result, after the table measured against smtp-sink in docs/courier.md,
+/// "Classification".
 enum CurlReplyClassifier {
     /// - Parameters:
     ///   - code: `curl_easy_perform`'s result.
