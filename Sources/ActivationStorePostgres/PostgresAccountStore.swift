@@ -9,7 +9,6 @@
 public import ActivationCore
 public import Logging
 public import PostgresNIO
-public import ServiceLifecycle
 import Synchronization
 
 /// Where the database is and how to reach it; the daemon builds this from `store.url` and friends.
@@ -92,10 +91,9 @@ public struct PostgresTLSRefusal: Error, CustomStringConvertible {
 
 /// An `AccountStore` in one PostgreSQL database, shared by every host that opens it.
 ///
-/// The client's connections exist only while `run()` (or `withRunning`) runs: run it once per store.
-/// `StoreOpener` runs it in a task of its own for the rest of the process, for `serve` and the
-/// short-lived commands alike; it is not a service of the daemon's service group.
-public final class PostgresAccountStore: AccountStore, Service {
+/// The client's connections exist only while `run()` runs: `StoreOpener.withStore` runs it around
+/// the store's whole use, `serve`'s service group included, and cancels it before `close`.
+public final class PostgresAccountStore: AccountStore {
     let client: PostgresClient
     /// For queries: the daemon's logger, but never below `info`, since postgres-nio logs a
     /// statement's bound values (password hashes, phrases) at `debug` and `trace`.
@@ -123,23 +121,18 @@ public final class PostgresAccountStore: AccountStore, Service {
         client = PostgresClient(configuration: configuration, backgroundLogger: quiet)
     }
 
-    /// Runs the client's connection pool until the task is cancelled or the service group shuts
-    /// down gracefully. Call once per store.
+    /// Runs the client's connection pool until the task is cancelled. Call once per store.
     public func run() async throws {
         try markStarted()
         await client.run()
     }
 
-    /// Runs the client around `body` and stops it afterwards, for a caller that must stop the pool
-    /// when done. Counts as this store's `run`. The daemon's commands do not use it today: they open
-    /// the store through `StoreOpener`, whose task runs the pool until the process exits.
-    public func withRunning<T: Sendable>(_ body: () async throws -> T) async throws -> T {
-        try markStarted()
-        return try await withThrowingTaskGroup(of: Void.self, returning: T.self) { group in
-            group.addTask { await self.client.run() }
-            defer { group.cancelAll() }
-            return try await body()
-        }
+    /// Nothing is held once `run` has returned: the pool's connections closed with it.
+    public func close() async throws {}
+
+    /// Nil: the engine is the database server.
+    public func engineMemoryInUse() -> Int64? {
+        nil
     }
 
     private func markStarted() throws {

@@ -87,6 +87,18 @@ public final class SQLiteAccountStore: AccountStore {
         }
     }
 
+    /// Nothing to run beside the calls: waits until cancelled; see `AccountStore.run`.
+    public func run() async throws {
+        let (wait, continuation) = AsyncStream<Never>.makeStream()
+        for await _ in wait {}
+        continuation.finish()
+    }
+
+    /// SQLite's memory in this process (`sqlite3_memory_used`), shared by every store of the process.
+    public func engineMemoryInUse() -> Int64? {
+        SQLiteMemory.used
+    }
+
     /// Closes the database.
     public func close() throws {
         try inlineReaders?.close()

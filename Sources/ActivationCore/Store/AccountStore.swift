@@ -8,6 +8,20 @@ public import Foundation
 /// Implementations must be safe to call from many tasks at once and, for shared databases, from
 /// many hosts at once.
 public protocol AccountStore: Sendable {
+    /// Runs what the store needs while it is in use (PostgreSQL: its connection pool) until the
+    /// task is cancelled; a store that needs nothing (SQLite) waits for the cancellation. Started
+    /// once, before any other call, and cancelled before `close`: `StoreOpener.withStore` does both,
+    /// for `serve` and every command alike.
+    func run() async throws
+
+    /// Lets go of what the store holds (SQLite: its connections, its file and its serve lock), once
+    /// `run` has returned. No call after it.
+    func close() async throws
+
+    /// Bytes the store's engine holds in this process's memory (SQLite's page caches), for the
+    /// daemon's memory gauge; nil when the engine is another process (PostgreSQL).
+    func engineMemoryInUse() -> Int64?
+
     /// Creates or upgrades the schema. Safe to call on every start, from several hosts at once.
     func migrate() async throws
 

@@ -15,13 +15,14 @@ extension OperatorCommands {
         guard let maildir = maildir ?? configuration.bounceMaildir else {
             return CommandOutcome(status: .config, error: "configuration: bounces.maildir: not set, and no --maildir given")
         }
-        let store = try await StoreOpener.open(configuration.store)
-        let reader = BounceReader(maildir: maildir, address: address,
-                                  envelopeHeader: configuration.bounceEnvelopeHeader, store: store,
-                                  logger: DaemonLogging.logger(for: configuration, label: "activationd.bounces"))
         let summary: BounceReader.Summary
         do {
-            summary = try await reader.readOnce()
+            summary = try await StoreOpener.withStore(configuration.store) { store in
+                let reader = BounceReader(maildir: maildir, address: address,
+                                          envelopeHeader: configuration.bounceEnvelopeHeader, store: store,
+                                          logger: DaemonLogging.logger(for: configuration, label: "activationd.bounces"))
+                return try await reader.readOnce()
+            }
         } catch let error as BounceReader.MailboxError {
             return CommandOutcome(status: .noInput, error: "bounces: \(error)")
         }

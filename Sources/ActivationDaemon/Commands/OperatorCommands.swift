@@ -6,25 +6,29 @@ import Foundation
 public enum OperatorCommands {
     /// `status [--json]`.
     public static func status(_ configuration: DaemonConfiguration, json: Bool) async throws -> CommandOutcome {
-        let store = try await StoreOpener.open(configuration.store)
-        let snapshot = try await StatusCommand.snapshot(store: store, spoolDirectory: configuration.spool.directory)
-        return CommandOutcome(output: json ? StatusCommand.json(snapshot) : StatusCommand.text(snapshot))
+        try await StoreOpener.withStore(configuration.store) { store in
+            let snapshot = try await StatusCommand.snapshot(store: store, spoolDirectory: configuration.spool.directory)
+            return CommandOutcome(output: json ? StatusCommand.json(snapshot) : StatusCommand.text(snapshot))
+        }
     }
 
     /// `account show LOGIN`; exits 67 (EX_NOUSER) when there is no such account.
     public static func showAccount(_ login: String, _ configuration: DaemonConfiguration) async throws -> CommandOutcome {
-        let store = try await StoreOpener.open(configuration.store)
-        guard let account = try await AccountCommands.find(login, in: store) else {
-            return CommandOutcome(status: .noUser, error: "no account for \(login)")
+        try await StoreOpener.withStore(configuration.store) { store in
+            guard let account = try await AccountCommands.find(login, in: store) else {
+                return CommandOutcome(status: .noUser, error: "no account for \(login)")
+            }
+            return CommandOutcome(output: AccountCommands.describe(account, outbox: try await store.outbox(accountID: account.id)))
         }
-        return CommandOutcome(output: AccountCommands.describe(account, outbox: try await store.outbox(accountID: account.id)))
     }
 
     /// `resend LOGIN`; 67 when there is no such account, 65 when it is already active or its mail
     /// bounced.
     public static func resend(_ login: String, _ configuration: DaemonConfiguration) async throws -> CommandOutcome {
-        let store = try await StoreOpener.open(configuration.store)
-        switch try await AccountCommands.resend(login, in: store) {
+        let result = try await StoreOpener.withStore(configuration.store) { store in
+            try await AccountCommands.resend(login, in: store)
+        }
+        switch result {
         case .queued(let message):
             return CommandOutcome(output: "queued activation mail \(message.id.lowercasedText)")
         case .alreadyActive:
@@ -41,11 +45,12 @@ public enum OperatorCommands {
 
     /// `sweep [--dry-run]`.
     public static func sweep(_ configuration: DaemonConfiguration, dryRun: Bool) async throws -> CommandOutcome {
-        let store = try await StoreOpener.open(configuration.store)
-        let sweeper = Sweeper(store: store, options: configuration.sweeperOptions,
-                              logger: DaemonLogging.logger(for: configuration, label: "activationd.sweep"))
-        if dryRun { return CommandOutcome(output: "would do: \(try await sweeper.preview())") }
-        return CommandOutcome(output: "done: \(try await sweeper.sweep())")
+        try await StoreOpener.withStore(configuration.store) { store in
+            let sweeper = Sweeper(store: store, options: configuration.sweeperOptions,
+                                  logger: DaemonLogging.logger(for: configuration, label: "activationd.sweep"))
+            if dryRun { return CommandOutcome(output: "would do: \(try await sweeper.preview())") }
+            return CommandOutcome(output: "done: \(try await sweeper.sweep())")
+        }
     }
 }
 
@@ -70,11 +75,12 @@ extension OperatorCommands {
 
     /// `outbox retry`: queues every failed mail again.
     public static func retryFailed(_ configuration: DaemonConfiguration) async throws -> CommandOutcome {
-        let store = try await StoreOpener.open(configuration.store)
-        var output: [String] = []
-        var errors: [String] = []
-        let status = await OutboxRetryCommand.run(store: store, output: { output.append($0) }, errors: { errors.append($0) })
-        return CommandOutcome(output: output.joined(separator: "\n"), status: status,
-                              error: errors.isEmpty ? nil : errors.joined(separator: "\n"))
+        try await StoreOpener.withStore(configuration.store) { store in
+            var output: [String] = []
+            var errors: [String] = []
+            let status = await OutboxRetryCommand.run(store: store, output: { output.append($0) }, errors: { errors.append($0) })
+            return CommandOutcome(output: output.joined(separator: "\n"), status: status,
+                                  error: errors.isEmpty ? nil : errors.joined(separator: "\n"))
+        }
     }
 }

@@ -2,7 +2,6 @@ import ActivationCore
 import ActivationHTTP
 import ActivationMail
 import ActivationSpool
-import ActivationStoreSQLite
 import Foundation
 import Logging
 import Metrics
@@ -14,10 +13,10 @@ import UnixSignals
 ///
 /// Start order is the array order and graceful shutdown (SIGTERM, SIGINT) runs in reverse, so the
 /// listeners stop taking requests first, then the sweeper and the intake, and the courier finishes
-/// its in-flight mail last. The store is not a service of the group: it is opened before the group
-/// starts and `serve` never closes it. Once the group has returned, the SMTP transport is shut down
-/// and the process exits, which closes the SQLite file (the kernel lets its serve lock go) or drops
-/// the PostgreSQL connections, whose pool `StoreOpener` runs in a task of its own.
+/// its in-flight mail last. The store is not a service of the group but runs around it
+/// (`StoreOpener.withStore`): opened, running (PostgreSQL's pool) and migrated before the group
+/// starts, cancelled and closed once the group has returned — so it stops after every part that
+/// uses it. Then the SMTP transport is shut down.
 public enum Daemon {
     /// Runs until SIGTERM or SIGINT; returns the exit status.
     public static func serve(configPath: String) async -> ExitStatus {
@@ -76,110 +75,114 @@ public enum Daemon {
             ])
         }
 
-        let store: any AccountStore
+        // The store runs around the whole service group: it is opened and migrated before any part
+        // starts, and cancelled and closed after the last has stopped.
         do {
-            store = try await StoreOpener.open(configuration.store, waitForDatabase: true)
+            return try await StoreOpener.withStore(configuration.store, waitForDatabase: true) { store in
+            do {
+                // Before the courier's first claim: after a kill, the rows it had leased go out again now,
+                // not when their leases end minutes later.
+                if let recovered = try await store.recoverLeases(), recovered > 0 {
+                    logger.notice("rows leased by a courier that is gone are due again", metadata: [
+                        LogKey.event: "\(EventName.courierLeasesRecovered)", LogKey.count: "\(recovered)",
+                    ])
+                }
+            } catch {
+                logger.error("cannot recover the leases of a courier that is gone; they end as usual", metadata: [
+                    LogKey.event: "\(EventName.courierStoreError)", LogKey.error: "\(error)",
+                ])
+            }
+
+            var parts: Set<String> = ["store", "signals", "spool", "http"]
+            if httpOptions.operatorListen != nil { parts.insert("operator") }
+            let gate = ReadinessGate(parts: parts, notifier: notifier, logger: logger)
+            let sweeper = Sweeper(store: store, options: configuration.sweeperOptions,
+                                  logger: Logger(label: "activationd.sweeper"))
+            let intake = IntakeService(
+                options: configuration.intakeOptions, store: store, logger: Logger(label: "activationd.intake"),
+                clock: ContinuousClock(), started: { await gate.ready("spool") })
+            let server: ActivationServer
+            do {
+                server = try ActivationServer(
+                    options: httpOptions, store: store, keys: configuration.keys,
+                    logger: Logger(label: "activationd.http"), metrics: registry,
+                    readiness: [ReadinessCheck(name: "spool") { SpoolProbe.isWritable(configuration.spool.directory) }])
+            } catch {
+                LineLogHandler.standardError("activationd: configuration: templates.directory: \(error)")
+                return .config
+            }
+            let transport: CurlSMTPTransport
+            let courier: Courier
+            do {
+                transport = try CurlSMTPTransport(options: configuration.smtpOptions)
+                courier = Courier(store: store, transport: transport, factory: try configuration.mailFactory(),
+                                  options: configuration.courierOptions, logger: Logger(label: "activationd.courier"))
+            } catch {
+                LineLogHandler.standardError("activationd: configuration: smtp: \(error)")
+                return .config
+            }
+            // Start order is this order; graceful shutdown runs in reverse: the public listener stops
+            // taking requests first, then the operator listener, the bounce reader, the memory gauge,
+            // reload, watchdog, the sweeper, the intake; the courier finishes its in-flight mail last.
+            var services: [any Service] = [
+                courier,
+                intake,
+                sweeper,
+                WatchdogService(store: store, notifier: notifier, gate: gate, logger: logger),
+                ReloadService(configPath: configPath, logger: logger, gate: gate, apply: {
+                    [reloader = server.reloader, mail = courier.factory] reloaded in
+                    // Only the templates change: the signing keys, sender and public URL stay as the
+                    // HTTP side verifies them until a restart.
+                    var updated = configuration
+                    updated.templatesDirectory = reloaded.templatesDirectory
+                    let factory = try updated.mailFactory()
+                    try reloader.reload(templatesDirectory: reloaded.templatesDirectory, limits: reloaded.httpOptions.limits)
+                    mail.replace(with: factory)
+                }),
+            ]
+            if store.engineMemoryInUse() != nil { services.append(MemoryGaugeService(store: store)) }
+            if let maildir = configuration.bounceMaildir, let address = configuration.bounceAddress {
+                let reader = BounceReader(maildir: maildir, address: address,
+                                          envelopeHeader: configuration.bounceEnvelopeHeader, store: store,
+                                          logger: Logger(label: "activationd.bounces"))
+                services.append(BounceService(reader: reader, interval: configuration.bounceScanInterval,
+                                              logger: Logger(label: "activationd.bounces")))
+            }
+            // Before the public listener, so that it stops after it: metrics and probes answer while the
+            // public listener drains.
+            if let operatorListener = server.operatorApplication(listening: { port in
+                await gate.ready("operator", listening: port.map { ListenAddress(host: httpOptions.operatorListen?.host ?? "", port: $0) })
+            }) {
+                services.append(operatorListener)
+            }
+            services.append(server.application(maximalConnections: maximalConnections,
+                                               listening: { port in
+                await gate.ready("http", listening: port.map { ListenAddress(host: httpOptions.listen.host, port: $0) })
+            }))
+            let group = ServiceGroup(configuration: .init(
+                services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            await gate.ready("store")
+            var status = ExitStatus.ok
+            do {
+                try await group.run()
+            } catch {
+                logger.critical("stopped on an error", metadata: [LogKey.event: "daemon.failed", LogKey.error: "\(error)"])
+                status = .software
+            }
+            notifier.notify("STOPPING=1")
+            await transport.shutdown()
+            if status == .ok { logger.info("stopped", metadata: [LogKey.event: "daemon.stopped"]) }
+            return status
+            }
         } catch let error as ConfigurationError {
             LineLogHandler.standardError("activationd: \(error)")
             return .config
-        } catch {
+        } catch let error as StoreOpenError {
             logger.critical("cannot open the store", metadata: [LogKey.event: "daemon.store_failed", LogKey.error: "\(error)"])
             return .software
-        }
-
-        do {
-            // Before the courier's first claim: after a kill, the rows it had leased go out again now,
-            // not when their leases end minutes later.
-            if let recovered = try await store.recoverLeases(), recovered > 0 {
-                logger.notice("rows leased by a courier that is gone are due again", metadata: [
-                    LogKey.event: "\(EventName.courierLeasesRecovered)", LogKey.count: "\(recovered)",
-                ])
-            }
         } catch {
-            logger.error("cannot recover the leases of a courier that is gone; they end as usual", metadata: [
-                LogKey.event: "\(EventName.courierStoreError)", LogKey.error: "\(error)",
-            ])
+            logger.critical("the store failed", metadata: [LogKey.event: "daemon.store_failed", LogKey.error: "\(error)"])
+            return .software
         }
-
-        var parts: Set<String> = ["store", "signals", "spool", "http"]
-        if httpOptions.operatorListen != nil { parts.insert("operator") }
-        let gate = ReadinessGate(parts: parts, notifier: notifier, logger: logger)
-        let sweeper = Sweeper(store: store, options: configuration.sweeperOptions,
-                              logger: Logger(label: "activationd.sweeper"))
-        let intake = IntakeService(
-            options: configuration.intakeOptions, store: store, logger: Logger(label: "activationd.intake"),
-            clock: ContinuousClock(), started: { await gate.ready("spool") })
-        let server: ActivationServer
-        do {
-            server = try ActivationServer(
-                options: httpOptions, store: store, keys: configuration.keys,
-                logger: Logger(label: "activationd.http"), metrics: registry,
-                readiness: [ReadinessCheck(name: "spool") { SpoolProbe.isWritable(configuration.spool.directory) }])
-        } catch {
-            LineLogHandler.standardError("activationd: configuration: templates.directory: \(error)")
-            return .config
-        }
-        let transport: CurlSMTPTransport
-        let courier: Courier
-        do {
-            transport = try CurlSMTPTransport(options: configuration.smtpOptions)
-            courier = Courier(store: store, transport: transport, factory: try configuration.mailFactory(),
-                              options: configuration.courierOptions, logger: Logger(label: "activationd.courier"))
-        } catch {
-            LineLogHandler.standardError("activationd: configuration: smtp: \(error)")
-            return .config
-        }
-        // Start order is this order; graceful shutdown runs in reverse: the public listener stops
-        // taking requests first, then the operator listener, the bounce reader, the memory gauge,
-        // reload, watchdog, the sweeper, the intake; the courier finishes its in-flight mail last.
-        var services: [any Service] = [
-            courier,
-            intake,
-            sweeper,
-            WatchdogService(store: store, notifier: notifier, gate: gate, logger: logger),
-            ReloadService(configPath: configPath, logger: logger, gate: gate, apply: {
-                [reloader = server.reloader, mail = courier.factory] reloaded in
-                // Only the templates change: the signing keys, sender and public URL stay as the
-                // HTTP side verifies them until a restart.
-                var updated = configuration
-                updated.templatesDirectory = reloaded.templatesDirectory
-                let factory = try updated.mailFactory()
-                try reloader.reload(templatesDirectory: reloaded.templatesDirectory, limits: reloaded.httpOptions.limits)
-                mail.replace(with: factory)
-            }),
-        ]
-        if store is SQLiteAccountStore { services.append(MemoryGaugeService()) }
-        if let maildir = configuration.bounceMaildir, let address = configuration.bounceAddress {
-            let reader = BounceReader(maildir: maildir, address: address,
-                                      envelopeHeader: configuration.bounceEnvelopeHeader, store: store,
-                                      logger: Logger(label: "activationd.bounces"))
-            services.append(BounceService(reader: reader, interval: configuration.bounceScanInterval,
-                                          logger: Logger(label: "activationd.bounces")))
-        }
-        // Before the public listener, so that it stops after it: metrics and probes answer while the
-        // public listener drains.
-        if let operatorListener = server.operatorApplication(listening: { port in
-            await gate.ready("operator", listening: port.map { ListenAddress(host: httpOptions.operatorListen?.host ?? "", port: $0) })
-        }) {
-            services.append(operatorListener)
-        }
-        services.append(server.application(maximalConnections: maximalConnections,
-                                           listening: { port in
-            await gate.ready("http", listening: port.map { ListenAddress(host: httpOptions.listen.host, port: $0) })
-        }))
-        let group = ServiceGroup(configuration: .init(
-            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        await gate.ready("store")
-        var status = ExitStatus.ok
-        do {
-            try await group.run()
-        } catch {
-            logger.critical("stopped on an error", metadata: [LogKey.event: "daemon.failed", LogKey.error: "\(error)"])
-            status = .software
-        }
-        notifier.notify("STOPPING=1")
-        await transport.shutdown()
-        if status == .ok { logger.info("stopped", metadata: [LogKey.event: "daemon.stopped"]) }
-        return status
     }
 }
