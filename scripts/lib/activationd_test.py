@@ -210,14 +210,11 @@ class Daemon:
                     self.notify = None
 
     def rss_kib(self):
-        """The daemon's resident set (VmRSS), in KiB; 0 if /proc no longer has it."""
-        try:
-            with open(f"/proc/{self.process.pid}/status") as f:
-                for line in f:
-                    if line.startswith("VmRSS:"):
-                        return int(line.split()[1])
-        except OSError:
-            pass
+        """The daemon's resident set (VmRSS), in KiB; 0 if it has none (exited, not yet reaped)."""
+        with open(f"/proc/{self.process.pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
         return 0
 
     def metric(self, name):
