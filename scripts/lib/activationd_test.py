@@ -1,7 +1,8 @@
 """What the Python scripts under scripts/ share: ports, the spool's drop, `activationd serve` as a
 child process, Postfix's smtp-sink, a small HTTP client, and the benchmarks' made-up registrations.
 
-    free_port, wait_for_port          chaos.py (relay and listeners), bench-*.py (relay), systemd-test.py
+    free_port                         chaos.py (relay, listeners), bench-*.py (relay), systemd-test.py
+    wait_for_port                     chaos.py (relay)
     http                              chaos.py, systemd-test.py
     drop                              chaos.py (durable), bench-*.py through drop_bench_registrations
     write_keys                        chaos.py, bench-*.py through bench_config
