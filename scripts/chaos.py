@@ -88,19 +88,18 @@ class Relay:
         self.mode = "down"
 
     def messages(self, seen=None):
-        """[(dump directory's mode, message text)] of every message any instance dumped (not in
-        `seen`, a set of paths this call adds to)."""
+        """[(path, dump directory's mode, message text)] of every message any instance dumped, except
+        the paths in `seen` (the caller adds a path once it has what it needs from it: smtp-sink may
+        still be writing a file when it is read, and a half-written one must be read again)."""
         found = []
         for dump, mode in list(self.modes.items()):
             for name in sorted(os.listdir(dump)):
                 path = os.path.join(dump, name)
-                if seen is not None:
-                    if path in seen:
-                        continue
-                    seen.add(path)
+                if seen is not None and path in seen:
+                    continue
                 try:
                     with open(path, "rb") as f:
-                        found.append((mode, f.read().decode("utf-8", "replace")))
+                        found.append((path, mode, f.read().decode("utf-8", "replace")))
                 except OSError:
                     pass
         return found
@@ -223,7 +222,12 @@ log:
     def activator():
         seen = set()
         while not finished.is_set():
-            for _, text in relay.messages(seen):
+            for path, _, text in relay.messages(seen):
+                # smtp-sink writes the file as the message comes: one without its closing MIME
+                # boundary is not complete yet (a link read from it may be cut), and is read again.
+                if not re.search(r"^--=_activationd_[0-9a-f-]+--\s*\Z", text, re.M):
+                    continue
+                seen.add(path)
                 match = re.search(r"^To: .*?(chaos\d{6})@", text, re.M)
                 link = find_link(text)
                 if not match or not link:
@@ -366,7 +370,7 @@ log:
           f"every mail sent, none failed or waiting ({statuses})")
 
     deliveries, hung_up = {}, set()
-    for mode, text in relay.messages():
+    for _, mode, text in relay.messages():
         match = re.search(r"^Message-ID: <([0-9a-f-]{36})@", text, re.M | re.I)
         if not match:
             continue
