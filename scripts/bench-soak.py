@@ -10,12 +10,11 @@ and whether every mail reached the relay once (distinct Message-IDs in the sink'
 
 The last line is `RESULT {json}` for scripts/bench-table.py.
 """
-import importlib.util, json, os, re, shutil, subprocess, sys, tempfile, threading, time
+import json, os, re, shutil, sys, tempfile, threading, time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-spec = importlib.util.spec_from_file_location("bench_daemon", os.path.join(ROOT, "scripts/bench-daemon.py"))
-bench_daemon = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(bench_daemon)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from activationd_test import (Daemon, bench_config, drop_bench_registrations, free_port,  # noqa: E402
+                              require_release_binary, start_smtp_sink, stop_smtp_sink)
 
 
 def slope_per_minute(samples):
@@ -32,8 +31,7 @@ def slope_per_minute(samples):
 
 def main():
     total = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
-    if not os.path.exists(bench_daemon.BIN):
-        sys.exit("build first: swift build -c release --product activationd")
+    binary = require_release_binary()
     work = tempfile.mkdtemp(prefix="bench-soak-", dir="/tmp")
     os.chmod(work, 0o755)
     dumps = os.path.join(work, "dumps")
@@ -41,13 +39,12 @@ def main():
     os.chmod(dumps, 0o777)
     for sub in ("tmp", "new", "rejected"):
         os.makedirs(os.path.join(work, "spool", sub))
-    smtp_port = bench_daemon.free_port()
-    sink = subprocess.Popen(["/usr/sbin/smtp-sink", "-u", "postfix", "-d", dumps + "/%H%M%S.",
-                             f"127.0.0.1:{smtp_port}", "1000"])
+    smtp_port = free_port()
+    sink = start_smtp_sink(smtp_port, 1000, dumps, quiet=False)
     try:
-        daemon = bench_daemon.Daemon(work, smtp_port, scrypt_log_n=10)
+        daemon = Daemon(binary, bench_config(work, binary, smtp_port, scrypt_log_n=10),
+                        os.path.join(work, "daemon.log"), notify=True)
         daemon.start()
-        pid = daemon.process.pid
         spool = os.path.join(work, "spool")
         samples = []
         dropped = 0
@@ -59,7 +56,7 @@ def main():
         def sample():
             tick = 0
             while not done.is_set():
-                samples.append((time.time() - started, bench_daemon.rss_kib(pid)))
+                samples.append((time.time() - started, daemon.rss_kib()))
                 if tick % 10 == 0:
                     try:
                         used = daemon.metric("activationd_sqlite_memory_bytes")
@@ -77,7 +74,7 @@ def main():
             waiting = len(os.listdir(os.path.join(spool, "new")))
             if waiting < 1_000 and dropped < total:
                 batch = min(2_000 - waiting, total - dropped)
-                bench_daemon.drop(spool, batch)
+                drop_bench_registrations(spool, batch)
                 dropped += batch
             if time.time() - last_status > 5:
                 sent = daemon.status()["outbox"]["sent"]
@@ -126,8 +123,7 @@ def main():
         print("RESULT " + json.dumps(result))
         return 0 if len(ids) == total else 1
     finally:
-        sink.kill()
-        sink.wait()
+        stop_smtp_sink(sink)
         shutil.rmtree(work, ignore_errors=True)
 
 

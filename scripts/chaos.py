@@ -19,60 +19,26 @@ Prints the count of each fault and of each outcome, and exits 1 if a check fails
 CHAOS_SECONDS overrides the default duration. Runs as root (smtp-sink drops to user postfix).
 """
 import argparse
-import json
 import os
 import random
 import re
 import secrets
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 import uuid
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from activationd_test import (Daemon, drop, free_port, http, start_smtp_sink, stop_smtp_sink,  # noqa: E402
+                              wait_for_port, write_keys)
 
 SMTP_CONNECTIONS = 4
 DOMAIN = "example.test"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for_port(port, timeout=10.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return True
-        except OSError:
-            time.sleep(0.05)
-    return False
-
-
-def http(url, form=None, timeout=10.0):
-    """(status, body) of a GET, or of a POST of `form`; (0, error) when no answer came."""
-    data = urllib.parse.urlencode(form).encode() if form is not None else None
-    request = urllib.request.Request(url, data=data, method="POST" if form is not None else "GET")
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.status, response.read().decode("utf-8", "replace")
-    except urllib.error.HTTPError as error:
-        try:
-            return error.code, error.read().decode("utf-8", "replace")
-        except Exception:  # the body cut short: the daemon was killed while answering
-            return error.code, ""
-    except Exception as error:  # refused, reset, timed out: the daemon was killed or is starting
-        return 0, repr(error)
 
 
 class Counts:
@@ -109,79 +75,34 @@ class Relay:
         os.makedirs(dump)
         os.chmod(dump, 0o777)
         self.modes[dump] = mode
-        command = ["/usr/sbin/smtp-sink", "-u", "postfix", "-d", dump + "/%H%M%S.", *options,
-                   f"127.0.0.1:{self.port}", "64"]
-        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.process = start_smtp_sink(self.port, 64, dump, options)
         if not wait_for_port(self.port):
-            raise SystemExit(f"chaos: smtp-sink did not start: {command}")
+            raise SystemExit(f"chaos: smtp-sink did not start: {self.process.args}")
         self.mode = mode
 
     def stop(self):
         if self.process is not None:
-            self.process.kill()  # smtp-sink, once it dropped root, ignores SIGTERM
-            self.process.wait()
+            stop_smtp_sink(self.process)
             self.process = None
             self.kills += 1
         self.mode = "down"
 
     def messages(self, seen=None):
-        """[(dump directory's mode, message text)] of every message any instance dumped (not in
-        `seen`, a set of paths this call adds to)."""
+        """[(path, dump directory's mode, message text)] of every message any instance dumped, except
+        the paths in `seen` (the caller adds a path once it has what it needs from it: smtp-sink may
+        still be writing a file when it is read, and a half-written one must be read again)."""
         found = []
         for dump, mode in list(self.modes.items()):
             for name in sorted(os.listdir(dump)):
                 path = os.path.join(dump, name)
-                if seen is not None:
-                    if path in seen:
-                        continue
-                    seen.add(path)
+                if seen is not None and path in seen:
+                    continue
                 try:
                     with open(path, "rb") as f:
-                        found.append((mode, f.read().decode("utf-8", "replace")))
+                        found.append((path, mode, f.read().decode("utf-8", "replace")))
                 except OSError:
                     pass
         return found
-
-
-class Daemon:
-    def __init__(self, binary, config, log_path):
-        self.binary = binary
-        self.config = config
-        self.log_path = log_path
-        self.process = None
-        self.lock = threading.Lock()
-
-    def start(self):
-        with self.lock:
-            log = open(self.log_path, "ab")
-            self.process = subprocess.Popen([self.binary, "serve", "--config", self.config],
-                                            stdout=log, stderr=log, stdin=subprocess.DEVNULL)
-            log.close()
-
-    def signal(self, number):
-        with self.lock:
-            if self.process is not None and self.process.poll() is None:
-                self.process.send_signal(number)
-
-    def kill_and_restart(self, pause):
-        with self.lock:
-            self.process.kill()
-            self.process.wait()
-        time.sleep(pause)
-        self.start()
-
-    def unexpected_exit(self):
-        with self.lock:
-            return self.process.poll() if self.process is not None else None
-
-    def stop(self, timeout=60):
-        with self.lock:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                return self.process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                return "killed after SIGTERM timeout"
 
 
 def registration(index, rng, valid=True):
@@ -197,16 +118,6 @@ def registration(index, rng, valid=True):
     if not valid:  # breaks a rule: the confirmation differs
         record["confirmPassword"] = password + "x"
     return record
-
-
-def drop(spool, record, name):
-    data = json.dumps(record).encode()
-    temporary = os.path.join(spool, "tmp", name)
-    with open(temporary, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.rename(temporary, os.path.join(spool, "new", name))
 
 
 def main():
@@ -227,11 +138,11 @@ def main():
     spool = os.path.join(root, "spool")
     for sub in ("tmp", "new", "rejected"):
         os.makedirs(os.path.join(spool, sub))
+    # Fixed ports, not port 0: a restarted daemon must come back where the mailed links and the
+    # activator point.
     http_port, metrics_port, sink_port = free_port(), free_port(), free_port()
     keys = os.path.join(root, "signing.keys")
-    with open(keys, "w") as f:
-        f.write(subprocess.run([binary, "keys", "generate"], check=True, capture_output=True, text=True).stdout)
-    os.chmod(keys, 0o600)
+    write_keys(binary, keys)
     store = os.path.join(root, "var", "activationd.sqlite")
     os.makedirs(os.path.dirname(store))
     config = os.path.join(root, "activationd.yaml")
@@ -311,7 +222,12 @@ log:
     def activator():
         seen = set()
         while not finished.is_set():
-            for _, text in relay.messages(seen):
+            for path, _, text in relay.messages(seen):
+                # smtp-sink writes the file as the message comes: one without its closing MIME
+                # boundary is not complete yet (a link read from it may be cut), and is read again.
+                if not re.search(r"^--=_activationd_[0-9a-f-]+--\s*\Z", text, re.M):
+                    continue
+                seen.add(path)
                 match = re.search(r"^To: .*?(chaos\d{6})@", text, re.M)
                 link = find_link(text)
                 if not match or not link:
@@ -412,11 +328,7 @@ log:
     deadline = time.monotonic() + 180
     status = {}
     while time.monotonic() < deadline:
-        result = subprocess.run([binary, "status", "--json", "--config", config], capture_output=True, text=True)
-        try:
-            status = json.loads(result.stdout)
-        except ValueError:
-            status = {}
+        status = daemon.status(check=False)
         outbox = status.get("outbox", {})
         spool_new = [n for n in os.listdir(os.path.join(spool, "new"))]
         with lock:
@@ -458,7 +370,7 @@ log:
           f"every mail sent, none failed or waiting ({statuses})")
 
     deliveries, hung_up = {}, set()
-    for mode, text in relay.messages():
+    for _, mode, text in relay.messages():
         match = re.search(r"^Message-ID: <([0-9a-f-]{36})@", text, re.M | re.I)
         if not match:
             continue

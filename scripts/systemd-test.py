@@ -35,12 +35,12 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 import uuid
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "lib"))
+from activationd_test import free_port, http  # noqa: E402
+
 REPO = os.path.dirname(HERE)
 CACHE = os.path.join(REPO, ".build-systemd")
 # What an operator's minimal Debian 12 has: systemd, and the libraries our package depends on.
@@ -78,14 +78,6 @@ def base_root():
         f.write(f"{SUITE} {PACKAGES}\n")
     log(f"root built in {time.monotonic() - started:.0f} s")
     return base
-
-
-def free_port():
-    """A port free now, for a program that must be told its port before it starts (the relay,
-    the daemon's listeners in the shared network). Each is checked to be listening after its start."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_until(what, condition, timeout=STEP_TIMEOUT, interval=0.2):
@@ -226,15 +218,6 @@ def link_in(message):
     return None
 
 
-def http(url, form=None):
-    data = urllib.parse.urlencode(form).encode() if form is not None else None
-    try:
-        with urllib.request.urlopen(urllib.request.Request(url, data=data), timeout=30) as response:
-            return response.status, response.read().decode("utf-8", "replace")
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode("utf-8", "replace")
-
-
 def record(username, password):
     return (
         '{"version":1,"id":"%s","submittedAt":"%s","username":"%s","firstName":"Jane","lastName":"Doe",'
@@ -352,10 +335,11 @@ def main():
         front_mail = wait_until("the front's mail at the sink", lambda: sink.message_to("webfront1@example.org"))
         wait_until("the operator's mail at the sink", lambda: sink.message_to("operator1@example.org"))
         url, token = wait_until("the link in the mail", lambda: link_in(front_mail), timeout=1)
-        status, _ = http(url)
+        status, body = http(url, timeout=30)
         if status != 200:
-            raise Failure(f"GET the link answered {status}")
-        status, body = http(f"http://127.0.0.1:{http_port}/activate", {"token": token, "password": front_password})
+            raise Failure(f"GET the link answered {status}: {body[:300]}")
+        status, body = http(f"http://127.0.0.1:{http_port}/activate", {"token": token, "password": front_password},
+                            timeout=30)
         if status != 200:
             raise Failure(f"POST /activate answered {status}: {body[:300]}")
         if account_state(container, "webfront1") != "active":
