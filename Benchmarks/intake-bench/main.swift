@@ -33,7 +33,7 @@ struct ProbeHandler: LogHandler {
     func log(event: Logging.LogEvent) {
         let now = ContinuousClock.now
         let all = metadata.merging(event.metadata ?? [:]) { $1 }
-        if case .string(let name)? = all[LogKey.event], name == EventName.registrationAccepted,
+        if case .string(let name)? = all[LogKey.event], name == EventName.registrationAccepted.rawValue,
            let id = all[LogKey.registration] {
             probe.accepted.withLock { $0["\(id)"] = now }
         } else if event.level >= .warning {

@@ -88,7 +88,7 @@ public enum StoreOpener {
                 let message: Logger.Message = refused
                     ? "database refused at start (TLS); waiting for it" : "database unreachable at start; waiting for it"
                 logger.error(message, metadata: [
-                    LogKey.event: refused ? "daemon.store_refused" : "daemon.store_unreachable",
+                    LogKey.event: "\(refused ? DaemonEvent.storeRefused : DaemonEvent.storeUnreachable)",
                     LogKey.error: "\(error)", LogKey.retryIn: "\(pause.components.seconds)s",
                 ])
                 try await Task.sleep(for: pause)

@@ -169,20 +169,23 @@ struct IntakeProcessor: Sendable {
 }
 
 /// The intake's own event names, beside Core's `EventName`.
-public enum IntakeLogEvent {
+public enum IntakeLogEvent: String, CaseIterable, Sendable, CustomStringConvertible {
     /// A spool file could not be processed now (store or file-system error) and stays in `new/`.
-    public static let deferred = "registration.deferred"
+    case deferred = "registration.deferred"
     /// A record named a pending account's own username and email: its link mailed again (within the
     /// resend limits), the record removed.
-    public static let remailed = "registration.remailed"
+    case remailed = "registration.remailed"
     /// A record in `new/` that the daemon may not read (reported once per file; it stays there).
-    public static let unreadable = "registration.unreadable"
+    case unreadable = "registration.unreadable"
     /// Dead writers' files were removed from `tmp/`.
-    public static let tmpPurged = "spool.tmp_purged"
+    case tmpPurged = "spool.tmp_purged"
     /// The intake service started or stopped.
-    public static let started = "intake.started"
+    case started = "intake.started"
     /// The intake service stopped.
-    public static let stopped = "intake.stopped"
+    case stopped = "intake.stopped"
+
+    /// The name, as logged.
+    public var description: String { rawValue }
 }
 
 /// A bounded set of names, shared by the intake's tasks: which unreadable records were reported.

@@ -261,7 +261,7 @@ public final class PostgresAccountStore: AccountStore {
                         "the database did not answer within \(limit) (\(operation), \(stuck))")))
                     {
                         logger.warning("store call given up", metadata: [
-                            "event": "store.call_timeout", "operation": "\(operation)", "phase": "\(stuck)",
+                            LogKey.event: "\(EventName.storeCallTimeout)", "operation": "\(operation)", "phase": "\(stuck)",
                         ])
                         work.cancel()
                     }

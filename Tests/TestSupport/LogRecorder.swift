@@ -33,6 +33,8 @@ public final class LogRecorder: Sendable {
 
     /// The lines of one event.
     public func events(_ name: String) -> [Line] { lines.filter { $0.event == name } }
+    /// The lines of an event given by its name type (`EventName`, `IntakeLogEvent`, `DaemonEvent`).
+    public func events(_ name: some RawRepresentable<String>) -> [Line] { events(name.rawValue) }
 
     /// Every line as text.
     public var allText: String { lines.map(\.text).joined(separator: "\n") }

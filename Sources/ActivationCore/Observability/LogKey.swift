@@ -45,59 +45,89 @@ public enum LogKey {
     public static let kind = "kind"
 }
 
-/// Event names for `LogKey.event`. (Not `LogEvent`: swift-log has a type of that name.)
-public enum EventName {
+/// Event names for `LogKey.event`, shared by the targets below the daemon: the store, the courier, the
+/// HTTP side. (Not `LogEvent`: swift-log has a type of that name.) Each target that logs events of
+/// its own keeps them in one such type (`IntakeLogEvent`, `DaemonEvent`); a test lists every case
+/// and checks that docs/operations.md documents it and that nothing is logged under another name.
+public enum EventName: String, CaseIterable, Sendable, CustomStringConvertible {
     /// A spool record became a pending account.
-    public static let registrationAccepted = "registration.accepted"
+    case registrationAccepted = "registration.accepted"
     /// A spool record was set aside in rejected/.
-    public static let registrationRejected = "registration.rejected"
+    case registrationRejected = "registration.rejected"
     /// A spool record whose registration id was already stored was removed.
-    public static let registrationDuplicate = "registration.duplicate"
+    case registrationDuplicate = "registration.duplicate"
     /// A pending account was replaced by a newer registration of the same username and address.
-    public static let registrationSuperseded = "registration.superseded"
+    case registrationSuperseded = "registration.superseded"
     /// The relay accepted a mail.
-    public static let mailSent = "mail.sent"
+    case mailSent = "mail.sent"
     /// A mail will be retried.
-    public static let mailDeferred = "mail.deferred"
+    case mailDeferred = "mail.deferred"
     /// A mail was given up.
-    public static let mailFailed = "mail.failed"
+    case mailFailed = "mail.failed"
     /// A mail was no longer wanted (its account is gone or active).
-    public static let mailCancelled = "mail.cancelled"
+    case mailCancelled = "mail.cancelled"
     /// A delivery status notification said a sent mail cannot be delivered; its row is bounced.
-    public static let mailBounced = "mail.bounced"
+    case mailBounced = "mail.bounced"
     /// A delivery status notification said a sent mail is delayed (the remote server keeps trying).
-    public static let mailDelayed = "mail.delayed"
+    case mailDelayed = "mail.delayed"
     /// A message in the bounce mailbox was set aside unread by the bounce reader (not a report,
     /// or about no mail of ours), with its reason.
-    public static let bounceSetAside = "bounce.set_aside"
+    case bounceSetAside = "bounce.set_aside"
     /// The bounce mailbox could not be read (missing, or not readable); it is tried again.
-    public static let bounceMailboxError = "bounce.mailbox_error"
+    case bounceMailboxError = "bounce.mailbox_error"
     /// Failed mail was queued again by `outbox retry`.
-    public static let mailRequeued = "mail.requeued"
+    case mailRequeued = "mail.requeued"
     /// The courier stopped.
-    public static let courierStopped = "courier.stopped"
+    case courierStopped = "courier.stopped"
     /// The courier could not reach the store.
-    public static let courierStoreError = "courier.store_error"
+    case courierStoreError = "courier.store_error"
     /// Rows leased to this courier by a claim whose answer was lost were made due again.
-    public static let courierLeasesReleased = "courier.leases_released"
+    case courierLeasesReleased = "courier.leases_released"
     /// At start, rows leased by a courier that is gone (the store told it so: a SQLite file no
     /// other `serve` has open) were made due again.
-    public static let courierLeasesRecovered = "courier.leases_recovered"
+    case courierLeasesRecovered = "courier.leases_recovered"
     /// A claimed mail waited so long for a free connection that its lease could run out during
     /// the send; it was not sent, and is due again when the lease ends.
-    public static let courierLeaseShort = "courier.lease_short"
+    case courierLeaseShort = "courier.lease_short"
     /// A person activated their account.
-    public static let accountActivated = "account.activated"
+    case accountActivated = "account.activated"
     /// A pending account was removed because another account with its email address was activated.
-    public static let accountReplaced = "account.replaced"
+    case accountReplaced = "account.replaced"
     /// A pending account passed its expiry and was removed.
-    public static let accountExpired = "account.expired"
+    case accountExpired = "account.expired"
     /// A reminder mail was queued.
-    public static let reminderQueued = "account.reminder_queued"
+    case reminderQueued = "account.reminder_queued"
     /// A listener reached its connection cap and stopped accepting until one closes.
-    public static let httpConnectionsFull = "http.connections_full"
+    case httpConnectionsFull = "http.connections_full"
     /// A full listener accepts again.
-    public static let httpConnectionsAvailable = "http.connections_available"
+    case httpConnectionsAvailable = "http.connections_available"
     /// The connection cap did not fit under the file limit beside the reserve, and was lowered.
-    public static let httpConnectionsLowered = "http.connections_lowered"
+    case httpConnectionsLowered = "http.connections_lowered"
+
+    // The HTTP side's events.
+    /// One line per HTTP request (at debug level: every mail scanner makes requests).
+    case httpRequest = "http.request"
+    /// A link locked after too many wrong passwords.
+    case activationLocked = "activation.locked"
+    /// A resend request queued the activation mail again.
+    case activationResent = "activation.resent"
+    /// A resend request was not acted on for a reason worth an operator's eye (`reason=bounced`:
+    /// mail to the account's address bounced). The answer was the same 202.
+    case activationResendSkipped = "activation.resend_skipped"
+    /// A resend request failed in the store.
+    case activationResendFailed = "activation.resend_failed"
+    /// A registration from the page was written into the spool.
+    case registrationSpooled = "registration.spooled"
+    /// A registration the store already holds was sent from the page again (Back, a reload, a
+    /// double click): answered as the first time, nothing written.
+    case registrationResubmitted = "registration.resubmitted"
+    /// A registration from the page was refused for abuse (honeypot, replayed characters).
+    case registrationRefused = "registration.refused"
+
+    // The PostgreSQL store's.
+    /// One PostgreSQL call had no answer within the call timeout and was given up as a store failure.
+    case storeCallTimeout = "store.call_timeout"
+
+    /// The name, as logged.
+    public var description: String { rawValue }
 }

@@ -32,7 +32,7 @@ public struct BounceService: Service {
                 }
                 if summary.bounced + summary.delayed + summary.setAside.count > 0 {
                     logger.info("bounce mailbox read", metadata: [
-                        LogKey.event: "bounce.read", "bounced": "\(summary.bounced)", "delayed": "\(summary.delayed)",
+                        LogKey.event: "\(DaemonEvent.bounceRead)", "bounced": "\(summary.bounced)", "delayed": "\(summary.delayed)",
                         "set_aside": "\(summary.setAside.count)", "kept": "\(summary.keptForLater)",
                     ])
                 }

@@ -38,13 +38,13 @@ public enum Daemon {
         // What check-config warns about (no DKIM key, DKIM not aligned with From) is worth a line in
         // the journal too: the operator who never ran check-config sees it here.
         for warning in configuration.warnings {
-            logger.warning("configuration warning", metadata: [LogKey.event: "config.warning", "warning": "\(warning)"])
+            logger.warning("configuration warning", metadata: [LogKey.event: "\(DaemonEvent.configWarning)", "warning": "\(warning)"])
         }
         if let maildir = configuration.bounceMaildir {
             switch BounceMaildirCheck.check(maildir) {
             case .writable: break
             case .missing:
-                logger.warning("configuration warning", metadata: [LogKey.event: "config.warning", "warning": """
+                logger.warning("configuration warning", metadata: [LogKey.event: "\(DaemonEvent.configWarning)", "warning": """
                     bounces.maildir \(maildir) has no new/ or cur/ yet; reports are read once the delivery agent makes it
                     """])
             case .notWritable(let reason):
@@ -166,22 +166,22 @@ public enum Daemon {
             do {
                 try await group.run()
             } catch {
-                logger.critical("stopped on an error", metadata: [LogKey.event: "daemon.failed", LogKey.error: "\(error)"])
+                logger.critical("stopped on an error", metadata: [LogKey.event: "\(DaemonEvent.failed)", LogKey.error: "\(error)"])
                 status = .software
             }
             notifier.notify("STOPPING=1")
             await transport.shutdown()
-            if status == .ok { logger.info("stopped", metadata: [LogKey.event: "daemon.stopped"]) }
+            if status == .ok { logger.info("stopped", metadata: [LogKey.event: "\(DaemonEvent.stopped)"]) }
             return status
             }
         } catch let error as ConfigurationError {
             LineLogHandler.standardError("activationd: \(error)")
             return .config
         } catch let error as StoreOpenError {
-            logger.critical("cannot open the store", metadata: [LogKey.event: "daemon.store_failed", LogKey.error: "\(error)"])
+            logger.critical("cannot open the store", metadata: [LogKey.event: "\(DaemonEvent.storeFailed)", LogKey.error: "\(error)"])
             return .software
         } catch {
-            logger.critical("the store failed", metadata: [LogKey.event: "daemon.store_failed", LogKey.error: "\(error)"])
+            logger.critical("the store failed", metadata: [LogKey.event: "\(DaemonEvent.storeFailed)", LogKey.error: "\(error)"])
             return .software
         }
     }

@@ -1,3 +1,4 @@
+import ActivationCore
 import ActivationHTTP
 import Logging
 
@@ -26,7 +27,7 @@ actor ReadinessGate {
         // "STATUS=ready; http on 127.0.0.1:8080; operator on 127.0.0.1:9090"
         let bound = addresses.sorted { $0.key < $1.key }
         notifier.notify("READY=1\nSTATUS=ready" + bound.map { "; \($0.key) on \($0.value)" }.joined())
-        var metadata: Logger.Metadata = ["event": "daemon.ready"]
+        var metadata: Logger.Metadata = [LogKey.event: "\(DaemonEvent.ready)"]
         for (part, address) in bound { metadata[part] = "\(address)" }
         logger.info("ready", metadata: metadata)
         for continuation in continuations { continuation.resume() }

@@ -1,3 +1,4 @@
+import ActivationCore
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -21,10 +22,10 @@ struct ReloadService: Service {
                 let configuration = try await DaemonConfiguration.load(path: configPath)
                 try await apply(configuration)
                 DaemonLogging.apply(configuration)
-                logger.notice("configuration reloaded", metadata: ["event": "daemon.reloaded"])
+                logger.notice("configuration reloaded", metadata: [LogKey.event: "\(DaemonEvent.reloaded)"])
             } catch {
                 logger.error("reload refused; keeping the running configuration",
-                             metadata: ["event": "daemon.reload_failed", "error": "\(error)"])
+                             metadata: [LogKey.event: "\(DaemonEvent.reloadFailed)", LogKey.error: "\(error)"])
             }
         }
     }

@@ -43,7 +43,7 @@ struct WatchdogService: Service {
                 storeUp.record(1)
                 if let since = downSince {
                     logger.notice("store reachable again", metadata: [
-                        LogKey.event: "daemon.store_reachable", LogKey.seconds: "\(Int(Date().timeIntervalSince(since)))"])
+                        LogKey.event: "\(DaemonEvent.storeReachable)", LogKey.seconds: "\(Int(Date().timeIntervalSince(since)))"])
                     downSince = nil
                 }
             } catch {
@@ -51,7 +51,7 @@ struct WatchdogService: Service {
                 if downSince == nil {
                     downSince = Date()
                     logger.error("store unreachable; intake, mail and pages wait and retry",
-                                 metadata: [LogKey.event: "daemon.store_unreachable", LogKey.error: "\(error)"])
+                                 metadata: [LogKey.event: "\(DaemonEvent.storeUnreachable)", LogKey.error: "\(error)"])
                 }
                 let seconds = Int(Date().timeIntervalSince(downSince ?? Date()))
                 message = "STATUS=store unreachable for \(seconds)s; retrying"

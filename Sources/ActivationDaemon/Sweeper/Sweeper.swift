@@ -84,7 +84,7 @@ public struct Sweeper: Service {
             do {
                 afterSweep(try await sweep())
             } catch {
-                logger.error("sweep failed", metadata: [LogKey.event: "sweep.failed", LogKey.error: "\(error)"])
+                logger.error("sweep failed", metadata: [LogKey.event: "\(DaemonEvent.sweepFailed)", LogKey.error: "\(error)"])
             }
         }
     }
@@ -122,7 +122,7 @@ public struct Sweeper: Service {
         report.purgedRejected = RejectedFiles.purge(in: options.rejectedDirectory,
                                                     olderThan: now.addingTimeInterval(-options.rejectedRetention.timeInterval),
                                                     dryRun: false)
-        logger.info("sweep done", metadata: [LogKey.event: "sweep.done", "reminders": "\(report.reminders)",
+        logger.info("sweep done", metadata: [LogKey.event: "\(DaemonEvent.sweepDone)", "reminders": "\(report.reminders)",
                                              "expired": "\(report.expired)", "purged_mail": "\(report.purgedMail)",
                                              "purged_rejected": "\(report.purgedRejected)",
                                              "purged_challenges": "\(report.purgedChallenges)"])
