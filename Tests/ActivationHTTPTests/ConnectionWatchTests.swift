@@ -20,7 +20,7 @@ struct ConnectionWatchTests {
         -> EmbeddedChannel
     {
         let limits = ConnectionLimits(idleTimeout: idle ?? timeout, headerTimeout: timeout, bodyTimeout: timeout)
-        let watch = ConnectionWatch(limits: limits, listener: listener)
+        let watch = ConnectionWatch(limits: limits, closed: ConnectionCloseCounters(listener: listener))
         let channel = EmbeddedChannel()
         try channel.pipeline.syncOperations.addHandlers([
             ConnectionGuardHandler(watch: watch),

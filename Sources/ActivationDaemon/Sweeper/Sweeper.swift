@@ -67,9 +67,13 @@ public struct Sweeper: Service {
     /// - Parameters:
     ///   - now: the clock the sweeper reads; tests pass their own.
     ///   - afterSweep: called after each periodic sweep (the daemon pets the systemd watchdog there).
+    /// `activationd_accounts_expired_total`: the funnel's last step on the dashboard.
+    private let expiredCounter: Counter
+
     public init(store: any AccountStore, options: Options, logger: Logger,
                 now: @escaping @Sendable () -> Date = { Date() },
                 afterSweep: @escaping @Sendable (Report) -> Void = { _ in }) {
+        expiredCounter = Counter(label: "activationd_accounts_expired_total")
         self.store = store
         self.options = options
         self.logger = logger
@@ -111,7 +115,7 @@ public struct Sweeper: Service {
             }
             report.expired += batch.count
             // The funnel's last step (registered, mailed, activated, expired) on the dashboard.
-            if !batch.isEmpty { Counter(label: "activationd_accounts_expired_total").increment(by: batch.count) }
+            if !batch.isEmpty { expiredCounter.increment(by: batch.count) }
             if batch.count < options.batchSize { break }
         }
         let purged = try await store.purge(

@@ -4,7 +4,7 @@ import Foundation
 /// What an activation link (GET) or an activation attempt (POST) came to.
 struct ActivationOutcome: Sendable {
     /// The outcome's kind; its raw value is the `outcome` label of the metrics and the JSON answer.
-    enum Kind: String, Sendable {
+    enum Kind: String, CaseIterable, Sendable {
         /// GET only: the link is good and the account waits for the password (or the button).
         case ready
         case activated

@@ -13,7 +13,7 @@ import NIOCore
 /// - While the response is being made: no deadline (scrypt may queue under load).
 final class ConnectionWatch {
     /// Why the watch closed a connection: the `reason` of `activationd_http_connections_closed_total`.
-    enum Reason: String {
+    enum Reason: String, CaseIterable, Sendable {
         case headerTimeout = "header_timeout"
         case bodyTimeout = "body_timeout"
         case idleTimeout = "idle_timeout"
@@ -21,7 +21,7 @@ final class ConnectionWatch {
     }
 
     private let limits: ConnectionLimits
-    private let listener: String
+    private let closed: ConnectionCloseCounters
     private var context: ChannelHandlerContext?
     private var readingHead = false
     private var headBytes = 0
@@ -34,9 +34,9 @@ final class ConnectionWatch {
     /// The shortest of the three timeouts: no deadline can be set nearer than this to now.
     private let shortest: TimeAmount
 
-    init(limits: ConnectionLimits, listener: String) {
+    init(limits: ConnectionLimits, closed: ConnectionCloseCounters) {
         self.limits = limits
-        self.listener = listener
+        self.closed = closed
         shortest = TimeAmount(min(limits.headerTimeout, limits.bodyTimeout, limits.idleTimeout))
     }
 
@@ -135,8 +135,7 @@ final class ConnectionWatch {
 
     private func close(_ reason: Reason) {
         guard let context else { return }
-        Counter(label: "activationd_http_connections_closed_total",
-                dimensions: [("listener", listener), ("reason", reason.rawValue)]).increment()
+        closed.closed(reason)
         stop()
         context.close(promise: nil)
     }

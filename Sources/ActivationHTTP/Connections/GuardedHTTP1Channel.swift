@@ -10,11 +10,12 @@ struct GuardedHTTP1Channel: ServerChildChannel {
 
     let inner: HTTP1Channel
     let limits: ConnectionLimits
-    let listener: String
+    let closed: ConnectionCloseCounters
 
     /// The server builder for `Application(server:)`.
     static func builder(limits: ConnectionLimits, listener: String) -> HTTPServerBuilder {
-        HTTPServerBuilder { responder in
+        let closed = ConnectionCloseCounters(listener: listener)
+        return HTTPServerBuilder { responder in
             // The decoder's own limits are the same size: they bound what it buffers even when a
             // single read carries more than the guard's limit.
             let decoder = HTTP1Channel.Configuration.DecoderConfiguration(
@@ -22,13 +23,13 @@ struct GuardedHTTP1Channel: ServerChildChannel {
             return GuardedHTTP1Channel(
                 inner: HTTP1Channel(responder: responder,
                                     configuration: .init(idleTimeout: nil, httpDecoderConfiguration: decoder)),
-                limits: limits, listener: listener)
+                limits: limits, closed: closed)
         }
     }
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         do {
-            let watch = ConnectionWatch(limits: limits, listener: listener)
+            let watch = ConnectionWatch(limits: limits, closed: closed)
             try channel.pipeline.syncOperations.addHandler(ConnectionGuardHandler(watch: watch), position: .first)
         } catch {
             return channel.eventLoop.makeFailedFuture(error)

@@ -38,6 +38,7 @@ struct RegisterController: Sendable {
     let resend: ResendQueue
     let spool: SpoolDirectory
     let limiter: RateLimiter
+    let metrics: HTTPMetrics
     let pages: PageLibrary
     let options: HTTPOptions
     let threadPool: NIOThreadPool
@@ -108,7 +109,7 @@ struct RegisterController: Sendable {
             return try page(view, request: request, status: .ok)
         }
         if form.isFilledByBot {
-            RegistrationMetrics.submission("honeypot")
+            metrics.submission(.honeypot)
             context.logger.notice("registration refused", metadata: [
                 LogKey.event: "\(EventName.registrationRefused)", "reason": "honeypot"])
             view.formError = Self.honeypotMessage
@@ -127,14 +128,14 @@ struct RegisterController: Sendable {
             challenge = try seal.check(form.challengeToken ?? "", typed: form.challengeAnswer ?? "", now: now())
         } catch {
             view.add(message(for: error, typed: form.challengeAnswer ?? ""), to: "challengeAnswer")
-            RegistrationMetrics.submission("invalid")
+            metrics.submission(.invalid)
             return try page(view, request: request, status: .unprocessableContent)
         }
         // Only a post that could register counts against the address's limit: one with solved
         // characters. Refresh presses, empty and unsolved posts spend nothing, so junk from one
         // address (or from everyone behind one proxy) cannot lock the page for others.
         guard limiter.allow(context.clientKey, now: now()) else {
-            RegistrationMetrics.submission("limited")
+            metrics.submission(.limited)
             throw options.limits.registrationsPerAddress.refusal(code: "register.rate_limited")
         }
 
@@ -154,7 +155,7 @@ struct RegisterController: Sendable {
             registration.submittedAt = first
         case .otherForm:
             view.add(ChallengeMessage.reused, to: "challengeAnswer")
-            RegistrationMetrics.submission("reused")
+            metrics.submission(.reused)
             context.logger.notice("registration refused", metadata: [
                 LogKey.event: "\(EventName.registrationRefused)", "reason": "challenge_reused"])
             return try page(view, request: request, status: .unprocessableContent)
@@ -165,7 +166,7 @@ struct RegisterController: Sendable {
         if let holder, holder.registrationID == registration.id {
             // This very registration again (Back, a reload, a double click) after the intake took it
             // in: the step-5 page, as the first time. Nothing is written: the record is stored.
-            RegistrationMetrics.submission("again")
+            metrics.submission(.again)
             context.logger.info("registration sent again", metadata: [
                 LogKey.event: "\(EventName.registrationResubmitted)",
                 LogKey.registration: "\(registration.id.lowercasedText)"])
@@ -192,14 +193,14 @@ struct RegisterController: Sendable {
                 // whether the address matched or not; the mail goes only to the address's owner.
                 _ = resend.submit(holder.username)
             }
-            RegistrationMetrics.submission("invalid")
+            metrics.submission(.invalid)
             return try page(view, request: request, status: .unprocessableContent)
         }
 
         let record = try registration.spoolRecord()
         let spool = self.spool
         let name = try await threadPool.runIfActive { try SpoolWriter.write(record, to: spool) }
-        RegistrationMetrics.submission("spooled")
+        metrics.submission(.spooled)
         context.logger.info("registration spooled", metadata: [
             LogKey.event: "\(EventName.registrationSpooled)", LogKey.registration: "\(registration.id.lowercasedText)",
             LogKey.file: "\(name)"])
@@ -248,16 +249,6 @@ struct RegisterController: Sendable {
 
     private func lang(of request: Request) -> String {
         String(AcceptLanguage.locale(from: request.headers[.acceptLanguage]).prefix(while: { $0 != "-" }))
-    }
-}
-
-/// `activationd_registration_submissions_total{result}`: `POST /register` by result: `spooled`,
-/// `again` (a registration the store holds, sent again: nothing written), `invalid` (a rule, the
-/// store's answer or the characters), `reused` (a solved token sent with other content or from
-/// another browser), `honeypot`, `limited` (per-address limit).
-enum RegistrationMetrics {
-    static func submission(_ result: String) {
-        Counter(label: "activationd_registration_submissions_total", dimensions: [("result", result)]).increment()
     }
 }
 

@@ -23,11 +23,11 @@ struct ResendController: Sendable {
         routes.post("resend") { request, context in
             let format = try request.bodyFormat(accepting: [.form, .json])
             guard limiter.allow(context.clientKey, now: now()) else {
-                metrics.resend("limited")
+                metrics.resend(.limited)
                 throw options.limits.resendPerAddress.refusal(code: "resend.rate_limited")
             }
             let input = try await request.decodeBody(Input.self, as: format, limit: options.limits.maximalBodySize)
-            if let login = input.login, !queue.submit(login) { metrics.resend("dropped") }
+            if let login = input.login, !queue.submit(login) { metrics.resend(.dropped) }
             switch format {
             case .form: return pages.current.response("resend-sent", [:], status: .accepted)
             case .json: return JSONBody.response(["status": "accepted"], status: .accepted)

@@ -52,7 +52,7 @@ final class ResendQueue: Service, Sendable {
     /// Queues the same link again for the pending account named by `login`, within the limits.
     func process(_ login: String) async {
         do {
-            guard let account = try await pendingAccount(login) else { return metrics.resend("refused") }
+            guard let account = try await pendingAccount(login) else { return metrics.resend(.refused) }
             let at = now()
             let rows = try await store.outbox(accountID: account.id)
             let policy = ResendPolicy(cooldown: options.resendCooldown, dailyLimit: options.resendDailyLimit)
@@ -65,13 +65,13 @@ final class ResendQueue: Service, Sendable {
                     LogKey.event: "\(EventName.activationResendSkipped)", LogKey.account: "\(account.id.lowercasedText)",
                     LogKey.reason: "bounced",
                 ])
-                return metrics.resend("bounced")
-            case .coolingDown, .dailyLimit: return metrics.resend("refused")
+                return metrics.resend(.bounced)
+            case .coolingDown, .dailyLimit: return metrics.resend(.refused)
             }
             guard try await store.enqueue(.activation, accountID: account.id, now: at) != nil else {
-                return metrics.resend("refused")
+                return metrics.resend(.refused)
             }
-            metrics.resend("queued")
+            metrics.resend(.queued)
             logger.info("activation mail queued again", metadata: [
                 LogKey.event: "\(EventName.activationResent)", LogKey.account: "\(account.id.lowercasedText)",
             ])

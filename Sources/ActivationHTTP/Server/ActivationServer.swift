@@ -84,7 +84,7 @@ public struct ActivationServer {
         if let spoolDirectory = options.registrationSpool, let identity {
             router.addRoutes(RegisterController(
                 store: store, seal: ChallengeSeal(key: keys.keys[0].derivationKey), identity: identity, resend: queue,
-                spool: SpoolDirectory(spoolDirectory), limiter: registerLimiter, pages: pages, options: options,
+                spool: SpoolDirectory(spoolDirectory), limiter: registerLimiter, metrics: counters, pages: pages, options: options,
                 threadPool: threadPool, logger: logger, now: now).endpoints)
         }
         let health = HealthController(store: store, checks: readiness)

@@ -117,7 +117,7 @@ public struct BounceReader: Sendable {
             logger.info("mail delayed, the remote server keeps trying", metadata: metadata(rowID, report, [
                 LogKey.event: "\(EventName.mailDelayed)",
             ]))
-            metrics.reports("delayed")
+            metrics.reports(.delayed)
             summary.delayed += 1
             return file(name, flags: "S")
         default:
@@ -131,11 +131,11 @@ public struct BounceReader: Sendable {
                 LogKey.kind: "\(kind.rawValue)", "cancelled": "\(cancelled)",
             ]))
             metrics.bounced(kind)
-            metrics.reports("bounced")
+            metrics.reports(.bounced)
             summary.bounced += 1
             file(name, flags: "S")
         case .alreadyRecorded:
-            metrics.reports("duplicate")
+            metrics.reports(.duplicate)
             summary.alreadyRecorded += 1
             file(name, flags: "S")
         case .inFlight:
@@ -164,7 +164,7 @@ public struct BounceReader: Sendable {
             LogKey.event: "\(EventName.bounceSetAside)", LogKey.file: "\(name)",
             LogKey.reason: "\(EmailAddress.redactingLocalParts(in: reason))",
         ])
-        metrics.reports("set_aside")
+        metrics.reports(.setAside)
         summary.setAside.append(SetAside(name: name, reason: reason))
         file(name, flags: "F")
     }
@@ -216,19 +216,34 @@ public struct BounceReader: Sendable {
     }
 }
 
-/// `activationd_mail_bounced_total{kind}` and `activationd_bounce_reports_total{result}`.
+/// `activationd_mail_bounced_total{kind}` and `activationd_bounce_reports_total{result}`, made once
+/// for every label value.
 struct BounceMetrics: Sendable {
-    let factory: any MetricsFactory
+    private let bouncedByKind: [MailKind: Counter]
+    private let reportsByResult: [Report: Counter]
+
+    init(factory: any MetricsFactory) {
+        bouncedByKind = Dictionary(uniqueKeysWithValues: MailKind.allCases.map {
+            ($0, Counter(label: "activationd_mail_bounced_total", dimensions: [("kind", $0.rawValue)], factory: factory))
+        })
+        reportsByResult = Dictionary(uniqueKeysWithValues: Report.allCases.map {
+            ($0, Counter(label: "activationd_bounce_reports_total", dimensions: [("result", $0.rawValue)], factory: factory))
+        })
+    }
 
     /// A row marked bounced, by its mail's kind.
     func bounced(_ kind: MailKind) {
-        Counter(label: "activationd_mail_bounced_total", dimensions: [("kind", kind.rawValue)], factory: factory)
-            .increment()
+        bouncedByKind[kind]?.increment()
     }
 
-    /// A message of the bounce mailbox read: `bounced`, `delayed`, `duplicate`, `set_aside`.
-    func reports(_ result: String) {
-        Counter(label: "activationd_bounce_reports_total", dimensions: [("result", result)], factory: factory)
-            .increment()
+    /// A message of the bounce mailbox read.
+    func reports(_ result: Report) {
+        reportsByResult[result]?.increment()
+    }
+
+    /// What became of a message of the bounce mailbox.
+    enum Report: String, CaseIterable, Sendable {
+        case bounced, delayed, duplicate
+        case setAside = "set_aside"
     }
 }
