@@ -1,3 +1,4 @@
+public import ActivationCore
 public import Logging
 import Foundation
 import Dispatch
@@ -19,19 +20,14 @@ public struct LineLogHandler: LogHandler {
         case json
     }
 
-    /// The level and format shared by every handler of the process, changed on reload.
-    public final class Settings: Sendable {
-        private let state: Mutex<(Logger.Level, Format)>
-
-        /// Creates settings.
-        public init(level: Logger.Level, format: Format) { state = Mutex((level, format)) }
-
-        /// The current level and format.
-        public var current: (level: Logger.Level, format: Format) { state.withLock { ($0.0, $0.1) } }
-
-        /// Changes the level and format (SIGHUP).
-        public func update(level: Logger.Level, format: Format) { state.withLock { $0 = (level, format) } }
+    /// The level and format shared by every handler of the process.
+    public struct Output: Sendable, Equatable {
+        public var level: Logger.Level
+        public var format: Format
     }
+
+    /// The level and format in use, changed on reload (SIGHUP).
+    public typealias Settings = Reloadable<Output>
 
     private let label: String
     private let settings: Settings
@@ -192,5 +188,17 @@ public struct LineLogHandler: LogHandler {
             put(milliseconds, digits: 3, then: UInt8(ascii: "Z"))
             return position
         }
+    }
+}
+
+extension Reloadable where Value == LineLogHandler.Output {
+    /// Settings holding `level` and `format`.
+    public convenience init(level: Logger.Level, format: LineLogHandler.Format) {
+        self.init(LineLogHandler.Output(level: level, format: format))
+    }
+
+    /// Changes the level and format (SIGHUP).
+    public func update(level: Logger.Level, format: LineLogHandler.Format) {
+        replace(with: LineLogHandler.Output(level: level, format: format))
     }
 }

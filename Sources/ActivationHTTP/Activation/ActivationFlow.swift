@@ -29,7 +29,7 @@ struct ActivationFlow: Sendable {
             let reason = try await store.removalReason(accountID: link.accountID)
             return ActivationOutcome(reason == .replaced ? .replaced : .gone)
         }
-        switch account.linkState(nonce: link.nonce, now: now(), attemptLimit: verifier.policy.attempts) {
+        switch account.linkState(nonce: link.nonce, now: now(), attemptLimit: verifier.policy.current.attempts) {
         case .wrongLink: return ActivationOutcome(.invalid)
         case .active: return ActivationOutcome(.alreadyActive, account: account)
         case .locked(let until): return ActivationOutcome(.locked, lockedUntil: until)

@@ -28,7 +28,8 @@ struct PasswordVerifier: Sendable {
     func verify(_ password: Secret, for account: Account, now: @escaping @Sendable () -> Date) async throws
         -> Verdict
     {
-        let (limit, lockout) = policy.current
+        let limits = policy.current
+        let (limit, lockout) = (limits.attempts, limits.lockout)
         let attempts: PasswordAttempts
         switch try await store.reservePasswordAttempt(
             accountID: account.id, limit: limit, window: lockout, now: now())

@@ -1,3 +1,4 @@
+import ActivationCore
 import HTTPTypes
 import Hummingbird
 

@@ -51,7 +51,7 @@ public struct ActivationServer {
                                                   askPassword: options.activation.confirm == .password,
                                                   site: SiteValues(options)))
         let counters = HTTPMetrics()
-        let policy = AttemptPolicy(attempts: options.limits.passwordAttempts, lockout: options.limits.lockout)
+        let policy = AttemptPolicy(AttemptLimits(attempts: options.limits.passwordAttempts, lockout: options.limits.lockout))
         let flow = ActivationFlow(
             store: store, keys: keys, confirm: options.activation.confirm,
             verifier: PasswordVerifier(pool: threadPool, store: store, policy: policy), metrics: counters,
@@ -167,7 +167,7 @@ public struct HTTPReloader: Sendable {
     public func reload(templatesDirectory: String?, limits: HTTPLimits) throws {
         pages.replace(with: try PageRenderer(directory: templatesDirectory, askPassword: askPassword,
                                              site: site))
-        attempts.update(attempts: limits.passwordAttempts, lockout: limits.lockout)
+        attempts.replace(with: AttemptLimits(attempts: limits.passwordAttempts, lockout: limits.lockout))
         resend.update(limits.resendPerAddress)
         usernames.update(limits.usernameChecksPerAddress)
         registrations.update(limits.registrationsPerAddress)

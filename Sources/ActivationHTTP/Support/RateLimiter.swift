@@ -15,8 +15,8 @@ import Synchronization
 /// Public only as SPI, for the cost measurement of `make bench` (activationd-http-bench
 /// `--rate-limiter`): `@_spi(Benchmarks) import ActivationHTTP`.
 @_spi(Benchmarks) public final class RateLimiter: Sendable {
-    private let settings: Mutex<RateLimit>
-    private var limit: RateLimit { settings.withLock { $0 } }
+    private let settings: Reloadable<RateLimit>
+    private var limit: RateLimit { settings.current }
     private let table: Mutex<BucketTable>
 
     /// `maximalKeys`: buckets kept in the current generation before it is swapped early, so that a
@@ -24,13 +24,13 @@ import Synchronization
     /// of the generation before (those addresses start full again): under such a flood the limit
     /// becomes approximate for them, and the cost per request stays the same.
     @_spi(Benchmarks) public init(_ limit: RateLimit, maximalKeys: Int = 100_000) {
-        settings = Mutex(limit)
+        settings = Reloadable(limit)
         table = Mutex(BucketTable(maximalKeys: maximalKeys))
     }
 
     /// Changes the limit (a reload).
     func update(_ limit: RateLimit) {
-        settings.withLock { $0 = limit }
+        settings.replace(with: limit)
     }
 
     /// Takes one token for `key`; false when the bucket is empty (the request is refused).
