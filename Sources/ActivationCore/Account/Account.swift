@@ -88,11 +88,3 @@ public struct Account: Sendable, Equatable, Identifiable {
     /// Whether the activation link of this account is past its expiry at `now`.
     public func isExpired(at now: Date) -> Bool { now >= expiresAt }
 }
-
-extension Duration {
-    /// The duration in seconds, as Foundation counts time.
-    public var timeInterval: TimeInterval {
-        let (seconds, attoseconds) = components
-        return TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
-    }
-}

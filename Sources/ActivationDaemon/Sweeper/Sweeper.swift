@@ -1,4 +1,5 @@
 public import ActivationCore
+import ActivationSpool
 import AsyncAlgorithms
 public import Foundation
 public import Logging

@@ -1,6 +1,4 @@
 import ActivationCore
-import CGlibcMalloc
-import Dispatch
 import HummingbirdCore
 import Logging
 import Metrics
@@ -9,9 +7,8 @@ import Metrics
 /// accept, so past `maximal` new connections wait in the kernel's backlog and no file descriptor
 /// is spent on them.
 ///
-/// It also gives memory back: a burst of connections leaves glibc holding the freed buffers of
-/// each (its arenas are not returned by `free`), so once the count falls to an eighth of the
-/// burst's peak, `malloc_trim(0)` returns the free pages to the system.
+/// It also says when to give memory back: once the count falls to an eighth of a burst's peak,
+/// `MemoryTrim.afterBurst()`.
 struct ConnectionBudget: AvailableConnectionsDelegate {
     let maximal: Int
     let listener: String
@@ -54,8 +51,7 @@ struct ConnectionBudget: AvailableConnectionsDelegate {
         }
         if peak >= Self.trimAfterPeak, open <= peak / 8 {
             peak = open
-            // Off the event loop: a trim walks the heap.
-            DispatchQueue.global().async { _ = malloc_trim(0) }
+            MemoryTrim.afterBurst()
         }
     }
 

@@ -1,12 +1,12 @@
-import Foundation
+public import Foundation
 
 /// Old files in the spool's `rejected/`: set-aside records may hold a password, so they do not
 /// stay forever.
-enum RejectedFiles {
+public enum RejectedFiles {
     /// Removes (or, with `dryRun`, counts) the entries of `directory` last modified before `cutoff`.
     /// Entries are judged by lstat (`attributesOfItem` does not follow links) and removed by name,
     /// so a symlink is removed, never followed.
-    static func purge(in directory: String, olderThan cutoff: Date, dryRun: Bool) -> Int {
+    public static func purge(in directory: String, olderThan cutoff: Date, dryRun: Bool) -> Int {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return 0 }
         var removed = 0
         for name in names {
