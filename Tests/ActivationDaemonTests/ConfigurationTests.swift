@@ -1,6 +1,10 @@
 import ActivationCore
+import ActivationHTTP
+import ActivationMail
+import ActivationStorePostgres
 @testable import ActivationDaemon
 import Foundation
+import Logging
 import Testing
 
 /// A temporary directory with a private keys file and a configuration file made of `yaml`.
@@ -123,6 +127,11 @@ struct ConfigurationTests {
         ("http:\n  registration_page: yes\n", "http.registration_page", "one of"),
         ("http:\n  register_rate: \"10\"\n", "http.register_rate", "requests/duration"),
         ("service:\n  support_contact: \"call us\"\n", "service.support_contact", "URL"),
+        ("activation:\n  confirm: link\n", "activation.confirm", "one of"),
+        ("log:\n  format: text\n", "log.format", "one of"),
+        ("smtp:\n  auth_without_tls: always\n", "smtp.auth_without_tls", "one of"),
+        ("http:\n  forwarded_header: x-real-ip\n", "http.forwarded_header", "one of"),
+        ("bounces:\n  envelope_header: to\n", "bounces.envelope_header", "one of"),
     ])
     func badConfiguration(yaml: String, key: String, problem: String) async throws {
         let fixture = try ConfigurationFixture(yaml)
@@ -133,6 +142,51 @@ struct ConfigurationTests {
         } catch {
             #expect(error.key.hasSuffix(key))
             #expect(error.problem.contains(problem), "\(error)")
+        }
+    }
+
+    @Test("each choice key's every value loads into its option's enum, none falls back to the default")
+    func choicesBecomeTheirEnums() async throws {
+        let fixture = try ConfigurationFixture()
+        defer { fixture.cleanUp() }
+        let postgres = "store:\n  url: \"postgres://act@db/act\"\n"
+        for value in ["password", "button"] {
+            try fixture.write("activation:\n  confirm: \(value)\n")
+            let configuration = try await fixture.load()
+            #expect(configuration.activation.confirm.rawValue == value)
+            #expect(configuration.httpOptions.activation.confirm.rawValue == value)
+        }
+        for value in ["required", "opportunistic", "never"] {
+            try fixture.write("smtp:\n  starttls: \(value)\n")
+            #expect(try await fixture.load().smtpOptions.startTLS.rawValue == value)
+        }
+        for value in ["disable", "prefer", "require"] {
+            try fixture.write(postgres + "  tls: \(value)\n")
+            guard case .postgres(let location) = try await fixture.load().store else {
+                Issue.record("not a PostgreSQL store")
+                continue
+            }
+            #expect(StoreOpener.options(location).tls.rawValue == value)
+        }
+        for value in ["logfmt", "json"] {
+            try fixture.write("log:\n  format: \(value)\n")
+            #expect(try await fixture.load().log.format.rawValue == value)
+        }
+        for value in ["trace", "debug", "info", "notice", "warning", "error", "critical"] {
+            try fixture.write("log:\n  level: \(value)\n")
+            #expect(try await fixture.load().log.level.rawValue == value)
+        }
+        for value in ["x-forwarded-for", "forwarded"] {
+            try fixture.write("http:\n  forwarded_header: \(value)\n")
+            #expect(try await fixture.load().http.trustedProxies.header.rawValue == value)
+        }
+        for value in ["delivered-to", "x-original-to"] {
+            try fixture.write("bounces:\n  envelope_header: \(value)\n")
+            #expect(try await fixture.load().bounceEnvelopeHeader.rawValue == value)
+        }
+        for value in ["true", "false"] {
+            try fixture.write("http:\n  registration_page: \(value)\n")
+            #expect(try await fixture.load().http.registrationPage == (value == "true"))
         }
     }
 
@@ -186,7 +240,7 @@ struct ConfigurationTests {
         }
         #expect(location.host == "db.example.org" && location.port == 6432)
         #expect(location.username == "act@ops" && location.database == "activations")
-        #expect(location.password?.value == "db-secret" && location.tls == "require" && location.poolSize == 12)
+        #expect(location.password?.value == "db-secret" && location.tls == .require && location.poolSize == 12)
         #expect(!configuration.summary.contains("db-secret"))
         #expect(configuration.summary.contains("postgres://act@ops@db.example.org:6432/activations"))
         // Without a password file: none (trust, peer or certificate authentication).
@@ -196,7 +250,7 @@ struct ConfigurationTests {
             Issue.record("postgresql:// is PostgreSQL too")
             return
         }
-        #expect(plain.password == nil && plain.port == 5432 && plain.tls == "prefer" && plain.poolSize == 8)
+        #expect(plain.password == nil && plain.port == 5432 && plain.tls == .prefer && plain.poolSize == 8)
     }
 
     @Test("durations", arguments: [

@@ -1,3 +1,8 @@
+import ActivationHTTP
+import ActivationMail
+import ActivationStorePostgres
+import Logging
+
 /// Every configuration key, its kind and its default: the one table that the loader, the unknown-key
 /// check, the environment overrides and `Config/activationd.yaml` agree on.
 enum ConfigurationSchema {
@@ -9,6 +14,14 @@ enum ConfigurationSchema {
         case choice([String])
         /// `N/duration`: at most N events in any window of that duration.
         case rate
+
+        /// A choice among the raw values of the enum the key's target owns, so that the schema
+        /// lists exactly the values the loader can turn into that enum.
+        static func choice<Value: CaseIterable & RawRepresentable>(of type: Value.Type) -> Kind
+            where Value.RawValue == String
+        {
+            .choice(Value.allCases.map(\.rawValue))
+        }
     }
 
     /// One key.
@@ -28,7 +41,7 @@ enum ConfigurationSchema {
         Entry(key: "http.registration_page", kind: .choice(["true", "false"]), defaultValue: "false"),
         Entry(key: "http.register_rate", kind: .rate, defaultValue: "10/1h"),
         Entry(key: "http.trusted_proxies", kind: .string, defaultValue: ""),
-        Entry(key: "http.forwarded_header", kind: .choice(["x-forwarded-for", "forwarded"]), defaultValue: "x-forwarded-for"),
+        Entry(key: "http.forwarded_header", kind: .choice(of: TrustedProxies.Header.self), defaultValue: "x-forwarded-for"),
         Entry(key: "http.listen", kind: .string, defaultValue: "127.0.0.1:8080"),
         Entry(key: "http.maximal_body_size", kind: .integer(1024...1_048_576), defaultValue: "8192"),
         Entry(key: "http.password_attempts", kind: .integer(1...100), defaultValue: "5"),
@@ -45,14 +58,14 @@ enum ConfigurationSchema {
         Entry(key: "spool.rescan_interval", kind: .duration, defaultValue: "30s"),
         Entry(key: "store.url", kind: .string, defaultValue: "sqlite:///var/lib/activationd/activationd.sqlite"),
         Entry(key: "store.password_file", kind: .string, defaultValue: ""),
-        Entry(key: "store.tls", kind: .choice(["disable", "prefer", "require"]), defaultValue: "prefer"),
+        Entry(key: "store.tls", kind: .choice(of: PostgresStoreOptions.TLSMode.self), defaultValue: "prefer"),
         Entry(key: "store.ca_file", kind: .string, defaultValue: ""),
         Entry(key: "store.pool_size", kind: .integer(1...100), defaultValue: "8"),
         Entry(key: "smtp.url", kind: .string, defaultValue: "smtp://127.0.0.1:25"),
-        Entry(key: "smtp.starttls", kind: .choice(["required", "opportunistic", "never"]), defaultValue: "opportunistic"),
+        Entry(key: "smtp.starttls", kind: .choice(of: SMTPOptions.StartTLS.self), defaultValue: "opportunistic"),
         Entry(key: "smtp.username", kind: .string, defaultValue: ""),
         Entry(key: "smtp.password_file", kind: .string, defaultValue: ""),
-        Entry(key: "smtp.auth_without_tls", kind: .choice(["refuse", "loopback"]), defaultValue: "refuse"),
+        Entry(key: "smtp.auth_without_tls", kind: .choice(of: SMTPAuthWithoutTLS.self), defaultValue: "refuse"),
         Entry(key: "smtp.from", kind: .string, defaultValue: "Accounts <no-reply@example.org>"),
         Entry(key: "smtp.connections", kind: .integer(1...64), defaultValue: "4"),
         Entry(key: "smtp.timeout", kind: .duration, defaultValue: "30s"),
@@ -61,7 +74,7 @@ enum ConfigurationSchema {
         Entry(key: "courier.maximal_backoff", kind: .duration, defaultValue: "1h"),
         Entry(key: "courier.maximal_queue_lifetime", kind: .duration, defaultValue: "2d"),
         Entry(key: "activation.lifetime", kind: .duration, defaultValue: "30d"),
-        Entry(key: "activation.confirm", kind: .choice(["password", "button"]), defaultValue: "password"),
+        Entry(key: "activation.confirm", kind: .choice(of: ConfirmMode.self), defaultValue: "password"),
         Entry(key: "activation.reminder_before", kind: .duration, defaultValue: "3d"),
         Entry(key: "activation.resend_cooldown", kind: .duration, defaultValue: "5m"),
         Entry(key: "activation.resend_daily_limit", kind: .integer(1...1000), defaultValue: "5"),
@@ -73,16 +86,15 @@ enum ConfigurationSchema {
         Entry(key: "dkim.domain", kind: .string, defaultValue: ""),
         Entry(key: "dkim.selector", kind: .string, defaultValue: ""),
         Entry(key: "dkim.private_key_file", kind: .string, defaultValue: ""),
-        Entry(key: "dkim.algorithm", kind: .choice(["rsa-sha256", "ed25519-sha256"]), defaultValue: "rsa-sha256"),
+        Entry(key: "dkim.algorithm", kind: .choice(of: DKIMKey.Algorithm.self), defaultValue: "rsa-sha256"),
         Entry(key: "dkim.ed25519_selector", kind: .string, defaultValue: ""),
         Entry(key: "dkim.ed25519_private_key_file", kind: .string, defaultValue: ""),
         Entry(key: "bounces.address", kind: .string, defaultValue: ""),
         Entry(key: "bounces.maildir", kind: .string, defaultValue: ""),
         Entry(key: "bounces.scan_interval", kind: .duration, defaultValue: "30s"),
-        Entry(key: "bounces.envelope_header", kind: .choice(["delivered-to", "x-original-to"]), defaultValue: "delivered-to"),
-        Entry(key: "log.format", kind: .choice(["logfmt", "json"]), defaultValue: "logfmt"),
-        Entry(key: "log.level", kind: .choice(["trace", "debug", "info", "notice", "warning", "error", "critical"]),
-              defaultValue: "info"),
+        Entry(key: "bounces.envelope_header", kind: .choice(of: DeliveryStatusParser.EnvelopeHeader.self), defaultValue: "delivered-to"),
+        Entry(key: "log.format", kind: .choice(of: LineLogHandler.Format.self), defaultValue: "logfmt"),
+        Entry(key: "log.level", kind: .choice(of: Logger.Level.self), defaultValue: "info"),
         Entry(key: "templates.directory", kind: .string, defaultValue: ""),
     ]
 
@@ -92,4 +104,12 @@ enum ConfigurationSchema {
     static let sections: Set<String> = Set(entries.compactMap { entry in
         entry.key.contains(".") ? String(entry.key.split(separator: ".")[0]) : nil
     })
+}
+
+/// `smtp.auth_without_tls`: whether AUTH may go out without TLS to a relay on this host.
+enum SMTPAuthWithoutTLS: String, CaseIterable, Sendable {
+    /// AUTH only over TLS (`smtps://` or `starttls: required`).
+    case refuse
+    /// Also without TLS to a relay on 127.0.0.1, ::1 or localhost.
+    case loopback
 }

@@ -3,6 +3,8 @@ public import ActivationSpool
 public import ActivationHTTP
 public import ActivationMail
 public import Foundation
+public import ActivationStorePostgres
+public import Logging
 
 /// Everything `activationd serve` and its subcommands are configured with: one YAML file, every
 /// key overridable by an environment variable (`ACTIVATIOND_SMTP_URL` for `smtp.url`), secrets read
@@ -110,8 +112,8 @@ public struct DaemonConfiguration: Sendable {
         public var database: String
         /// The role's password; nil for none (trust or peer authentication, or a client certificate).
         public var password: Secret?
-        /// `disable`, `prefer` or `require`.
-        public var tls: String
+        /// `store.tls`: `disable`, `prefer` or `require`.
+        public var tls: PostgresStoreOptions.TLSMode
         /// CA certificates (PEM) to verify the server with; nil for the system's.
         public var caFile: String?
         /// Connections per host.
@@ -128,12 +130,12 @@ public struct DaemonConfiguration: Sendable {
                     + "the socket receives the password"
             }
             switch (tls, password != nil) {
-            case ("disable", _):
+            case (.disable, _):
                 return "no TLS: nothing sent or received is protected (no password configured)"
             case (_, true):
                 return "a password is configured, so TLS is required and the server's certificate and name are "
                     + "verified against \(roots) before the password is sent"
-            case ("require", false):
+            case (.require, false):
                 return "TLS required, the server's certificate and name verified against \(roots); no password configured"
             default:
                 return caFile == nil
@@ -149,8 +151,8 @@ public struct DaemonConfiguration: Sendable {
     public struct SMTP: Sendable {
         /// `smtp://host:port` or `smtps://host:port`.
         public var url: URL
-        /// `required`, `opportunistic` or `never`.
-        public var starttls: String
+        /// `smtp.starttls`: `required`, `opportunistic` or `never`.
+        public var starttls: SMTPOptions.StartTLS
         /// AUTH user name; empty for no AUTH.
         public var username: String
         /// AUTH password, read from `smtp.password_file` or the `smtp-password` credential.
@@ -182,7 +184,7 @@ public struct DaemonConfiguration: Sendable {
         /// How long an activation link lives.
         public var lifetime: Duration
         /// `password` (the person confirms with their password) or `button`.
-        public var confirm: String
+        public var confirm: ConfirmMode
         /// When, before expiry, the reminder goes out.
         public var reminderBefore: Duration
         /// Shortest time between two resends for one account.
@@ -194,9 +196,9 @@ public struct DaemonConfiguration: Sendable {
     /// `log.*`.
     public struct Log: Sendable, Equatable {
         /// `logfmt` or `json`.
-        public var format: String
+        public var format: LineLogHandler.Format
         /// The lowest level logged: `trace` … `critical`.
-        public var level: String
+        public var level: Logger.Level
     }
 }
 
@@ -205,7 +207,7 @@ extension DaemonConfiguration {
     public var summary: String {
         let storeText = switch store {
         case .sqlite(let path): "sqlite \(path)"
-        case .postgres(let location): "\(location), tls \(location.tls) (\(location.tlsMeaning))"
+        case .postgres(let location): "\(location), tls \(location.tls.rawValue) (\(location.tlsMeaning))"
         }
         return "store \(storeText), spool \(spool.directory), relay \(smtp.url.host ?? "?"), "
             + "\(keys.keys.count) signing key(s) from \(keysFile), listening on \(http.host):\(http.port)"
@@ -238,7 +240,7 @@ extension DaemonConfiguration {
         var options = HTTPOptions(
             listen: ListenAddress(host: http.host, port: http.port), publicURL: publicURL.absoluteString,
             activation: ActivationOptions(
-                lifetime: activation.lifetime, confirm: ConfirmMode(rawValue: activation.confirm) ?? .password,
+                lifetime: activation.lifetime, confirm: activation.confirm,
                 resendCooldown: activation.resendCooldown, resendDailyLimit: activation.resendDailyLimit),
             templatesDirectory: templatesDirectory,
             limits: HTTPLimits(
@@ -262,7 +264,7 @@ extension DaemonConfiguration {
     /// The SMTP transport's options from this configuration.
     public var smtpOptions: SMTPOptions {
         SMTPOptions(
-            url: smtp.url.absoluteString, startTLS: SMTPOptions.StartTLS(rawValue: smtp.starttls) ?? .opportunistic,
+            url: smtp.url.absoluteString, startTLS: smtp.starttls,
             username: smtp.username, password: smtp.password?.value ?? "", from: smtp.from,
             connections: smtp.connections, timeout: smtp.timeout, caFile: smtp.caFile)
     }
