@@ -1,6 +1,7 @@
 import ActivationCore
 import ActivationHTTP
 import ActivationMail
+import ActivationSpool
 import ActivationStorePostgres
 @testable import ActivationDaemon
 import Foundation
@@ -59,6 +60,43 @@ struct ConfigurationTests {
             let leaf = String(entry.key.split(separator: ".").last!)
             #expect(shipped.contains("\(leaf):"), "Config/activationd.yaml documents \(entry.key)")
         }
+    }
+
+    @Test("the option types' own defaults are the table's: an empty file loads into what HTTPOptions(), SMTPOptions(), CourierOptions() and IntakeOptions() hold")
+    func optionDefaultsAreTheTables() async throws {
+        let fixture = try ConfigurationFixture()
+        defer { fixture.cleanUp() }
+        let loaded = try await fixture.load()
+        let http = loaded.httpOptions, plainHTTP = HTTPOptions()
+        #expect(http.listen == plainHTTP.listen && http.publicURL == plainHTTP.publicURL)
+        #expect(http.operatorListen == plainHTTP.operatorListen && http.connections == plainHTTP.connections)
+        #expect(http.registrationPage == plainHTTP.registrationPage && http.registrationURL == plainHTTP.registrationURL)
+        #expect(http.serviceName == plainHTTP.serviceName && http.supportContact == plainHTTP.supportContact)
+        #expect(http.templatesDirectory == plainHTTP.templatesDirectory)
+        #expect(http.trustedProxies.header == plainHTTP.trustedProxies.header)
+        #expect(http.activation.lifetime == plainHTTP.activation.lifetime)
+        #expect(http.activation.confirm == plainHTTP.activation.confirm)
+        #expect(http.activation.resendCooldown == plainHTTP.activation.resendCooldown)
+        #expect(http.activation.resendDailyLimit == plainHTTP.activation.resendDailyLimit)
+        let limits = http.limits, plainLimits = HTTPLimits()
+        #expect(limits.maximalBodySize == plainLimits.maximalBodySize)
+        #expect(limits.passwordAttempts == plainLimits.passwordAttempts && limits.lockout == plainLimits.lockout)
+        #expect(limits.resendPerAddress == plainLimits.resendPerAddress)
+        #expect(limits.usernameChecksPerAddress == plainLimits.usernameChecksPerAddress)
+        #expect(limits.registrationsPerAddress == plainLimits.registrationsPerAddress)
+        let smtp = loaded.smtpOptions, plainSMTP = SMTPOptions()
+        #expect(URL(string: smtp.url) == URL(string: plainSMTP.url) && smtp.startTLS == plainSMTP.startTLS)
+        #expect(smtp.username == plainSMTP.username && smtp.from == plainSMTP.from)
+        #expect(smtp.connections == plainSMTP.connections && smtp.timeout == plainSMTP.timeout)
+        #expect(smtp.caFile == plainSMTP.caFile)
+        let courier = loaded.courierOptions, plainCourier = CourierOptions()
+        #expect(courier.minimalBackoff == plainCourier.minimalBackoff && courier.maximalBackoff == plainCourier.maximalBackoff)
+        #expect(courier.maximalQueueLifetime == plainCourier.maximalQueueLifetime)
+        let intake = loaded.intakeOptions, plainIntake = IntakeOptions()
+        #expect(intake.directory == plainIntake.directory && intake.rescanInterval == plainIntake.rescanInterval)
+        #expect(intake.activationLifetime == plainIntake.activationLifetime && intake.passwordHash == plainIntake.passwordHash)
+        #expect(intake.resend == plainIntake.resend)
+        #expect(loaded.bounceEnvelopeHeader == .deliveredTo && loaded.bounceScanInterval == .seconds(30))
     }
 
     @Test("an environment variable overrides the file")

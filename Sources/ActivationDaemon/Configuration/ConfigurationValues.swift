@@ -149,13 +149,22 @@ struct ConfigurationValues {
             throw ConfigurationError(key: "password_hash.scrypt_log_n", problem:
                 "scrypt \(scrypt) needs \(scrypt.memoryBytes >> 20) MiB a hash; at most \(ScryptParameters.maximalMemoryBytes >> 20) MiB")
         }
-        var configuration = DaemonConfiguration(
+        let bounceAddress = try bounceAddress(keys: keys)
+        let bounceScanInterval = try duration("bounces.scan_interval")
+        guard bounceScanInterval > .zero else {
+            throw ConfigurationError(key: "bounces.scan_interval", problem: "must be longer than 0s")
+        }
+        // Every value from the table, none from a default written elsewhere.
+        return DaemonConfiguration(
             publicURL: publicURL,
             registrationURL: registrationURL,
             http: .init(host: host, port: port, maximalBodySize: try integer("http.maximal_body_size"),
                         passwordAttempts: try integer("http.password_attempts"), lockout: try duration("http.lockout"),
                         resendRate: try rate("http.resend_rate"), usernameCheckRate: try rate("http.username_check_rate"),
-                        connections: connections, metricsListen: metricsListen),
+                        connections: connections, metricsListen: metricsListen,
+                        registrationPage: try flag("http.registration_page"), registerRate: try rate("http.register_rate"),
+                        trustedProxies: try Self.trustedProxies(text("http.trusted_proxies"),
+                                                                header: try choice("http.forwarded_header"))),
             spool: .init(directory: spoolDirectory, rescanInterval: try duration("spool.rescan_interval")),
             store: try store(environment: environment),
             smtp: .init(url: smtpURL, starttls: starttls, username: username, password: password,
@@ -169,42 +178,42 @@ struct ConfigurationValues {
             sweeperInterval: try duration("sweeper.interval"),
             log: .init(format: try choice("log.format", as: LineLogHandler.Format.self),
                        level: try choice("log.level", as: Logger.Level.self)),
-            templatesDirectory: templates.isEmpty ? nil : templates)
-        configuration.dkim = dkim
-        let bounceText = text("bounces.address")
-        if !bounceText.isEmpty {
-            guard let bounce = BounceAddress(parsing: bounceText, keys: keys) else {
-                throw ConfigurationError(key: "bounces.address", problem: """
-                    expected an address such as bounce@example.org, without '+' and with a local part \
-                    of at most \(63 - BounceToken.length) characters, got "\(bounceText)"
-                    """)
-            }
-            configuration.bounceAddress = bounce
+            templatesDirectory: templates.isEmpty ? nil : templates,
+            serviceName: try Self.serviceName(text("service.name")),
+            supportContact: try Self.supportContact(text("service.support_contact")),
+            dkim: dkim,
+            bounceAddress: bounceAddress,
+            bounceMaildir: try bounceMaildir(hasAddress: bounceAddress != nil),
+            bounceScanInterval: bounceScanInterval,
+            bounceEnvelopeHeader: try choice("bounces.envelope_header"))
+    }
+
+    /// `bounces.address`, checked against the signing keys; nil when empty.
+    func bounceAddress(keys: KeyRing) throws(ConfigurationError) -> BounceAddress? {
+        let text = text("bounces.address")
+        if text.isEmpty { return nil }
+        guard let bounce = BounceAddress(parsing: text, keys: keys) else {
+            throw ConfigurationError(key: "bounces.address", problem: """
+                expected an address such as bounce@example.org, without '+' and with a local part \
+                of at most \(63 - BounceToken.length) characters, got "\(text)"
+                """)
         }
+        return bounce
+    }
+
+    /// `bounces.maildir`: an absolute path, only with `bounces.address`; nil when empty.
+    func bounceMaildir(hasAddress: Bool) throws(ConfigurationError) -> String? {
         let maildir = text("bounces.maildir")
-        if !maildir.isEmpty {
-            guard maildir.hasPrefix("/") else {
-                throw ConfigurationError(key: "bounces.maildir", problem: "expected an absolute path, got \"\(maildir)\"")
-            }
-            guard configuration.bounceAddress != nil else {
-                throw ConfigurationError(key: "bounces.maildir", problem: """
-                    is set but bounces.address is not: without it no report names its mail
-                    """)
-            }
-            configuration.bounceMaildir = maildir
+        if maildir.isEmpty { return nil }
+        guard maildir.hasPrefix("/") else {
+            throw ConfigurationError(key: "bounces.maildir", problem: "expected an absolute path, got \"\(maildir)\"")
         }
-        configuration.bounceEnvelopeHeader = try choice("bounces.envelope_header")
-        configuration.bounceScanInterval = try duration("bounces.scan_interval")
-        guard configuration.bounceScanInterval > .zero else {
-            throw ConfigurationError(key: "bounces.scan_interval", problem: "must be longer than 0s")
+        guard hasAddress else {
+            throw ConfigurationError(key: "bounces.maildir", problem: """
+                is set but bounces.address is not: without it no report names its mail
+                """)
         }
-        configuration.http.registrationPage = try flag("http.registration_page")
-        configuration.http.registerRate = try rate("http.register_rate")
-        configuration.http.trustedProxies = try Self.trustedProxies(
-            text("http.trusted_proxies"), header: try choice("http.forwarded_header"))
-        configuration.serviceName = try Self.serviceName(text("service.name"))
-        configuration.supportContact = try Self.supportContact(text("service.support_contact"))
-        return configuration
+        return maildir
     }
 
     /// `http.trusted_proxies`: addresses and networks (`10.0.0.5, 192.168.1.0/24, ::1`), separated by
@@ -390,10 +399,12 @@ struct ConfigurationValues {
             throw ConfigurationError(key: "store.url", problem:
                 "takes no query parameters; use store.tls, store.ca_file and store.pool_size")
         }
+        // TLS and the pool size at the table's defaults: `store(environment:)` sets the configured ones.
+        let defaults = ConfigurationValues()
         return DaemonConfiguration.PostgresLocation(
             host: host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host, port: port,
             username: user, database: database,
-            password: nil, tls: .prefer, caFile: nil, poolSize: 8)
+            password: nil, tls: try defaults.choice("store.tls"), caFile: nil, poolSize: try defaults.integer("store.pool_size"))
     }
 
     static func store(_ text: String) throws(ConfigurationError) -> DaemonConfiguration.StoreLocation {

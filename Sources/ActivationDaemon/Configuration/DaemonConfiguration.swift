@@ -8,7 +8,8 @@ public import Logging
 
 /// Everything `activationd serve` and its subcommands are configured with: one YAML file, every
 /// key overridable by an environment variable (`ACTIVATIOND_SMTP_URL` for `smtp.url`), secrets read
-/// from files or systemd credentials. `Config/activationd.yaml` documents each key and its default.
+/// from files or systemd credentials. Built only by `ConfigurationValues.build` from the table of
+/// keys (`ConfigurationSchema`), so no property has a default of its own.
 public struct DaemonConfiguration: Sendable {
     /// Links are `<publicURL>/activate?token=…`.
     public var publicURL: URL
@@ -39,11 +40,11 @@ public struct DaemonConfiguration: Sendable {
     /// A directory whose templates override the shipped ones; nil for the shipped ones only.
     public var templatesDirectory: String?
     /// `service.name`: the service's name in page titles and mails.
-    public var serviceName = "Accounts"
+    public var serviceName: String
     /// `service.support_contact`: an email address or URL the registration page names; empty for none.
-    public var supportContact = ""
+    public var supportContact: String
     /// The DKIM keys (`dkim.*`), loaded once; each signs every mail. Empty: mail goes unsigned.
-    public var dkim: [DKIMKey] = []
+    public var dkim: [DKIMKey]
     /// `bounces.address`: each mail's envelope sender names its outbox row (VERP); nil: the From
     /// address.
     public var bounceAddress: BounceAddress?
@@ -51,9 +52,9 @@ public struct DaemonConfiguration: Sendable {
     /// `serve` every `bounceScanInterval`; nil: `serve` reads no reports.
     public var bounceMaildir: String?
     /// `bounces.scan_interval`.
-    public var bounceScanInterval: Duration = .seconds(30)
+    public var bounceScanInterval: Duration
     /// `bounces.envelope_header`: where the delivery agent writes the envelope recipient.
-    public var bounceEnvelopeHeader: DeliveryStatusParser.EnvelopeHeader = .deliveredTo
+    public var bounceEnvelopeHeader: DeliveryStatusParser.EnvelopeHeader
 
     /// `http.*`.
     public struct HTTP: Sendable {
@@ -76,11 +77,11 @@ public struct DaemonConfiguration: Sendable {
         /// `metrics.listen`: the operator listener; nil when empty (off).
         public var metricsListen: ListenAddress?
         /// `http.registration_page`: whether `/register` serves the registration form.
-        public var registrationPage = false
+        public var registrationPage: Bool
         /// `http.register_rate`: `POST /register` requests per client address and window.
-        public var registerRate: (requests: Int, per: Duration) = (10, .seconds(3600))
+        public var registerRate: (requests: Int, per: Duration)
         /// `http.trusted_proxies` with `http.forwarded_header`: whose forwarding header is believed.
-        public var trustedProxies: TrustedProxies = .none
+        public var trustedProxies: TrustedProxies
     }
 
     /// `spool.*`.
