@@ -112,6 +112,25 @@ struct ConfigurationTests {
         #expect(configuration.spool.rescanInterval == .seconds(5))
     }
 
+    @Test("the file is read once as written: an empty section, a key without a value, numbers and words as text")
+    func fileValuesAsWritten() throws {
+        let values = try DaemonConfiguration.fileValues(yaml: """
+            public_url: "https://accounts.example.org"
+            smtp:
+            http:
+              maximal_body_size: 8192
+              registration_page: yes
+            store:
+              password_file:
+            """, path: "activationd.yaml")
+        #expect(values == ["public_url": "https://accounts.example.org", "http.maximal_body_size": "8192",
+                           "http.registration_page": "yes", "store.password_file": ""])
+        #expect(try DaemonConfiguration.fileValues(yaml: "", path: "activationd.yaml").isEmpty)
+        #expect(try DaemonConfiguration.fileValues(yaml: "# only a comment\n", path: "activationd.yaml").isEmpty)
+        #expect(DaemonConfiguration.environmentName(of: "http.maximal_body_size") == "ACTIVATIOND_HTTP_MAXIMAL_BODY_SIZE")
+        #expect(DaemonConfiguration.environmentName(of: "public_url") == "ACTIVATIOND_PUBLIC_URL")
+    }
+
     @Test("each bad configuration names its key", arguments: [
         ("smtp:\n  conections: 4\n", "smtp.conections", "unknown key"),
         ("colour: blue\n", "colour", "unknown key"),
