@@ -55,11 +55,39 @@ struct ConfigurationTests {
         #expect(defaults.passwordHash == .default)
         #expect(defaults.smtp.connections == 4 && defaults.smtp.fromAddress == "no-reply@example.org")
         #expect(defaults.store == .sqlite(path: "/var/lib/activationd/activationd.sqlite"))
-        // Every key of the schema is documented in the shipped file.
+    }
+
+    @Test("Config/activationd.yaml is what the table of keys writes (regenerate: activationd config-template > Config/activationd.yaml)")
+    func shippedFileIsTheTemplate() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let shipped = try String(contentsOf: root.appendingPathComponent("Config/activationd.yaml"), encoding: .utf8)
+        let generated = ConfigurationSchema.template()
+        let shippedLines = shipped.split(separator: "\n", omittingEmptySubsequences: false)
+        let generatedLines = generated.split(separator: "\n", omittingEmptySubsequences: false)
+        if let line = zip(shippedLines, generatedLines).enumerated().first(where: { $0.element.0 != $0.element.1 }) {
+            Issue.record("""
+                Config/activationd.yaml line \(line.offset + 1) differs from the table:
+                  shipped:   \(line.element.0)
+                  generated: \(line.element.1)
+                """)
+        }
+        #expect(shipped == generated, "Config/activationd.yaml differs from ConfigurationSchema.template()")
+        // Every key appears once, at its default.
         for entry in ConfigurationSchema.entries {
             let leaf = String(entry.key.split(separator: ".").last!)
-            #expect(shipped.contains("\(leaf):"), "Config/activationd.yaml documents \(entry.key)")
+            #expect(generated.contains("\(leaf): "), "the template writes \(entry.key)")
         }
+    }
+
+    @Test("the man page's key list names every key with its default")
+    func manualKeyList() {
+        let list = ConfigurationSchema.manualKeyList()
+        for entry in ConfigurationSchema.entries {
+            #expect(list.contains("\\fB\(entry.key.replacingOccurrences(of: "-", with: "\\-"))\\fR"), "\(entry.key)")
+        }
+        #expect(list.contains("\\fBsmtp.starttls\\fR (default: opportunistic)"))
+        #expect(!list.split(separator: "\n").contains { $0.hasPrefix(".") && !$0.hasPrefix(".TP") })
     }
 
     @Test("the option types' own defaults are the table's: an empty file loads into what HTTPOptions(), SMTPOptions(), CourierOptions() and IntakeOptions() hold")
