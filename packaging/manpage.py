@@ -3,7 +3,10 @@
 
 Input on stdin: `activationd --experimental-dump-help` (swift-argument-parser's ToolInfo JSON), so
 the page names every subcommand, option and abstract the parser knows, and cannot drift from it.
-Arguments: VERSION DATE (YYYY-MM-DD, the commit's date, so that the page is reproducible).
+Arguments: VERSION DATE (YYYY-MM-DD, the commit's date, so that the page is reproducible) and
+KEYS, a file holding `activationd config-template --manual`: the CONFIGURATION section's key list
+in troff, written by the daemon's table of keys (ConfigurationSchema), which also writes
+Config/activationd.yaml.
 
 Not the parser's `generate-manual` plugin: that plugin builds every product of the package in
 release mode a second time and writes mdoc into a plugin work directory; the release build of
@@ -68,7 +71,7 @@ def leaves(command, path):
         yield from leaves(sub, path + [sub["commandName"]])
 
 
-def page(tool, version, date):
+def page(tool, version, date, keys):
     root = tool["command"]
     name = root["commandName"]
     out = [f'.TH {name.upper()} 8 "{date}" "{name} {version}" "System Administration"',
@@ -92,6 +95,11 @@ def page(tool, version, date):
             if argument.get("defaultValue"):
                 help_text += f" (default: {argument['defaultValue']})"
             out += [escape(help_text) or "\\&"]
+    out += [".SH CONFIGURATION", ".PP",
+            "Every key of /etc/activationd/activationd.yaml with its default. A key is overridden by the "
+            "environment variable ACTIVATIOND_<SECTION>_<KEY> (ACTIVATIOND_SMTP_URL for smtp.url). A value "
+            "that does not parse stops the command with exit status 78, naming the key."]
+    out += keys.rstrip("\n").split("\n")
     out += [".SH FILES", ".TP", "/etc/activationd/activationd.yaml",
             "The configuration; every key with its default and a comment.",
             ".TP", "/etc/activationd/signing.keys",
@@ -105,6 +113,7 @@ def page(tool, version, date):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3:
-        sys.exit("usage: manpage.py VERSION DATE < dump-help.json")
-    sys.stdout.write(page(json.load(sys.stdin), sys.argv[1], sys.argv[2]))
+    if len(sys.argv) != 4:
+        sys.exit("usage: manpage.py VERSION DATE KEYS < dump-help.json")
+    with open(sys.argv[3], encoding="utf-8") as keys:
+        sys.stdout.write(page(json.load(sys.stdin), sys.argv[1], sys.argv[2], keys.read()))

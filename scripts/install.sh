@@ -31,7 +31,9 @@ chmod 0644 "$root/lib/systemd/system/activationd.service"
 install -m 0644 systemd/activationd.sysusers "$root/lib/sysusers.d/activationd.conf"
 install -m 0644 systemd/activationd.tmpfiles "$root/lib/tmpfiles.d/activationd.conf"
 
-"$binary" --experimental-dump-help | python3 packaging/manpage.py "$version" "$date" | gzip -9n > "$root/share/man/man8/activationd.8.gz"
+"$binary" --experimental-dump-help \
+    | python3 packaging/manpage.py "$version" "$date" <("$binary" config-template --manual) \
+    | gzip -9n > "$root/share/man/man8/activationd.8.gz"
 chmod 0644 "$root/share/man/man8/activationd.8.gz"
 # Debian's zsh reads vendor-completions under /usr; elsewhere site-functions is on zsh's fpath.
 if [[ $prefix == /usr ]]; then zsh_dir=$root/share/zsh/vendor-completions; else zsh_dir=$root/share/zsh/site-functions; fi

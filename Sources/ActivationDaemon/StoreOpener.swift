@@ -102,7 +102,7 @@ public enum StoreOpener {
         PostgresStoreOptions(
             host: location.host, port: location.port, username: location.username,
             password: location.password.flatMap { $0.value.isEmpty ? nil : $0.value }, database: location.database,
-            tls: PostgresStoreOptions.TLSMode(rawValue: location.tls) ?? .prefer, caFile: location.caFile,
+            tls: location.tls, caFile: location.caFile,
             poolSize: location.poolSize)
     }
 }

@@ -14,7 +14,7 @@ struct Activationd: AsyncParsableCommand {
         version: BuildInfo.line,
         subcommands: [
             ServeSubcommand.self, SubmitSubcommand.self, ValidateSubcommand.self, StatusSubcommand.self, AccountSubcommand.self, ResendSubcommand.self,
-            SweepSubcommand.self, SendTestSubcommand.self, OutboxSubcommand.self, CheckConfigSubcommand.self,
+            SweepSubcommand.self, SendTestSubcommand.self, OutboxSubcommand.self, CheckConfigSubcommand.self, ConfigTemplateSubcommand.self,
             KeysSubcommand.self, StoreSubcommand.self, BouncesSubcommand.self,
         ]
     )

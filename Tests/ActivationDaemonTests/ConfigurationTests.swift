@@ -1,6 +1,11 @@
 import ActivationCore
+import ActivationHTTP
+import ActivationMail
+import ActivationSpool
+import ActivationStorePostgres
 @testable import ActivationDaemon
 import Foundation
+import Logging
 import Testing
 
 /// A temporary directory with a private keys file and a configuration file made of `yaml`.
@@ -50,11 +55,76 @@ struct ConfigurationTests {
         #expect(defaults.passwordHash == .default)
         #expect(defaults.smtp.connections == 4 && defaults.smtp.fromAddress == "no-reply@example.org")
         #expect(defaults.store == .sqlite(path: "/var/lib/activationd/activationd.sqlite"))
-        // Every key of the schema is documented in the shipped file.
+    }
+
+    @Test("Config/activationd.yaml is what the table of keys writes (regenerate: activationd config-template > Config/activationd.yaml)")
+    func shippedFileIsTheTemplate() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let shipped = try String(contentsOf: root.appendingPathComponent("Config/activationd.yaml"), encoding: .utf8)
+        let generated = ConfigurationSchema.template()
+        let shippedLines = shipped.split(separator: "\n", omittingEmptySubsequences: false)
+        let generatedLines = generated.split(separator: "\n", omittingEmptySubsequences: false)
+        if let line = zip(shippedLines, generatedLines).enumerated().first(where: { $0.element.0 != $0.element.1 }) {
+            Issue.record("""
+                Config/activationd.yaml line \(line.offset + 1) differs from the table:
+                  shipped:   \(line.element.0)
+                  generated: \(line.element.1)
+                """)
+        }
+        #expect(shipped == generated, "Config/activationd.yaml differs from ConfigurationSchema.template()")
+        // Every key appears once, at its default.
         for entry in ConfigurationSchema.entries {
             let leaf = String(entry.key.split(separator: ".").last!)
-            #expect(shipped.contains("\(leaf):"), "Config/activationd.yaml documents \(entry.key)")
+            #expect(generated.contains("\(leaf): "), "the template writes \(entry.key)")
         }
+    }
+
+    @Test("the man page's key list names every key with its default")
+    func manualKeyList() {
+        let list = ConfigurationSchema.manualKeyList()
+        for entry in ConfigurationSchema.entries {
+            #expect(list.contains("\\fB\(entry.key.replacingOccurrences(of: "-", with: "\\-"))\\fR"), "\(entry.key)")
+        }
+        #expect(list.contains("\\fBsmtp.starttls\\fR (default: opportunistic)"))
+        #expect(!list.split(separator: "\n").contains { $0.hasPrefix(".") && !$0.hasPrefix(".TP") })
+    }
+
+    @Test("the option types' own defaults are the table's: an empty file loads into what HTTPOptions(), SMTPOptions(), CourierOptions() and IntakeOptions() hold")
+    func optionDefaultsAreTheTables() async throws {
+        let fixture = try ConfigurationFixture()
+        defer { fixture.cleanUp() }
+        let loaded = try await fixture.load()
+        let http = loaded.httpOptions, plainHTTP = HTTPOptions()
+        #expect(http.listen == plainHTTP.listen && http.publicURL == plainHTTP.publicURL)
+        #expect(http.operatorListen == plainHTTP.operatorListen && http.connections == plainHTTP.connections)
+        #expect(http.registrationPage == plainHTTP.registrationPage && http.registrationURL == plainHTTP.registrationURL)
+        #expect(http.serviceName == plainHTTP.serviceName && http.supportContact == plainHTTP.supportContact)
+        #expect(http.templatesDirectory == plainHTTP.templatesDirectory)
+        #expect(http.trustedProxies.header == plainHTTP.trustedProxies.header)
+        #expect(http.activation.lifetime == plainHTTP.activation.lifetime)
+        #expect(http.activation.confirm == plainHTTP.activation.confirm)
+        #expect(http.activation.resendCooldown == plainHTTP.activation.resendCooldown)
+        #expect(http.activation.resendDailyLimit == plainHTTP.activation.resendDailyLimit)
+        let limits = http.limits, plainLimits = HTTPLimits()
+        #expect(limits.maximalBodySize == plainLimits.maximalBodySize)
+        #expect(limits.passwordAttempts == plainLimits.passwordAttempts && limits.lockout == plainLimits.lockout)
+        #expect(limits.resendPerAddress == plainLimits.resendPerAddress)
+        #expect(limits.usernameChecksPerAddress == plainLimits.usernameChecksPerAddress)
+        #expect(limits.registrationsPerAddress == plainLimits.registrationsPerAddress)
+        let smtp = loaded.smtpOptions, plainSMTP = SMTPOptions()
+        #expect(URL(string: smtp.url) == URL(string: plainSMTP.url) && smtp.startTLS == plainSMTP.startTLS)
+        #expect(smtp.username == plainSMTP.username && smtp.from == plainSMTP.from)
+        #expect(smtp.connections == plainSMTP.connections && smtp.timeout == plainSMTP.timeout)
+        #expect(smtp.caFile == plainSMTP.caFile)
+        let courier = loaded.courierOptions, plainCourier = CourierOptions()
+        #expect(courier.minimalBackoff == plainCourier.minimalBackoff && courier.maximalBackoff == plainCourier.maximalBackoff)
+        #expect(courier.maximalQueueLifetime == plainCourier.maximalQueueLifetime)
+        let intake = loaded.intakeOptions, plainIntake = IntakeOptions()
+        #expect(intake.directory == plainIntake.directory && intake.rescanInterval == plainIntake.rescanInterval)
+        #expect(intake.activationLifetime == plainIntake.activationLifetime && intake.passwordHash == plainIntake.passwordHash)
+        #expect(intake.resend == plainIntake.resend)
+        #expect(loaded.bounceEnvelopeHeader == .deliveredTo && loaded.bounceScanInterval == .seconds(30))
     }
 
     @Test("an environment variable overrides the file")
@@ -68,6 +138,25 @@ struct ConfigurationTests {
         #expect(configuration.smtp.url.absoluteString == "smtps://other.example.org:465")
         #expect(configuration.smtp.connections == 2)
         #expect(configuration.spool.rescanInterval == .seconds(5))
+    }
+
+    @Test("the file is read once as written: an empty section, a key without a value, numbers and words as text")
+    func fileValuesAsWritten() throws {
+        let values = try DaemonConfiguration.fileValues(yaml: """
+            public_url: "https://accounts.example.org"
+            smtp:
+            http:
+              maximal_body_size: 8192
+              registration_page: yes
+            store:
+              password_file:
+            """, path: "activationd.yaml")
+        #expect(values == ["public_url": "https://accounts.example.org", "http.maximal_body_size": "8192",
+                           "http.registration_page": "yes", "store.password_file": ""])
+        #expect(try DaemonConfiguration.fileValues(yaml: "", path: "activationd.yaml").isEmpty)
+        #expect(try DaemonConfiguration.fileValues(yaml: "# only a comment\n", path: "activationd.yaml").isEmpty)
+        #expect(DaemonConfiguration.environmentName(of: "http.maximal_body_size") == "ACTIVATIOND_HTTP_MAXIMAL_BODY_SIZE")
+        #expect(DaemonConfiguration.environmentName(of: "public_url") == "ACTIVATIOND_PUBLIC_URL")
     }
 
     @Test("each bad configuration names its key", arguments: [
@@ -123,6 +212,11 @@ struct ConfigurationTests {
         ("http:\n  registration_page: yes\n", "http.registration_page", "one of"),
         ("http:\n  register_rate: \"10\"\n", "http.register_rate", "requests/duration"),
         ("service:\n  support_contact: \"call us\"\n", "service.support_contact", "URL"),
+        ("activation:\n  confirm: link\n", "activation.confirm", "one of"),
+        ("log:\n  format: text\n", "log.format", "one of"),
+        ("smtp:\n  auth_without_tls: always\n", "smtp.auth_without_tls", "one of"),
+        ("http:\n  forwarded_header: x-real-ip\n", "http.forwarded_header", "one of"),
+        ("bounces:\n  envelope_header: to\n", "bounces.envelope_header", "one of"),
     ])
     func badConfiguration(yaml: String, key: String, problem: String) async throws {
         let fixture = try ConfigurationFixture(yaml)
@@ -133,6 +227,51 @@ struct ConfigurationTests {
         } catch {
             #expect(error.key.hasSuffix(key))
             #expect(error.problem.contains(problem), "\(error)")
+        }
+    }
+
+    @Test("each choice key's every value loads into its option's enum, none falls back to the default")
+    func choicesBecomeTheirEnums() async throws {
+        let fixture = try ConfigurationFixture()
+        defer { fixture.cleanUp() }
+        let postgres = "store:\n  url: \"postgres://act@db/act\"\n"
+        for value in ["password", "button"] {
+            try fixture.write("activation:\n  confirm: \(value)\n")
+            let configuration = try await fixture.load()
+            #expect(configuration.activation.confirm.rawValue == value)
+            #expect(configuration.httpOptions.activation.confirm.rawValue == value)
+        }
+        for value in ["required", "opportunistic", "never"] {
+            try fixture.write("smtp:\n  starttls: \(value)\n")
+            #expect(try await fixture.load().smtpOptions.startTLS.rawValue == value)
+        }
+        for value in ["disable", "prefer", "require"] {
+            try fixture.write(postgres + "  tls: \(value)\n")
+            guard case .postgres(let location) = try await fixture.load().store else {
+                Issue.record("not a PostgreSQL store")
+                continue
+            }
+            #expect(StoreOpener.options(location).tls.rawValue == value)
+        }
+        for value in ["logfmt", "json"] {
+            try fixture.write("log:\n  format: \(value)\n")
+            #expect(try await fixture.load().log.format.rawValue == value)
+        }
+        for value in ["trace", "debug", "info", "notice", "warning", "error", "critical"] {
+            try fixture.write("log:\n  level: \(value)\n")
+            #expect(try await fixture.load().log.level.rawValue == value)
+        }
+        for value in ["x-forwarded-for", "forwarded"] {
+            try fixture.write("http:\n  forwarded_header: \(value)\n")
+            #expect(try await fixture.load().http.trustedProxies.header.rawValue == value)
+        }
+        for value in ["delivered-to", "x-original-to"] {
+            try fixture.write("bounces:\n  envelope_header: \(value)\n")
+            #expect(try await fixture.load().bounceEnvelopeHeader.rawValue == value)
+        }
+        for value in ["true", "false"] {
+            try fixture.write("http:\n  registration_page: \(value)\n")
+            #expect(try await fixture.load().http.registrationPage == (value == "true"))
         }
     }
 
@@ -186,7 +325,7 @@ struct ConfigurationTests {
         }
         #expect(location.host == "db.example.org" && location.port == 6432)
         #expect(location.username == "act@ops" && location.database == "activations")
-        #expect(location.password?.value == "db-secret" && location.tls == "require" && location.poolSize == 12)
+        #expect(location.password?.value == "db-secret" && location.tls == .require && location.poolSize == 12)
         #expect(!configuration.summary.contains("db-secret"))
         #expect(configuration.summary.contains("postgres://act@ops@db.example.org:6432/activations"))
         // Without a password file: none (trust, peer or certificate authentication).
@@ -196,7 +335,7 @@ struct ConfigurationTests {
             Issue.record("postgresql:// is PostgreSQL too")
             return
         }
-        #expect(plain.password == nil && plain.port == 5432 && plain.tls == "prefer" && plain.poolSize == 8)
+        #expect(plain.password == nil && plain.port == 5432 && plain.tls == .prefer && plain.poolSize == 8)
     }
 
     @Test("durations", arguments: [

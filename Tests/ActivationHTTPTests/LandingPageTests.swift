@@ -89,7 +89,7 @@ struct LandingPageTests {
             let response = try await client.execute(uri: "/activate?token=\(token)", method: .get)
             #expect(response.status == .gone)
             #expect(response.text.contains("within 30 days"))
-            #expect(response.text.contains("https://accounts.example.org/register"))
+            #expect(response.text.contains("http://127.0.0.1:8080/register"))
             #expect(response.text.contains(#"action="resend""#))
         }
     }

@@ -1,6 +1,4 @@
 public import Foundation
-import Configuration
-import SystemPackage
 import Yams
 
 extension DaemonConfiguration {
@@ -22,69 +20,62 @@ extension DaemonConfiguration {
         if let problem = FileSafety.problem(path: path, secret: false) {
             throw ConfigurationError(key: path, problem: problem)
         }
-        try checkStructure(yaml: text, path: path)
-
-        let reader: ConfigReader
-        do {
-            let file = try await FileProvider<YAMLSnapshot>(filePath: FilePath(path))
-            let overrides = environment.filter { $0.key.hasPrefix("ACTIVATIOND_") }
-            // `smtp.url` is looked up as ACTIVATIOND_SMTP_URL, then in the file.
-            let environmentProvider = KeyMappingProvider(
-                upstream: EnvironmentVariablesProvider(environmentVariables: overrides),
-                keyMapper: { $0.prepending(["activationd"]) })
-            reader = ConfigReader(providers: [environmentProvider, file])
-        } catch {
-            throw ConfigurationError(key: path, problem: "not valid YAML")
-        }
         var values = ConfigurationValues()
+        values.raw = try fileValues(yaml: text, path: path)
+        // `smtp.url` is looked up as ACTIVATIOND_SMTP_URL, then in the file, then its default.
         for entry in ConfigurationSchema.entries {
-            values.raw[entry.key] = value(of: entry, reader: reader)
+            if let value = environment[environmentName(of: entry.key)] { values.raw[entry.key] = value }
         }
         return try values.build(environment: environment)
     }
 
-    /// Refuses a file that is not a mapping of known sections and keys with scalar values.
-    static func checkStructure(yaml: String, path: String) throws(ConfigurationError) {
-        let document: Any?
+    /// The environment variable that overrides `key`: `ACTIVATIOND_SMTP_URL` for `smtp.url`.
+    static func environmentName(of key: String) -> String {
+        "ACTIVATIOND_" + key.uppercased().replacingOccurrences(of: ".", with: "_")
+    }
+
+    /// The file parsed once: each key's value as written (`8192`, `30s`, `yes` stay text; the
+    /// kinds are checked by `ConfigurationValues`). Refuses a file that is not a mapping of known
+    /// sections and keys with single values.
+    static func fileValues(yaml: String, path: String) throws(ConfigurationError) -> [String: String] {
+        let document: Node?
         do {
-            document = try Yams.load(yaml: yaml)
+            document = try Yams.compose(yaml: yaml)
         } catch {
             throw ConfigurationError(key: path, problem: "not valid YAML: \(Self.firstLine(of: error))")
         }
-        guard let document else { return }
-        guard let top = document as? [String: Any] else {
+        guard let document, document.null == nil else { return [:] }
+        guard let top = document.mapping else {
             throw ConfigurationError(key: path, problem: "expected a mapping of sections at the top level")
         }
-        for (name, value) in top {
+        var values: [String: String] = [:]
+        for (nameNode, value) in top {
+            let name = nameNode.string ?? ""
             if ConfigurationSchema.sections.contains(name) {
-                guard let section = value as? [String: Any] else {
-                    if value is NSNull { continue }
+                if value.null != nil { continue }
+                guard let section = value.mapping else {
                     throw ConfigurationError(key: name, problem: "expected a mapping of keys")
                 }
-                for (key, scalar) in section {
-                    let dotted = "\(name).\(key)"
+                for (leafNode, scalar) in section {
+                    let dotted = "\(name).\(leafNode.string ?? "")"
                     guard ConfigurationSchema.byKey[dotted] != nil else {
                         throw ConfigurationError(key: dotted, problem: "unknown key")
                     }
-                    guard !(scalar is [Any]) && !(scalar is [String: Any]) else {
+                    guard let text = scalar.scalar?.string else {
                         throw ConfigurationError(key: dotted, problem: "expected a single value")
                     }
+                    values[dotted] = text
                 }
             } else if ConfigurationSchema.byKey[name] != nil {
-                guard !(value is [Any]) && !(value is [String: Any]) else {
+                guard let text = value.scalar?.string else {
                     throw ConfigurationError(key: name, problem: "expected a single value")
                 }
+                values[name] = text
             } else {
                 throw ConfigurationError(key: name, problem: "unknown key")
             }
         }
-    }
-
-    /// The value of one key as text, from the environment or the file, else its default.
-    /// (Nested and list values were refused by `checkStructure`, so every value present reads as text.)
-    private static func value(of entry: ConfigurationSchema.Entry, reader: ConfigReader) -> String {
-        let key = ConfigKey(entry.key.split(separator: ".").map(String.init))
-        return reader.string(forKey: key) ?? entry.defaultValue
+        return values
     }
 
     private static func firstLine(of error: any Error) -> String {

@@ -18,7 +18,7 @@ extension ConfigurationValues {
         }
         var keys: [DKIMKey] = []
         if let key = try dkimKey(fileKey: "dkim.private_key_file", credential: "dkim-key",
-                                 algorithm: try dkimAlgorithm(), selectorKey: "dkim.selector", environment: environment) {
+                                 algorithm: try choice("dkim.algorithm"), selectorKey: "dkim.selector", environment: environment) {
             keys.append(key)
         }
         if let key = try dkimKey(fileKey: "dkim.ed25519_private_key_file", credential: "dkim-ed25519-key",
@@ -35,13 +35,6 @@ extension ConfigurationValues {
                 "dkim.domain is set but no key is configured (dkim.private_key_file or the dkim-key credential is empty)")
         }
         return keys
-    }
-
-    private func dkimAlgorithm() throws(ConfigurationError) -> DKIMKey.Algorithm {
-        guard let algorithm = DKIMKey.Algorithm(rawValue: try choice("dkim.algorithm")) else {
-            preconditionFailure("the schema lists only known algorithms")
-        }
-        return algorithm
     }
 
     /// One key, or nil when its file is not configured or empty.

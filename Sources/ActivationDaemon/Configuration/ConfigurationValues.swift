@@ -1,7 +1,9 @@
 import ActivationCore
 import ActivationHTTP
 import ActivationMail
+import ActivationStorePostgres
 import Foundation
+import Logging
 
 /// The raw text of every key, turned into a `DaemonConfiguration` with each value checked.
 struct ConfigurationValues {
@@ -42,6 +44,21 @@ struct ConfigurationValues {
         return text(key)
     }
 
+    /// A choice key as the enum its target owns. The schema lists exactly that enum's raw values
+    /// (`Kind.choice(of:)`), so every value `choice(_:)` accepts converts: there is no fallback.
+    func choice<Value: RawRepresentable>(_ key: String, as type: Value.Type = Value.self)
+        throws(ConfigurationError) -> Value where Value.RawValue == String
+    {
+        let text = try choice(key)
+        guard let value = Value(rawValue: text) else {
+            preconditionFailure("the schema's choices of \(key) are not the cases of \(Value.self)")
+        }
+        return value
+    }
+
+    /// `http.registration_page`: `true` or `false`.
+    func flag(_ key: String) throws(ConfigurationError) -> Bool { try choice(key) == "true" }
+
     func build(environment: [String: String]) throws(ConfigurationError) -> DaemonConfiguration {
         let publicURL = try Self.url("public_url", text("public_url"), schemes: ["http", "https"])
         let registrationURL = text("registration_url")
@@ -73,7 +90,7 @@ struct ConfigurationValues {
             throw ConfigurationError(key: "courier.minimal_backoff", problem: "is longer than courier.maximal_backoff")
         }
         let activation = DaemonConfiguration.Activation(
-            lifetime: try duration("activation.lifetime"), confirm: try choice("activation.confirm"),
+            lifetime: try duration("activation.lifetime"), confirm: try choice("activation.confirm", as: ConfirmMode.self),
             reminderBefore: try duration("activation.reminder_before"),
             resendCooldown: try duration("activation.resend_cooldown"),
             resendDailyLimit: try integer("activation.resend_daily_limit"))
@@ -94,9 +111,12 @@ struct ConfigurationValues {
         if !username.isEmpty, password == nil {
             throw ConfigurationError(key: "smtp.password_file", problem: "smtp.username is set but no password file is")
         }
+        // Both parsed whether or not a username is set: a misspelt value is refused at once, not
+        // when AUTH is turned on later.
+        let starttls = try choice("smtp.starttls", as: SMTPOptions.StartTLS.self)
+        let authWithoutTLS = try choice("smtp.auth_without_tls", as: SMTPAuthWithoutTLS.self)
         if !username.isEmpty {
-            try Self.checkAuthIsEncrypted(url: smtpURL, starttls: try choice("smtp.starttls"),
-                                          allowance: try choice("smtp.auth_without_tls"))
+            try Self.checkAuthIsEncrypted(url: smtpURL, starttls: starttls, allowance: authWithoutTLS)
         }
         guard let keysPath = SecretFile.locate(key: "keys.file", configuredPath: text("keys.file"),
                                                credential: "signing-keys", environment: environment)
@@ -129,16 +149,25 @@ struct ConfigurationValues {
             throw ConfigurationError(key: "password_hash.scrypt_log_n", problem:
                 "scrypt \(scrypt) needs \(scrypt.memoryBytes >> 20) MiB a hash; at most \(ScryptParameters.maximalMemoryBytes >> 20) MiB")
         }
-        var configuration = DaemonConfiguration(
+        let bounceAddress = try bounceAddress(keys: keys)
+        let bounceScanInterval = try duration("bounces.scan_interval")
+        guard bounceScanInterval > .zero else {
+            throw ConfigurationError(key: "bounces.scan_interval", problem: "must be longer than 0s")
+        }
+        // Every value from the table, none from a default written elsewhere.
+        return DaemonConfiguration(
             publicURL: publicURL,
             registrationURL: registrationURL,
             http: .init(host: host, port: port, maximalBodySize: try integer("http.maximal_body_size"),
                         passwordAttempts: try integer("http.password_attempts"), lockout: try duration("http.lockout"),
                         resendRate: try rate("http.resend_rate"), usernameCheckRate: try rate("http.username_check_rate"),
-                        connections: connections, metricsListen: metricsListen),
+                        connections: connections, metricsListen: metricsListen,
+                        registrationPage: try flag("http.registration_page"), registerRate: try rate("http.register_rate"),
+                        trustedProxies: try Self.trustedProxies(text("http.trusted_proxies"),
+                                                                header: try choice("http.forwarded_header"))),
             spool: .init(directory: spoolDirectory, rescanInterval: try duration("spool.rescan_interval")),
             store: try store(environment: environment),
-            smtp: .init(url: smtpURL, starttls: try choice("smtp.starttls"), username: username, password: password,
+            smtp: .init(url: smtpURL, starttls: starttls, username: username, password: password,
                         from: text("smtp.from"), fromAddress: fromAddress, connections: try integer("smtp.connections"),
                         timeout: try duration("smtp.timeout"), caFile: caFile.isEmpty ? nil : caFile),
             courier: courier,
@@ -147,49 +176,51 @@ struct ConfigurationValues {
             keysFile: keysPath,
             passwordHash: scrypt,
             sweeperInterval: try duration("sweeper.interval"),
-            log: .init(format: try choice("log.format"), level: try choice("log.level")),
-            templatesDirectory: templates.isEmpty ? nil : templates)
-        configuration.dkim = dkim
-        let bounceText = text("bounces.address")
-        if !bounceText.isEmpty {
-            guard let bounce = BounceAddress(parsing: bounceText, keys: keys) else {
-                throw ConfigurationError(key: "bounces.address", problem: """
-                    expected an address such as bounce@example.org, without '+' and with a local part \
-                    of at most \(63 - BounceToken.length) characters, got "\(bounceText)"
-                    """)
-            }
-            configuration.bounceAddress = bounce
+            log: .init(format: try choice("log.format", as: LineLogHandler.Format.self),
+                       level: try choice("log.level", as: Logger.Level.self)),
+            templatesDirectory: templates.isEmpty ? nil : templates,
+            serviceName: try Self.serviceName(text("service.name")),
+            supportContact: try Self.supportContact(text("service.support_contact")),
+            dkim: dkim,
+            bounceAddress: bounceAddress,
+            bounceMaildir: try bounceMaildir(hasAddress: bounceAddress != nil),
+            bounceScanInterval: bounceScanInterval,
+            bounceEnvelopeHeader: try choice("bounces.envelope_header"))
+    }
+
+    /// `bounces.address`, checked against the signing keys; nil when empty.
+    func bounceAddress(keys: KeyRing) throws(ConfigurationError) -> BounceAddress? {
+        let text = text("bounces.address")
+        if text.isEmpty { return nil }
+        guard let bounce = BounceAddress(parsing: text, keys: keys) else {
+            throw ConfigurationError(key: "bounces.address", problem: """
+                expected an address such as bounce@example.org, without '+' and with a local part \
+                of at most \(63 - BounceToken.length) characters, got "\(text)"
+                """)
         }
+        return bounce
+    }
+
+    /// `bounces.maildir`: an absolute path, only with `bounces.address`; nil when empty.
+    func bounceMaildir(hasAddress: Bool) throws(ConfigurationError) -> String? {
         let maildir = text("bounces.maildir")
-        if !maildir.isEmpty {
-            guard maildir.hasPrefix("/") else {
-                throw ConfigurationError(key: "bounces.maildir", problem: "expected an absolute path, got \"\(maildir)\"")
-            }
-            guard configuration.bounceAddress != nil else {
-                throw ConfigurationError(key: "bounces.maildir", problem: """
-                    is set but bounces.address is not: without it no report names its mail
-                    """)
-            }
-            configuration.bounceMaildir = maildir
+        if maildir.isEmpty { return nil }
+        guard maildir.hasPrefix("/") else {
+            throw ConfigurationError(key: "bounces.maildir", problem: "expected an absolute path, got \"\(maildir)\"")
         }
-        configuration.bounceEnvelopeHeader = DeliveryStatusParser.EnvelopeHeader(
-            rawValue: try choice("bounces.envelope_header")) ?? .deliveredTo
-        configuration.bounceScanInterval = try duration("bounces.scan_interval")
-        guard configuration.bounceScanInterval > .zero else {
-            throw ConfigurationError(key: "bounces.scan_interval", problem: "must be longer than 0s")
+        guard hasAddress else {
+            throw ConfigurationError(key: "bounces.maildir", problem: """
+                is set but bounces.address is not: without it no report names its mail
+                """)
         }
-        configuration.http.registrationPage = try choice("http.registration_page") == "true"
-        configuration.http.registerRate = try rate("http.register_rate")
-        configuration.http.trustedProxies = try Self.trustedProxies(
-            text("http.trusted_proxies"), header: try choice("http.forwarded_header"))
-        configuration.serviceName = try Self.serviceName(text("service.name"))
-        configuration.supportContact = try Self.supportContact(text("service.support_contact"))
-        return configuration
+        return maildir
     }
 
     /// `http.trusted_proxies`: addresses and networks (`10.0.0.5, 192.168.1.0/24, ::1`), separated by
     /// commas or spaces; empty trusts none.
-    static func trustedProxies(_ text: String, header: String) throws(ConfigurationError) -> TrustedProxies {
+    static func trustedProxies(_ text: String, header: TrustedProxies.Header) throws(ConfigurationError)
+        -> TrustedProxies
+    {
         var networks: [AddressBlock] = []
         for item in text.split(whereSeparator: { $0 == "," || $0 == " " }) {
             guard let block = AddressBlock(String(item)) else {
@@ -199,7 +230,7 @@ struct ConfigurationValues {
             }
             networks.append(block)
         }
-        return TrustedProxies(networks: networks, header: TrustedProxies.Header(rawValue: header) ?? .xForwardedFor)
+        return TrustedProxies(networks: networks, header: header)
     }
 
     /// `service.name`: 1 to 64 characters, no control characters (it goes into titles and mails).
@@ -237,14 +268,16 @@ struct ConfigurationValues {
     /// not offer STARTTLS — or anyone on the path who strips the offer — receives the relay password
     /// as plain text. Only `smtps://` and `starttls: required` guarantee TLS before AUTH;
     /// `smtp.auth_without_tls: loopback` allows a relay on this host, where no wire is crossed.
-    static func checkAuthIsEncrypted(url: URL, starttls: String, allowance: String) throws(ConfigurationError) {
-        if url.scheme?.lowercased() == "smtps" || starttls == "required" { return }
-        if allowance == "loopback", isLoopback(url.host ?? "") { return }
-        let why = allowance == "loopback"
+    static func checkAuthIsEncrypted(url: URL, starttls: SMTPOptions.StartTLS, allowance: SMTPAuthWithoutTLS)
+        throws(ConfigurationError)
+    {
+        if url.scheme?.lowercased() == "smtps" || starttls == .required { return }
+        if allowance == .loopback, isLoopback(url.host ?? "") { return }
+        let why = allowance == .loopback
             ? "smtp.auth_without_tls: loopback allows it only for a relay on 127.0.0.1, ::1 or localhost"
             : "set smtp.starttls: required, use an smtps:// URL, or for a relay on this host smtp.auth_without_tls: loopback"
         throw ConfigurationError(key: "smtp.starttls", problem:
-            "smtp.username is set, and with starttls: \(starttls) the relay password could be sent in clear; \(why)")
+            "smtp.username is set, and with starttls: \(starttls.rawValue) the relay password could be sent in clear; \(why)")
     }
 
     /// `smtp.url` (or `ACTIVATIOND_SMTP_URL`), refused when it holds a user or password: libcurl
@@ -317,12 +350,12 @@ struct ConfigurationValues {
             guard FileManager.default.isReadableFile(atPath: caFile) else {
                 throw ConfigurationError(key: "store.ca_file", problem: "cannot read \(caFile)")
             }
-            guard location.tls != "disable" else {
+            guard location.tls != .disable else {
                 throw ConfigurationError(key: "store.ca_file", problem: "is set but store.tls is disable")
             }
             location.caFile = caFile
         }
-        if location.tls == "disable", !location.host.hasPrefix("/"), let password = location.password, !password.value.isEmpty {
+        if location.tls == .disable, !location.host.hasPrefix("/"), let password = location.password, !password.value.isEmpty {
             throw ConfigurationError(key: "store.tls", problem: """
                 is disable while a password is configured (store.password_file or the store-password credential): \
                 the server, or whoever answers at \(location.host):\(location.port), could ask for it in clear or as \
@@ -366,10 +399,12 @@ struct ConfigurationValues {
             throw ConfigurationError(key: "store.url", problem:
                 "takes no query parameters; use store.tls, store.ca_file and store.pool_size")
         }
+        // TLS and the pool size at the table's defaults: `store(environment:)` sets the configured ones.
+        let defaults = ConfigurationValues()
         return DaemonConfiguration.PostgresLocation(
             host: host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host, port: port,
             username: user, database: database,
-            password: nil, tls: "prefer", caFile: nil, poolSize: 8)
+            password: nil, tls: try defaults.choice("store.tls"), caFile: nil, poolSize: try defaults.integer("store.pool_size"))
     }
 
     static func store(_ text: String) throws(ConfigurationError) -> DaemonConfiguration.StoreLocation {

@@ -3,10 +3,13 @@ public import ActivationSpool
 public import ActivationHTTP
 public import ActivationMail
 public import Foundation
+public import ActivationStorePostgres
+public import Logging
 
 /// Everything `activationd serve` and its subcommands are configured with: one YAML file, every
 /// key overridable by an environment variable (`ACTIVATIOND_SMTP_URL` for `smtp.url`), secrets read
-/// from files or systemd credentials. `Config/activationd.yaml` documents each key and its default.
+/// from files or systemd credentials. Built only by `ConfigurationValues.build` from the table of
+/// keys (`ConfigurationSchema`), so no property has a default of its own.
 public struct DaemonConfiguration: Sendable {
     /// Links are `<publicURL>/activate?token=…`.
     public var publicURL: URL
@@ -37,11 +40,11 @@ public struct DaemonConfiguration: Sendable {
     /// A directory whose templates override the shipped ones; nil for the shipped ones only.
     public var templatesDirectory: String?
     /// `service.name`: the service's name in page titles and mails.
-    public var serviceName = "Accounts"
+    public var serviceName: String
     /// `service.support_contact`: an email address or URL the registration page names; empty for none.
-    public var supportContact = ""
+    public var supportContact: String
     /// The DKIM keys (`dkim.*`), loaded once; each signs every mail. Empty: mail goes unsigned.
-    public var dkim: [DKIMKey] = []
+    public var dkim: [DKIMKey]
     /// `bounces.address`: each mail's envelope sender names its outbox row (VERP); nil: the From
     /// address.
     public var bounceAddress: BounceAddress?
@@ -49,9 +52,9 @@ public struct DaemonConfiguration: Sendable {
     /// `serve` every `bounceScanInterval`; nil: `serve` reads no reports.
     public var bounceMaildir: String?
     /// `bounces.scan_interval`.
-    public var bounceScanInterval: Duration = .seconds(30)
+    public var bounceScanInterval: Duration
     /// `bounces.envelope_header`: where the delivery agent writes the envelope recipient.
-    public var bounceEnvelopeHeader: DeliveryStatusParser.EnvelopeHeader = .deliveredTo
+    public var bounceEnvelopeHeader: DeliveryStatusParser.EnvelopeHeader
 
     /// `http.*`.
     public struct HTTP: Sendable {
@@ -74,11 +77,11 @@ public struct DaemonConfiguration: Sendable {
         /// `metrics.listen`: the operator listener; nil when empty (off).
         public var metricsListen: ListenAddress?
         /// `http.registration_page`: whether `/register` serves the registration form.
-        public var registrationPage = false
+        public var registrationPage: Bool
         /// `http.register_rate`: `POST /register` requests per client address and window.
-        public var registerRate: (requests: Int, per: Duration) = (10, .seconds(3600))
+        public var registerRate: (requests: Int, per: Duration)
         /// `http.trusted_proxies` with `http.forwarded_header`: whose forwarding header is believed.
-        public var trustedProxies: TrustedProxies = .none
+        public var trustedProxies: TrustedProxies
     }
 
     /// `spool.*`.
@@ -110,8 +113,8 @@ public struct DaemonConfiguration: Sendable {
         public var database: String
         /// The role's password; nil for none (trust or peer authentication, or a client certificate).
         public var password: Secret?
-        /// `disable`, `prefer` or `require`.
-        public var tls: String
+        /// `store.tls`: `disable`, `prefer` or `require`.
+        public var tls: PostgresStoreOptions.TLSMode
         /// CA certificates (PEM) to verify the server with; nil for the system's.
         public var caFile: String?
         /// Connections per host.
@@ -128,12 +131,12 @@ public struct DaemonConfiguration: Sendable {
                     + "the socket receives the password"
             }
             switch (tls, password != nil) {
-            case ("disable", _):
+            case (.disable, _):
                 return "no TLS: nothing sent or received is protected (no password configured)"
             case (_, true):
                 return "a password is configured, so TLS is required and the server's certificate and name are "
                     + "verified against \(roots) before the password is sent"
-            case ("require", false):
+            case (.require, false):
                 return "TLS required, the server's certificate and name verified against \(roots); no password configured"
             default:
                 return caFile == nil
@@ -149,8 +152,8 @@ public struct DaemonConfiguration: Sendable {
     public struct SMTP: Sendable {
         /// `smtp://host:port` or `smtps://host:port`.
         public var url: URL
-        /// `required`, `opportunistic` or `never`.
-        public var starttls: String
+        /// `smtp.starttls`: `required`, `opportunistic` or `never`.
+        public var starttls: SMTPOptions.StartTLS
         /// AUTH user name; empty for no AUTH.
         public var username: String
         /// AUTH password, read from `smtp.password_file` or the `smtp-password` credential.
@@ -182,7 +185,7 @@ public struct DaemonConfiguration: Sendable {
         /// How long an activation link lives.
         public var lifetime: Duration
         /// `password` (the person confirms with their password) or `button`.
-        public var confirm: String
+        public var confirm: ConfirmMode
         /// When, before expiry, the reminder goes out.
         public var reminderBefore: Duration
         /// Shortest time between two resends for one account.
@@ -194,9 +197,9 @@ public struct DaemonConfiguration: Sendable {
     /// `log.*`.
     public struct Log: Sendable, Equatable {
         /// `logfmt` or `json`.
-        public var format: String
+        public var format: LineLogHandler.Format
         /// The lowest level logged: `trace` … `critical`.
-        public var level: String
+        public var level: Logger.Level
     }
 }
 
@@ -205,7 +208,7 @@ extension DaemonConfiguration {
     public var summary: String {
         let storeText = switch store {
         case .sqlite(let path): "sqlite \(path)"
-        case .postgres(let location): "\(location), tls \(location.tls) (\(location.tlsMeaning))"
+        case .postgres(let location): "\(location), tls \(location.tls.rawValue) (\(location.tlsMeaning))"
         }
         return "store \(storeText), spool \(spool.directory), relay \(smtp.url.host ?? "?"), "
             + "\(keys.keys.count) signing key(s) from \(keysFile), listening on \(http.host):\(http.port)"
@@ -238,7 +241,7 @@ extension DaemonConfiguration {
         var options = HTTPOptions(
             listen: ListenAddress(host: http.host, port: http.port), publicURL: publicURL.absoluteString,
             activation: ActivationOptions(
-                lifetime: activation.lifetime, confirm: ConfirmMode(rawValue: activation.confirm) ?? .password,
+                lifetime: activation.lifetime, confirm: activation.confirm,
                 resendCooldown: activation.resendCooldown, resendDailyLimit: activation.resendDailyLimit),
             templatesDirectory: templatesDirectory,
             limits: HTTPLimits(
@@ -262,7 +265,7 @@ extension DaemonConfiguration {
     /// The SMTP transport's options from this configuration.
     public var smtpOptions: SMTPOptions {
         SMTPOptions(
-            url: smtp.url.absoluteString, startTLS: SMTPOptions.StartTLS(rawValue: smtp.starttls) ?? .opportunistic,
+            url: smtp.url.absoluteString, startTLS: smtp.starttls,
             username: smtp.username, password: smtp.password?.value ?? "", from: smtp.from,
             connections: smtp.connections, timeout: smtp.timeout, caFile: smtp.caFile)
     }

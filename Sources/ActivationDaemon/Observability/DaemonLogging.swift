@@ -13,8 +13,7 @@ public enum DaemonLogging {
 
     /// Applies `log.level` and `log.format` to every handler (at start and on reload).
     public static func apply(_ configuration: DaemonConfiguration) {
-        settings.update(level: Logger.Level(rawValue: configuration.log.level) ?? .info,
-                        format: LineLogHandler.Format(rawValue: configuration.log.format) ?? .logfmt)
+        settings.update(level: configuration.log.level, format: configuration.log.format)
     }
 }
 

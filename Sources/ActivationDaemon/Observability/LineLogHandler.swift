@@ -13,7 +13,7 @@ import Synchronization
 /// whatever their value: the last line of defence if a caller slips.
 public struct LineLogHandler: LogHandler {
     /// The two line formats of `log.format`.
-    public enum Format: String, Sendable {
+    public enum Format: String, Sendable, CaseIterable {
         /// `key=value` pairs, values quoted when they contain spaces, quotes or `=`.
         case logfmt
         /// One JSON object a line.

@@ -26,10 +26,10 @@ public struct HTTPOptions: Sendable {
     /// default; nil turns it off. `/metrics` is never served on `listen`.
     public var operatorListen: ListenAddress? = ListenAddress(host: "127.0.0.1", port: 9464)
 
-    /// Options with the configuration keys' defaults, changed where given. `publicURL`'s default is
-    /// an example (the configuration's is `http://127.0.0.1:8080`): the loader always passes `public_url`.
+    /// Options with the configuration keys' defaults, changed where given. The daemon's come from
+    /// its table of keys (`ConfigurationSchema`); a test there fails when these differ from it.
     public init(
-        listen: ListenAddress = .default, publicURL: String = "https://accounts.example.org",
+        listen: ListenAddress = .default, publicURL: String = "http://127.0.0.1:8080",
         activation: ActivationOptions = ActivationOptions(), templatesDirectory: String? = nil,
         limits: HTTPLimits = HTTPLimits()
     ) {

@@ -12,7 +12,7 @@ import CNIOLinux // owns sockaddr_in's and in_addr's members under MemberImportV
 public struct TrustedProxies: Sendable, Equatable {
     /// Which header the proxies write. Only that one is read: a proxy passes the other through
     /// from the client untouched, forged or not.
-    public enum Header: String, Sendable {
+    public enum Header: String, Sendable, CaseIterable {
         /// `X-Forwarded-For: client, proxy1, proxy2` (nginx's `$proxy_add_x_forwarded_for`, Caddy, HAProxy).
         case xForwardedFor = "x-forwarded-for"
         /// RFC 7239 `Forwarded: for=client, for="[2001:db8::1]:4711"`.
