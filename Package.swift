@@ -80,11 +80,22 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        // The spool: watching new/, reading records safely, the intake service, `submit`'s writer.
+        // The spool's files: its directories, record names, reading a record safely, writing one
+        // (`submit` and the registration page), setting one aside, purging old rejects. No intake.
+        .target(
+            name: "ActivationSpoolFiles",
+            dependencies: [
+                "ActivationCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The intake: watching new/, taking records in through the store, as a service.
         .target(
             name: "ActivationSpool",
             dependencies: [
                 "ActivationCore",
+                "ActivationSpoolFiles",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -100,7 +111,7 @@ let package = Package(
             name: "ActivationHTTP",
             dependencies: [
                 "ActivationCore",
-                "ActivationSpool",
+                "ActivationSpoolFiles",
                 "CGlibcMalloc",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -139,6 +150,7 @@ let package = Package(
                 "ActivationStoreSQLite",
                 "ActivationStorePostgres",
                 "ActivationSpool",
+                "ActivationSpoolFiles",
                 "ActivationHTTP",
                 "ActivationMail",
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -264,7 +276,7 @@ let package = Package(
         .testTarget(
             name: "ActivationSpoolTests",
             dependencies: [
-                "ActivationSpool", "ActivationStoreSQLite", "intake-harness", "TestSupport",
+                "ActivationSpool", "ActivationSpoolFiles", "ActivationStoreSQLite", "intake-harness", "TestSupport",
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
@@ -274,6 +286,7 @@ let package = Package(
             name: "ActivationHTTPTests",
             dependencies: [
                 "ActivationHTTP",
+                "ActivationSpoolFiles",
                 "ActivationStoreSQLite",
                 "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -1,6 +1,6 @@
 import ActivationCore
 @testable import ActivationHTTP
-import ActivationSpool
+import ActivationSpoolFiles
 import Crypto
 import Foundation
 import HTTPTypes

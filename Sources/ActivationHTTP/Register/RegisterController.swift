@@ -1,5 +1,5 @@
 import ActivationCore
-import ActivationSpool
+import ActivationSpoolFiles
 import Foundation
 import HTTPTypes
 import Hummingbird

@@ -1,5 +1,5 @@
 public import ActivationCore
-import ActivationSpool
+import ActivationSpoolFiles
 public import Foundation
 public import Hummingbird
 public import Logging

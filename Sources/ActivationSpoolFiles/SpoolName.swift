@@ -6,27 +6,27 @@ import Foundation
 /// Linux names are any bytes but `/` and NUL, up to 255 of them. A `String` made from them with
 /// replacement characters names another file (or none), so a name that is not UTF-8 is handled as
 /// bytes here and only ever shown escaped.
-struct SpoolName: Sendable, Hashable {
+package struct SpoolName: Sendable, Hashable {
     /// The name, without its terminating NUL.
-    let bytes: [UInt8]
+    package let bytes: [UInt8]
 
     /// The longest name Linux allows (NAME_MAX).
-    static let maximalLength = 255
+    package static let maximalLength = 255
     /// What a rejected record's reason file adds to its name.
-    static let reasonSuffix = ".reason.json"
+    package static let reasonSuffix = ".reason.json"
 
     /// The name of a `String`.
-    init(_ text: String) { bytes = Array(text.utf8) }
+    package init(_ text: String) { bytes = Array(text.utf8) }
 
     /// A name read from a directory.
-    init(bytes: some Sequence<UInt8>) { self.bytes = Array(bytes) }
+    package init(bytes: some Sequence<UInt8>) { self.bytes = Array(bytes) }
 
     /// The name as text, when it is valid UTF-8 (and only then: it then names the same file).
-    var text: String? { String(validating: bytes, as: UTF8.self) }
+    package var text: String? { String(validating: bytes, as: UTF8.self) }
 
     /// The name for logs and reason files: the text, with every byte that is not part of valid
     /// UTF-8 written `%XX` (and control characters too, so that a name cannot break a log line).
-    var display: String {
+    package var display: String {
         var out = ""
         var index = 0
         while index < bytes.count {
@@ -44,7 +44,7 @@ struct SpoolName: Sendable, Hashable {
     }
 
     /// Whether intake takes this entry: `*.json`, not hidden.
-    var isRecordName: Bool {
+    package var isRecordName: Bool {
         bytes.count > 5 && bytes.first != UInt8(ascii: ".") && bytes.suffix(5).elementsEqual(".json".utf8)
     }
 
@@ -54,7 +54,7 @@ struct SpoolName: Sendable, Hashable {
     /// A UTF-8 name without control characters whose reason file fits keeps its name. Any other
     /// (too long, not UTF-8) becomes its displayable form, cut at a character boundary, then `~` and
     /// 16 hex digits of the SHA-256 of the original bytes, then `.json`.
-    var rejectedName: String {
+    package var rejectedName: String {
         if let text, text == display, bytes.count + Self.reasonSuffix.utf8.count <= Self.maximalLength {
             return text
         }
@@ -72,7 +72,7 @@ struct SpoolName: Sendable, Hashable {
     }
 
     /// `directory/name` as a NUL-terminated byte path, for the C calls.
-    func path(in directory: String) -> [CChar] {
+    package func path(in directory: String) -> [CChar] {
         (Array(directory.utf8) + [UInt8(ascii: "/")] + bytes + [0]).map { CChar(bitPattern: $0) }
     }
 

@@ -1,10 +1,10 @@
-import Foundation
-import Glibc
-import CDispatch // owns struct stat's members under MemberImportVisibility in some compile batches
+package import Foundation
+package import Glibc
+package import CDispatch // owns struct stat's members under MemberImportVisibility in some compile batches
 
 extension SpoolDirectory {
     /// A name no other writer uses, after Maildir: `<seconds>.M<microseconds>P<pid>R<random>.<host>`.
-    static func uniqueName() -> String {
+    package static func uniqueName() -> String {
         var now = timeval()
         gettimeofday(&now, nil)
         let random = String(UInt64.random(in: .min ... .max), radix: 16)
@@ -15,7 +15,7 @@ extension SpoolDirectory {
 
     /// Creates `tmp/<fresh name>` (never an existing file, never through a link) with `mode`,
     /// writes `data` and fsyncs it. Returns its path, for a rename.
-    func writeTmp(_ data: Data, mode: mode_t) throws(SpoolError) -> String {
+    package func writeTmp(_ data: Data, mode: mode_t) throws(SpoolError) -> String {
         try makeTmp(mode: mode) { fd, path in
             data.withUnsafeBytes { raw in Self.writeAll(fd, raw, count: raw.count, path: path) }
         }
@@ -23,7 +23,7 @@ extension SpoolDirectory {
 
     /// Creates `tmp/<fresh name>` mode 0600 and copies everything `source` holds into it, fsynced.
     /// Returns its path, for a rename. (An oversized spool file of another user, set aside.)
-    func copyTmp(from source: Int32, path: String) throws(SpoolError) -> String {
+    package func copyTmp(from source: Int32, path: String) throws(SpoolError) -> String {
         var buffer = [UInt8](repeating: 0, count: 65_536)
         return try makeTmp(mode: 0o600) { fd, target in
             while true {
@@ -72,7 +72,7 @@ extension SpoolDirectory {
 
     /// Renames a file made by `writeTmp` to `target`, removing it from `tmp/` if that fails: a
     /// retried reject must not leave a copy behind at each attempt.
-    func renameTmp(_ path: String, to target: String) throws(SpoolError) {
+    package func renameTmp(_ path: String, to target: String) throws(SpoolError) {
         guard Glibc.rename(path, target) == 0 else {
             let error = SpoolError.last("rename", path)
             unlink(path)

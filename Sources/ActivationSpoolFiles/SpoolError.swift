@@ -26,7 +26,7 @@ import Glibc
 
 extension SpoolError {
     /// The error of the C call that just failed.
-    static func last(_ operation: String, _ path: String) -> SpoolError {
+    package static func last(_ operation: String, _ path: String) -> SpoolError {
         SpoolError(operation: operation, path: path, errno: Glibc.errno)
     }
 }

@@ -43,7 +43,7 @@ extension SpoolDirectory {
 
     /// `reject` for a name as bytes; the copy is `rejected/<name.rejectedName>` and the reason
     /// `rejected/<name.rejectedName>.reason.json`, which fit whatever the name in `new/` was.
-    func reject(
+    package func reject(
         _ name: SpoolName, problems: [RegistrationProblem], copy: RejectedCopy, registration: UUID?,
         now: Date = Date()
     ) throws(SpoolError) {
@@ -120,7 +120,7 @@ extension SpoolDirectory {
 
     /// The record with `password` and `confirmPassword` removed, re-encoded; nil if it is not a
     /// JSON object after all (then no copy is kept rather than one that may hold a password).
-    static func withoutPasswords(_ data: Data) -> Data? {
+    package static func withoutPasswords(_ data: Data) -> Data? {
         guard var object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else { return nil }
         for field in Registration.passwordFieldNames { object.removeValue(forKey: field) }
         return try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])

@@ -52,7 +52,7 @@ public struct SpoolDirectory: Sendable {
 
     /// The records waiting in `new/`, in one scan: those with UTF-8 names, and those whose names
     /// are not UTF-8 — no `String` names them, so intake sets them aside by their bytes.
-    func waiting() throws(SpoolError) -> (names: [String], undecodable: [SpoolName]) {
+    package func waiting() throws(SpoolError) -> (names: [String], undecodable: [SpoolName]) {
         var names: [String] = []
         var undecodable: [SpoolName] = []
         for entry in try Self.entries(of: new) where entry.isRecordName {
@@ -62,7 +62,7 @@ public struct SpoolDirectory: Sendable {
     }
 
     /// Whether `name` is one intake takes: `*.json`, not hidden, not a path.
-    static func isRecordName(_ name: String) -> Bool {
+    package static func isRecordName(_ name: String) -> Bool {
         !name.contains("/") && SpoolName(name).isRecordName
     }
 
@@ -99,7 +99,7 @@ public struct SpoolDirectory: Sendable {
     }
 
     /// The names in a directory, without `.` and `..`, as the file system holds them.
-    static func entries(of path: String) throws(SpoolError) -> [SpoolName] {
+    package static func entries(of path: String) throws(SpoolError) -> [SpoolName] {
         guard let dir = opendir(path) else { throw .last("opendir", path) }
         defer { closedir(dir) }
         var names: [SpoolName] = []
