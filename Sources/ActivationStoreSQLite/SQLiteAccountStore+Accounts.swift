@@ -54,7 +54,7 @@ extension SQLiteAccountStore {
     /// The accounts with this email address, case-insensitively.
     public func accounts(email: String) async throws -> [Account] {
         try await lookup { db in
-            try Account.fetchAll(db, where: "email_key = ? ORDER BY registered_at", [Registration.emailKey(email)])
+            try Account.fetchAll(db, where: "email_key = ? ORDER BY registered_at, id", [Registration.emailKey(email)])
         }
     }
 
@@ -80,7 +80,7 @@ extension SQLiteAccountStore {
             try Self.cancelUnsent(db, accountID: accountID, includingLeased: false)
             // The other pending registrations of this address lose: one person, one account.
             let others = try Account.fetchAll(
-                db, where: "email_key = ? AND state = 'pending' AND id <> ? ORDER BY registered_at",
+                db, where: "email_key = ? AND state = 'pending' AND id <> ? ORDER BY registered_at, id",
                 [account.emailKey, SQLiteValue.id(accountID)])
             for other in others { try Self.remove(db, accountID: other.id, now: now, reason: .replaced) }
             return .activated(account.activated(at: now), replaced: others.map(\.id))

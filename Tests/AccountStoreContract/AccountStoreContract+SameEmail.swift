@@ -43,6 +43,26 @@ extension AccountStoreContract {
         #expect(try await store.removalReason(accountID: other.account.id) == nil)
     }
 
+    /// The accounts of one address, and the ones an activation replaces, come oldest first, and
+    /// registrations of the same millisecond by id: every store orders ties alike.
+    static func sameEmailOrder(_ store: any AccountStore, _ f: ContractFixtures) async throws {
+        var made: [Account] = []
+        for index in 0..<6 {
+            // Three at one instant, three a minute later; ids random, so ties fall in any order.
+            let at = f.now.addingTimeInterval(index < 3 ? 0 : 60)
+            made.append(try await store.mustRegister(
+                f.registration(username: "tie\(index)user", email: "tie@example.org"), f, at: at).account)
+        }
+        let expected = made.sorted { ($0.registeredAt, $0.id.lowercasedText) < ($1.registeredAt, $1.id.lowercasedText) }
+        #expect(try await store.accounts(email: "TIE@example.org").map(\.id) == expected.map(\.id))
+        let winner = made[4]
+        let result = try await store.activate(accountID: winner.id, nonce: winner.nonce, now: f.now.addingTimeInterval(120))
+        guard case .activated(_, let replaced) = result else {
+            throw ContractViolation(description: "expected activated, got \(result)")
+        }
+        #expect(replaced == expected.map(\.id).filter { $0 != winner.id })
+    }
+
     /// A record reusing a stored registration id: the same content is a duplicate, other content
     /// is refused with `id.reused`; neither stores anything.
     static func reusedRegistrationID(_ store: any AccountStore, _ f: ContractFixtures) async throws {

@@ -42,6 +42,7 @@ public enum AccountStoreContract: String, CaseIterable, Sendable, CustomStringCo
     case concurrentChallengeUsesHaveOneFirst
     case expiredChallengesAreForgotten
     case snapshotHoldsEveryRowAndRestoreRefusesAStoreThatIsNotEmpty
+    case accountsOfOneAddressAreOrderedByTimeThenID
 
     /// The case name.
     public var description: String { rawValue }
@@ -88,6 +89,7 @@ public enum AccountStoreContract: String, CaseIterable, Sendable, CustomStringCo
         case .concurrentChallengeUsesHaveOneFirst: try await Self.concurrentChallengeUses(store, fixtures)
         case .expiredChallengesAreForgotten: try await Self.forgetChallenges(store, fixtures)
         case .snapshotHoldsEveryRowAndRestoreRefusesAStoreThatIsNotEmpty: try await Self.snapshot(store, fixtures)
+        case .accountsOfOneAddressAreOrderedByTimeThenID: try await Self.sameEmailOrder(store, fixtures)
         }
     }
 

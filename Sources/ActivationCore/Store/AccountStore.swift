@@ -40,8 +40,9 @@ public protocol AccountStore: Sendable {
     func account(id: UUID) async throws -> Account?
     /// The account with this username, compared case-insensitively.
     func account(username: String) async throws -> Account?
-    /// The accounts with this email address, compared case-insensitively, oldest first: any number
-    /// of pending ones (each with another username), or one active one.
+    /// The accounts with this email address, compared case-insensitively, oldest first (ties of the
+    /// same millisecond by id, as text): any number of pending ones (each with another username), or
+    /// one active one.
     func accounts(email: String) async throws -> [Account]
     /// The account created by this registration id, if it still exists.
     func account(registrationID: UUID) async throws -> Account?
@@ -50,8 +51,9 @@ public protocol AccountStore: Sendable {
     /// Of many concurrent calls for one account exactly one returns `.activated`.
     ///
     /// In the same transaction, the other pending accounts with the same email address are removed
-    /// with their unsent mail cancelled, and remembered as `.replaced`; the activated account's
-    /// password attempts are cleared.
+    /// with their unsent mail cancelled, and remembered as `.replaced` (the ids in `.activated`'s
+    /// `replaced`, in `accounts(email:)`'s order); the activated account's password attempts are
+    /// cleared.
     func activate(accountID: UUID, nonce: Data, now: Date) async throws -> ActivationResult
 
     /// Why the account with this id was removed, if it was superseded or replaced and the store
