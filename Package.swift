@@ -60,6 +60,13 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Templates served fast: rendered once by swift-mustache with markers for the values and
+        // split there. Shared by the mails and the pages.
+        .target(
+            name: "ActivationTemplates",
+            dependencies: [.product(name: "Mustache", package: "swift-mustache")],
+            swiftSettings: strictSettings
+        ),
         // The embedded store: SQLite through GRDB.
         .target(
             name: "ActivationStoreSQLite",
