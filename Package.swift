@@ -128,6 +128,7 @@ let package = Package(
             name: "ActivationMail",
             dependencies: [
                 "ActivationCore",
+                "ActivationTemplates",
                 "CCurl",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
@@ -294,6 +295,8 @@ let package = Package(
         .testTarget(
             name: "ActivationMailTests",
             dependencies: [
+                "ActivationTemplates",
+                .product(name: "Mustache", package: "swift-mustache"),
                 "ActivationMail",
                 "ActivationStoreSQLite",
                 "ActivationDaemon",
