@@ -107,6 +107,7 @@ let package = Package(
             name: "ActivationHTTP",
             dependencies: [
                 "ActivationCore",
+                "ActivationTemplates",
                 "ActivationSpool",
                 "CGlibcMalloc",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -281,6 +282,8 @@ let package = Package(
         .testTarget(
             name: "ActivationHTTPTests",
             dependencies: [
+                "ActivationTemplates",
+                .product(name: "Mustache", package: "swift-mustache"),
                 "ActivationHTTP",
                 "ActivationStoreSQLite",
                 "TestSupport",
