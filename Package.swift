@@ -60,6 +60,13 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Templates served fast: rendered once by swift-mustache with markers for the values and
+        // split there. Shared by the mails and the pages.
+        .target(
+            name: "ActivationTemplates",
+            dependencies: [.product(name: "Mustache", package: "swift-mustache")],
+            swiftSettings: strictSettings
+        ),
         // The embedded store: SQLite through GRDB.
         .target(
             name: "ActivationStoreSQLite",
@@ -111,6 +118,7 @@ let package = Package(
             name: "ActivationHTTP",
             dependencies: [
                 "ActivationCore",
+                "ActivationTemplates",
                 "ActivationSpoolFiles",
                 "CGlibcMalloc",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -132,6 +140,7 @@ let package = Package(
             name: "ActivationMail",
             dependencies: [
                 "ActivationCore",
+                "ActivationTemplates",
                 "CCurl",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
@@ -285,6 +294,8 @@ let package = Package(
         .testTarget(
             name: "ActivationHTTPTests",
             dependencies: [
+                "ActivationTemplates",
+                .product(name: "Mustache", package: "swift-mustache"),
                 "ActivationHTTP",
                 "ActivationSpoolFiles",
                 "ActivationStoreSQLite",
@@ -300,6 +311,8 @@ let package = Package(
         .testTarget(
             name: "ActivationMailTests",
             dependencies: [
+                "ActivationTemplates",
+                .product(name: "Mustache", package: "swift-mustache"),
                 "ActivationMail",
                 "ActivationStoreSQLite",
                 "ActivationDaemon",

@@ -1,9 +1,13 @@
 import ActivationCore
 @testable import ActivationMail
+import ActivationTemplates
 import Foundation
+import Mustache
 import Testing
 import TestSupport
 
+/// The mails' fast path (`MarkedTemplate`, compiled by `MailTemplates.Part.compile`) against
+/// swift-mustache's rendering of the same template.
 @Suite("Compiled templates")
 struct CompiledTemplateTests {
     static let valueSets: [MailValues] = [
@@ -15,14 +19,19 @@ struct CompiledTemplateTests {
         MailValues(firstName: "Zoë", lastName: "Ångström-Łukasiewicz", username: "日本e\u{301}👩‍👩‍👧",
                    link: "{{firstName}}", expiresAt: Date(timeIntervalSince1970: 4_102_444_800), daysLeft: 0),
         MailValues(firstName: "", lastName: " ", username: "\t", link: "", expiresAt: MailFixtures.now, daysLeft: -3),
+        // The markers' own characters, a whole marker and its escaped form.
+        MailValues(firstName: "\u{E000}<>&\"'0\u{E001}", lastName: "\u{E001}", username: "\u{E000}&lt;&gt;&amp;&quot;&#39;3\u{E001}",
+                   link: "\u{E000}", expiresAt: MailFixtures.now, daysLeft: 12),
     ]
 
     /// Both renderings of `source`: the compiled one (nil when it does not compile) and mustache's.
+    /// The compiled one is `MarkedTemplate` itself, before `Part` checks it against mustache.
     static func render(_ source: String, escaped: Bool, _ values: MailValues) throws -> (compiled: String?, mustache: String) {
-        let mustache = try MailTemplates.Part(source: source, escaped: escaped).renderWithMustache(values)
-        guard let compiled = CompiledTemplate(source: source, escapesHTML: escaped) else { return (nil, mustache) }
+        let part = try MailTemplates.Part(source: source, escaped: escaped)
+        let mustache = part.renderWithMustache(values)
+        guard let compiled = MailTemplates.Part.compile(part.mustache) else { return (nil, mustache) }
         var bytes: [UInt8] = []
-        compiled.render(TemplateValues(values), into: &bytes)
+        TemplateValues(values).render(compiled, into: &bytes)
         return (String(decoding: bytes, as: UTF8.self), mustache)
     }
 
@@ -54,6 +63,12 @@ struct CompiledTemplateTests {
         "lone\rCR {{daysLeft}}\u{0B}\u{0C}\u{85}\u{2028}", "ünïcødé {{firstName}} 日本 e\u{301} 👩‍👩‍👧", "", "   ", "\n",
         " \n \n", "}}{{firstName}}{{lastName}}}", "{x{{firstName}}", "a {\u{301}{firstName}}", "\u{600}{{firstName}}",
         "{{firstName}} \u{301}x", "=?{{link}}?= . .. \t", String(repeating: "long {{link}} line ", count: 20),
+        // Beyond the hand-written compiler's subset: whatever mustache prints of a value as it is.
+        "{{! comment }}Hello {{firstName}}", "{{>partial}}x{{link}}", "{{=<% %>=}}<%firstName%> <%& link%>",
+        "{{first.name}}|{{lastName}}", "{{unknown}}x{{username}}", "{{% CONTENT_TYPE: TEXT}}{{firstName}}",
+        "{{$block}}b{{firstName}}{{/block}}", "  {{! standalone }}  \nHello {{firstName}}", "abc{{",
+        "{{#unknown}}{{firstName}}{{/unknown}}{{^unknown}}{{lastName}}{{/unknown}}", "{{{firstName}}}{{firstName}}",
+        "{{firstName}}{{firstName}}{{link}}{{firstName}}", "{{#.}}{{firstName}}{{/.}}",
     ]
 
     @Test("text and plain variable tags compile and render as mustache does", arguments: compilable)
@@ -87,23 +102,31 @@ struct CompiledTemplateTests {
             let text = (0..<Int(generator.next() % 30)).map { _ in pieces[Int(generator.next() % UInt64(pieces.count))] }
                 .joined()
             var bytes: [UInt8] = []
-            Array(text.utf8).withUnsafeBufferPointer { CompiledTemplate.appendEscaped($0, to: &bytes) }
+            Array(text.utf8).withUnsafeBufferPointer { MarkedTemplate.appendEscaped($0, to: &bytes) }
             #expect(String(decoding: bytes, as: UTF8.self) == FastHTMLContentType().escapeText(text), "\(text.debugDescription)")
+            // The pages' escaping is mustache's own HTML content type.
+            let page = try? MustacheTemplate(string: "{{x}}").render(["x": text])
+            #expect(String(decoding: bytes, as: UTF8.self) == page, "\(text.debugDescription)")
         }
     }
 
     static let mustacheOnly: [(source: String, rendered: String?)] = [
         ("{{#firstName}}Hi {{firstName}}{{/firstName}}", "Hi Jane"), ("{{^lastName}}none{{/lastName}}x", "x"),
-        ("{{! comment }}Hello", "Hello"), ("{{>partial}}x", "x"), ("{{=<% %>=}}<%firstName%>", "Jane"),
-        ("{{first.name}}|", "|"), ("{{unknown}}x", "x"), ("{{\nfirstName}}", nil), ("abc{{", "abc"),
-        ("{{% CONTENT_TYPE: TEXT}}{{firstName}}", "Jane"), ("{{ . }}", nil), ("{{$block}}b{{/block}}", "b"),
-        ("  {{! standalone }}  \nHello {{firstName}}", "    \nHello Jane"),
+        ("{{#daysLeft}}{{.}} left{{/daysLeft}}", "3 left"), ("{{#link}}{{/link}}", ""),
+        ("{{uppercased(firstName)}}", "JANE"), ("{{reversed(lastName)}}", "eoD"), ("{{empty(link)}}", "false"),
+        ("{{plusone(daysLeft)}}", "4"), ("{{#empty(firstName)}}no name{{/empty(firstName)}}", ""),
+        ("{{firstName.count}}x", "x"), ("{{ . }}", nil),
+        ("{{>*firstName}}x", "x"),
+        // The markers' own characters in the template's text: not taken for markers, not compiled.
+        ("\u{E000}x{{firstName}}", "\u{E000}xJane"), ("lit \u{E001} text", "lit \u{E001} text"),
+        ("\u{E000}<>&\"'0\u{E001}{{lastName}}", "\u{E000}<>&\"'0\u{E001}Doe"),
     ]
 
-    @Test("sections, comments, partials, delimiters, pragmas and unknown names stay with mustache")
+    @Test("sections, inverted sections, transforms, children of a value, marker characters stay with mustache")
     func fallback() throws {
         for (source, rendered) in Self.mustacheOnly {
-            #expect(CompiledTemplate(source: source, escapesHTML: true) == nil, "\(source.debugDescription)")
+            #expect(try MailTemplates.Part.compile(MailTemplates.Part(source: source, escaped: true).mustache) == nil,
+                    "\(source.debugDescription)")
             #expect(try MailTemplates.Part(source: source, escaped: true).compiled == nil)
             if let rendered {
                 #expect(try Self.render(source, escaped: false, Self.valueSets[0]).mustache == rendered)
@@ -119,7 +142,7 @@ struct CompiledTemplateTests {
         try "{{! no greeting }}\nHello {{firstName}} & {{{lastName}}}\n"
             .write(toFile: directory.path("reminder.text.mustache"), atomically: true, encoding: .utf8)
         let templates = try MailTemplates(directory: directory.url.path)
-        #expect(templates.compiledParts(.reminder) == [false, false, true])
+        #expect(templates.compiledParts(.reminder) == [false, true, true])
         #expect(templates.compiledParts(.activation) == [true, true, true])
         let values = Self.valueSets[0]
         let rendered = templates.render(.reminder, values)
@@ -138,7 +161,9 @@ struct CompiledTemplateTests {
         let fragments = ["Hi ", "{{firstName}}", "{{ lastName }}", "{{{link}}}", "{{& username}}", "{{expires}}",
                          "{{daysLeft}}", "{{daysLeftText}}", "{{\tlink\n}}", "{", "}", "}}", "{ {", "\n", "\r\n", "\r",
                          " ", "\t", ".", "é", "\u{301}", "&<>\"'", "{{#firstName}}", "{{/firstName}}", "{{! c }}",
-                         "{{unknown}}", "{{a.b}}", "\u{0B}", "\u{600}", "{x"]
+                         "{{unknown}}", "{{a.b}}", "\u{0B}", "\u{600}", "{x", "{{{firstName}}}", "{{uppercased(link)}}",
+                         "{{^lastName}}", "{{/lastName}}", "{{>p}}", "\u{E000}", "{{% CONTENT_TYPE: TEXT}}",
+                         "{{firstName.x}}"]
         var generator = SplitMix(seed: 7)
         var compiled = 0
         for round in 0..<1500 {

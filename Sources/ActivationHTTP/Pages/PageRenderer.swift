@@ -1,4 +1,5 @@
 import ActivationCore
+import ActivationTemplates
 import Crypto
 import Foundation
 import HTTPTypes
@@ -24,10 +25,10 @@ struct PageRenderer: Sendable {
     }
 
     /// The landing page as it shows for a good link, compiled (nil if the template does not allow it).
-    private var landing: CompiledPage?
+    private var landing: MarkedTemplate?
 
     /// The empty registration form, compiled (nil if the template does not allow it).
-    private var registerForm: CompiledPage?
+    private var registerForm: MarkedTemplate?
 
     init(directory: String?, askPassword: Bool, site: SiteValues = SiteValues()) throws {
         var sources = DefaultTemplates.all.merging(RegisterTemplates.all) { shipped, _ in shipped }
@@ -67,14 +68,16 @@ struct PageRenderer: Sendable {
             + "frame-ancestors 'none'; base-uri 'none'"
         self.landing = nil
         self.registerForm = nil
-        self.registerForm = CompiledPage(variables: 3, raw: [1]) { markers in
-            var values = RegistrationFormPage().values(token: markers[0], image: markers[1])
-            values["lang"] = markers[2]
+        self.registerForm = MarkedTemplate(values: 3) { probes in
+            var values = RegistrationFormPage().values(token: "", image: "")
+            values["challengeToken"] = probes[0]
+            values["challengeImage"] = probes[1]
+            values["lang"] = probes[2]
             return html("register", values)
         }
-        self.landing = CompiledPage(variables: 4) { markers in
-            html("activate", ["firstName": markers[0], "phrase": markers[1], "token": markers[2],
-                              "lang": markers[3], "askPassword": askPassword])
+        self.landing = MarkedTemplate(values: 4) { probes in
+            html("activate", ["firstName": probes[0], "phrase": probes[1], "token": probes[2],
+                              "lang": probes[3], "askPassword": askPassword])
         }
     }
 
@@ -96,8 +99,11 @@ struct PageRenderer: Sendable {
             return ByteBuffer(string: html("activate", ["firstName": firstName, "phrase": phrase, "token": token,
                                                          "askPassword": askPassword, "lang": lang]))
         }
-        return landing.render(values)
+        return landing.page(values)
     }
+
+    /// Whether the landing page is served compiled.
+    var compilesLanding: Bool { landing != nil }
 
     /// Whether the empty registration form is served compiled.
     var compilesRegisterForm: Bool { registerForm != nil }
@@ -113,7 +119,7 @@ struct PageRenderer: Sendable {
     /// The empty registration form's HTML.
     func emptyRegisterFormHTML(token: String, image: String, lang: String) -> ByteBuffer {
         if let registerForm, !token.isEmpty, !image.isEmpty, !lang.isEmpty {
-            return registerForm.render([token, image, lang])
+            return registerForm.page([token, image, lang])
         }
         var values = RegistrationFormPage().values(token: token, image: image)
         values["lang"] = lang

@@ -1,5 +1,6 @@
 public import ActivationCore
 public import Foundation
+import ActivationTemplates
 import Mustache
 
 /// The mustache templates of every mail kind: the shipped defaults, each of which a file in the
@@ -11,9 +12,10 @@ import Mustache
 /// `firstName`, `lastName`, `username`, `link`, `expires` (`29 November 2026 at 03:39 UTC`),
 /// `daysLeft` (a number) and `daysLeftText` (`3 days`, `1 day`).
 ///
-/// A template that is only text and those values in plain tags (the shipped ones are) is also
-/// compiled and renders straight into bytes (`CompiledTemplate`), once per mail on the courier's
-/// path; any other template renders through swift-mustache as it always did.
+/// A template that only prints those values (the shipped ones do) is also compiled and renders
+/// straight into bytes (`MarkedTemplate`), once per mail on the courier's path; any other
+/// template (a section, an inverted section or a transform on a value) renders through
+/// swift-mustache as it always did.
 public struct MailTemplates: Sendable {
     private struct Set: Sendable {
         let subject: Part
@@ -73,8 +75,8 @@ public struct MailTemplates: Sendable {
         func render(_ part: Part) -> [UInt8] {
             if let compiled = part.compiled {
                 var out: [UInt8] = []
-                out.reserveCapacity(compiled.expectedLength(bytes))
-                compiled.render(bytes, into: &out)
+                out.reserveCapacity(bytes.expectedLength(compiled))
+                bytes.render(compiled, into: &out)
                 return out
             }
             let dictionary = context ?? values.context
@@ -135,7 +137,7 @@ extension MailTemplates {
     /// One template, parsed by mustache, and compiled too when it is in the compiled subset.
     struct Part: Sendable {
         let mustache: MustacheTemplate
-        let compiled: CompiledTemplate?
+        let compiled: MarkedTemplate?
 
         /// Values whose spelling shows any mix-up of names, escaping or order.
         private static let probe: MailValues = {
@@ -148,8 +150,10 @@ extension MailTemplates {
 
         /// Parses `source`. `escaped`: HTML, escaping `{{value}}`; else text, escaping nothing.
         ///
-        /// The compiled form is kept only if it renders the probe values as mustache does; a
-        /// difference would be a bug in the compiler, and mustache's output is the reference.
+        /// The template is compiled by rendering it once with markers for the values (see
+        /// `MarkedTemplate`). The compiled form is kept only if it also renders the probe values
+        /// as mustache does; a difference would be a bug, and mustache's output is the reference.
+        /// Mail templates have no partials (no library), so an empty value needs no fallback.
         init(source: String, escaped: Bool) throws {
             FastHTMLContentType.registerOnce
             // Text is not HTML: without this pragma "&" in a name would arrive as "&amp;".
@@ -157,12 +161,21 @@ extension MailTemplates {
             // per-Character dictionary lookup was a tenth of the courier's CPU time.
             let pragma = escaped ? "{{% CONTENT_TYPE: \(FastHTMLContentType.name)}}" : "{{% CONTENT_TYPE: TEXT}}"
             mustache = try MustacheTemplate(string: pragma + source)
-            if let compiled = CompiledTemplate(source: source, escapesHTML: escaped) {
+            if let compiled = Self.compile(mustache) {
                 var probe: [UInt8] = []
-                compiled.render(TemplateValues(Self.probe), into: &probe)
+                TemplateValues(Self.probe).render(compiled, into: &probe)
                 self.compiled = probe.elementsEqual(mustache.render(Self.probe.context).utf8) ? compiled : nil
             } else {
                 compiled = nil
+            }
+        }
+
+        /// `template` compiled with a probe for each value, before the check against mustache.
+        static func compile(_ template: MustacheTemplate) -> MarkedTemplate? {
+            MarkedTemplate(values: TemplateValueName.allCases.count) { probes in
+                var context: [String: Any] = [:]
+                for name in TemplateValueName.allCases { context[name.key] = probes[name.rawValue] }
+                return template.render(context)
             }
         }
 
